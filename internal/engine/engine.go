@@ -1,0 +1,325 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"go.opentelemetry.io/collector/consumer"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/pmetric"
+	"go.uber.org/zap"
+	"k8s.io/client-go/tools/cache"
+)
+
+// Config is the engine's share of the receiver configuration, already validated.
+type Config struct {
+	CollectionInterval time.Duration
+	ExportTimeout      time.Duration
+	MaxPointsPerBatch  int
+	// Namespaces limits namespaced resources to these namespaces (one informer each); empty means all.
+	Namespaces []string
+	// NamespacesDenylist excludes namespaces when Namespaces is empty.
+	NamespacesDenylist []string
+}
+
+// CycleStats reports one collection cycle.
+type CycleStats struct {
+	SnapshotStats
+	Duration       time.Duration // whole cycle
+	ExportDuration time.Duration // time spent inside ConsumeMetrics
+}
+
+// Hooks receive the engine's telemetry. Each is optional and must not block: they are called from
+// the engine's goroutines (never from informer handlers).
+type Hooks struct {
+	Synced       func()                           // every informer has synced
+	ListFailed   func(resource string, err error) // listing or watching a resource failed
+	CycleDone    func(CycleStats)                 // a cycle finished (or was cut)
+	CycleSkipped func()                           // a tick found the previous cycle running
+}
+
+type resourceState struct {
+	src       Source
+	stores    []*Store
+	informers []cache.SharedIndexInformer
+}
+
+// Engine runs the informers, the stores and the export loop.
+type Engine struct {
+	cfg       Config
+	clients   Clients
+	next      consumer.Metrics
+	hooks     Hooks
+	log       *zap.Logger
+	scope     string
+	version   string
+	resources []*resourceState
+	startTime pcommon.Timestamp
+
+	lifetime context.Context
+	cancel   context.CancelFunc
+
+	mu      sync.Mutex // guards closed and wg.Add against Shutdown; never held across work
+	closed  bool
+	wg      sync.WaitGroup
+	running atomic.Bool // a cycle is in flight
+	skipped atomic.Int64
+}
+
+// New builds an engine; Start runs it. scope names the instrumentation scope of exported metrics.
+func New(sources []Source, clients Clients, cfg Config, next consumer.Metrics, hooks Hooks, log *zap.Logger, scope, version string) *Engine {
+	e := &Engine{cfg: cfg, clients: clients, next: next, hooks: hooks, log: log, scope: scope, version: version}
+	for _, s := range sources {
+		e.resources = append(e.resources, &resourceState{src: s})
+	}
+	return e
+}
+
+// Start creates and runs the informers and the collection timer. It does not wait for sync.
+func (e *Engine) Start(ctx context.Context) error {
+	_ = ctx // the engine's lifetime is its own: Start's context ends when Start returns
+	e.lifetime, e.cancel = context.WithCancel(context.Background())
+	e.startTime = pcommon.NewTimestampFromTime(time.Now())
+	for _, rs := range e.resources {
+		for _, sel := range e.selections(rs.src) {
+			if err := e.addInformer(rs, sel.namespace, sel.fieldSelector); err != nil {
+				e.cancel()
+				return err
+			}
+		}
+	}
+	for _, rs := range e.resources {
+		for _, inf := range rs.informers {
+			e.goRun(func() { inf.RunWithContext(e.lifetime) })
+		}
+	}
+	e.goRun(e.awaitSync)
+	e.goRun(e.loop)
+	return nil
+}
+
+type selection struct{ namespace, fieldSelector string }
+
+// selections says which informers a source needs: one per configured namespace, or one for all
+// namespaces minus the denylist; cluster-scoped sources always get one.
+func (e *Engine) selections(s Source) []selection {
+	if !s.Namespaced() {
+		return []selection{{}}
+	}
+	if len(e.cfg.Namespaces) > 0 {
+		out := make([]selection, len(e.cfg.Namespaces))
+		for i, ns := range e.cfg.Namespaces {
+			out[i] = selection{namespace: ns}
+		}
+		return out
+	}
+	var deny []string
+	for _, ns := range e.cfg.NamespacesDenylist {
+		deny = append(deny, "metadata.namespace!="+ns)
+	}
+	return []selection{{fieldSelector: strings.Join(deny, ",")}}
+}
+
+func (e *Engine) addInformer(rs *resourceState, namespace, fieldSelector string) error {
+	src := rs.src
+	inf := cache.NewSharedIndexInformer(src.ListWatch(e.clients, namespace, fieldSelector), src.Example(), 0, cache.Indexers{})
+	if err := inf.SetTransform(src.Transform); err != nil {
+		return fmt.Errorf("%s: %w", src.Name(), err)
+	}
+	resource := src.Name()
+	if err := inf.SetWatchErrorHandlerWithContext(func(_ context.Context, r *cache.Reflector, err error) {
+		if e.lifetime.Err() != nil {
+			return
+		}
+		if e.hooks.ListFailed != nil {
+			e.hooks.ListFailed(resource, err)
+		}
+		cache.DefaultWatchErrorHandler(e.lifetime, r, err)
+	}); err != nil {
+		return fmt.Errorf("%s: %w", src.Name(), err)
+	}
+	st := NewStore()
+	// The handler builds the record and publishes it; nothing here can wait on a reader (invariant 1).
+	_, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
+		AddFunc:    func(obj any) { e.put(st, src, obj) },
+		UpdateFunc: func(_, obj any) { e.put(st, src, obj) },
+		DeleteFunc: func(obj any) {
+			if key, err := cache.DeletionHandlingMetaNamespaceKeyFunc(obj); err == nil {
+				st.Delete(key)
+			}
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("%s: %w", src.Name(), err)
+	}
+	rs.stores = append(rs.stores, st)
+	rs.informers = append(rs.informers, inf)
+	return nil
+}
+
+func (e *Engine) put(st *Store, src Source, obj any) {
+	key, err := cache.MetaNamespaceKeyFunc(obj)
+	if err != nil {
+		e.log.Warn("object without a key ignored", zap.String("resource", src.Name()), zap.Error(err))
+		return
+	}
+	if rec := src.Record(obj); rec != nil {
+		st.Put(key, rec)
+	}
+}
+
+func (e *Engine) goRun(fn func()) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return
+	}
+	e.wg.Add(1)
+	go func() {
+		defer e.wg.Done()
+		fn()
+	}()
+}
+
+// HasSynced reports whether every informer has listed its objects once.
+func (e *Engine) HasSynced() bool {
+	for _, rs := range e.resources {
+		for _, inf := range rs.informers {
+			if !inf.HasSynced() {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// WaitForSync blocks until every informer has synced or ctx ends.
+func (e *Engine) WaitForSync(ctx context.Context) bool {
+	var synced []cache.InformerSynced
+	for _, rs := range e.resources {
+		for _, inf := range rs.informers {
+			synced = append(synced, inf.HasSynced)
+		}
+	}
+	return cache.WaitForCacheSync(ctx.Done(), synced...)
+}
+
+func (e *Engine) awaitSync() {
+	start := time.Now()
+	if e.WaitForSync(e.lifetime) {
+		e.log.Info("informers synced", zap.Int("resources", len(e.resources)), zap.Duration("after", time.Since(start)))
+		if e.hooks.Synced != nil {
+			e.hooks.Synced()
+		}
+	}
+}
+
+// Objects returns the number of objects held per resource.
+func (e *Engine) Objects() map[string]int {
+	out := make(map[string]int, len(e.resources))
+	for _, rs := range e.resources {
+		n := 0
+		for _, st := range rs.stores {
+			n += st.Len()
+		}
+		out[rs.src.Name()] += n
+	}
+	return out
+}
+
+// Skipped is the number of ticks skipped because a cycle was still running.
+func (e *Engine) Skipped() int64 { return e.skipped.Load() }
+
+func (e *Engine) loop() {
+	t := time.NewTicker(e.cfg.CollectionInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-e.lifetime.Done():
+			return
+		case <-t.C:
+			e.Tick()
+		}
+	}
+}
+
+// Tick starts a collection cycle unless one is in flight, in which case it counts a skip and
+// returns false. The timer calls it every CollectionInterval; tests call it directly.
+func (e *Engine) Tick() bool {
+	if !e.running.CompareAndSwap(false, true) {
+		e.skipped.Add(1)
+		if e.hooks.CycleSkipped != nil {
+			e.hooks.CycleSkipped()
+		}
+		return false
+	}
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		e.running.Store(false)
+		return false
+	}
+	e.wg.Add(1)
+	e.mu.Unlock()
+	go func() {
+		defer e.wg.Done()
+		defer e.running.Store(false)
+		e.cycle()
+	}()
+	return true
+}
+
+func (e *Engine) cycle() {
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(e.lifetime, e.cfg.ExportTimeout)
+	defer cancel()
+	var exportTime time.Duration
+	st := e.snapshot(ctx, pcommon.NewTimestampFromTime(start), func(md pmetric.Metrics) error {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("batch dropped: %w", err)
+		}
+		t := time.Now()
+		err := e.next.ConsumeMetrics(ctx, md)
+		exportTime += time.Since(t)
+		return err
+	})
+	stats := CycleStats{SnapshotStats: st, Duration: time.Since(start), ExportDuration: exportTime}
+	if len(st.Errors) > 0 && e.lifetime.Err() == nil {
+		e.log.Warn("export failed", zap.Int("batches_failed", len(st.Errors)), zap.Int("batches", st.Batches),
+			zap.Int("points_sent", st.Sent), zap.Int("points", st.Points), zap.Error(errors.Join(st.Errors...)))
+	}
+	if e.hooks.CycleDone != nil {
+		e.hooks.CycleDone(stats)
+	}
+}
+
+// Snapshot builds one snapshot outside the timer and hands its batches to emit. For tests and the
+// parity harness; the batches are those a cycle would export.
+func (e *Engine) Snapshot(ctx context.Context, emit func(pmetric.Metrics) error) SnapshotStats {
+	return e.snapshot(ctx, pcommon.NewTimestampFromTime(time.Now()), emit)
+}
+
+// Shutdown stops the timer and the informers and cancels the cycle in flight, then waits for every
+// goroutine the engine started, or until ctx ends.
+func (e *Engine) Shutdown(ctx context.Context) error {
+	e.mu.Lock()
+	e.closed = true
+	e.mu.Unlock()
+	if e.cancel == nil {
+		return nil
+	}
+	e.cancel()
+	done := make(chan struct{})
+	go func() { e.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("kubestate engine shutdown: %w (a consumer is ignoring its context)", ctx.Err())
+	}
+}
