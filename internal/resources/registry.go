@@ -1,0 +1,41 @@
+package resources
+
+import (
+	"slices"
+
+	"github.com/kubestate/kubestate/internal/family"
+)
+
+// All lists every resource kubestate can watch, in KSM's order of names.
+var All = []family.Meta{
+	Namespaces,
+}
+
+// ByName finds a resource by its plural name.
+func ByName(name string) (family.Meta, bool) {
+	i := slices.IndexFunc(All, func(m family.Meta) bool { return m.ResourceName() == name })
+	if i < 0 {
+		return nil, false
+	}
+	return All[i], true
+}
+
+// Names lists every resource name.
+func Names() []string {
+	out := make([]string, len(All))
+	for i, m := range All {
+		out[i] = m.ResourceName()
+	}
+	return out
+}
+
+// DefaultNames lists the resources KSM watches when none are configured.
+func DefaultNames() []string {
+	var out []string
+	for _, m := range All {
+		if m.IsDefault() {
+			out = append(out, m.ResourceName())
+		}
+	}
+	return out
+}
