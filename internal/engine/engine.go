@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,7 +24,7 @@ type Config struct {
 	MaxPointsPerBatch  int
 	// Namespaces limits namespaced resources to these namespaces (one informer each); empty means all.
 	Namespaces []string
-	// NamespacesDenylist excludes namespaces when Namespaces is empty.
+	// NamespacesDenylist excludes namespaces (from all, or from Namespaces).
 	NamespacesDenylist []string
 }
 
@@ -112,9 +113,12 @@ func (e *Engine) selections(s Source) []selection {
 		return []selection{{}}
 	}
 	if len(e.cfg.Namespaces) > 0 {
-		out := make([]selection, len(e.cfg.Namespaces))
-		for i, ns := range e.cfg.Namespaces {
-			out[i] = selection{namespace: ns}
+		// As KSM: with both set, the listed namespaces minus the denied ones.
+		var out []selection
+		for _, ns := range e.cfg.Namespaces {
+			if !slices.Contains(e.cfg.NamespacesDenylist, ns) {
+				out = append(out, selection{namespace: ns})
+			}
 		}
 		return out
 	}
@@ -322,4 +326,17 @@ func (e *Engine) Shutdown(ctx context.Context) error {
 	case <-ctx.Done():
 		return fmt.Errorf("kubestate engine shutdown: %w (a consumer is ignoring its context)", ctx.Err())
 	}
+}
+
+// Synced reports, per resource, whether all its informers have synced.
+func (e *Engine) Synced() map[string]bool {
+	out := make(map[string]bool, len(e.resources))
+	for _, rs := range e.resources {
+		ok := true
+		for _, inf := range rs.informers {
+			ok = ok && inf.HasSynced()
+		}
+		out[rs.src.Name()] = ok
+	}
+	return out
 }

@@ -119,13 +119,17 @@ func (r *Resource[T]) Compile(f Filter) engine.Source {
 	return s
 }
 
-// Description is the help text KSM prints: stable families carry a "[STABLE] " prefix, alpha
-// families none.
+// Description is the help text KSM prints: stable families carry a "[STABLE] " prefix (alpha
+// families none), then deprecated ones "(Deprecated since vX) ".
 func (f *Family[T]) Description() string {
-	if f.Stability == Stable {
-		return "[STABLE] " + f.Help
+	d := f.Help
+	if f.Deprecated != "" {
+		d = "(Deprecated since " + f.Deprecated + ") " + d
 	}
-	return f.Help
+	if f.Stability == Stable {
+		d = "[STABLE] " + d
+	}
+	return d
 }
 
 type source[T runtime.Object] struct {

@@ -1,0 +1,85 @@
+package resources
+
+import (
+	"strconv"
+
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kubestate/kubestate/internal/engine"
+	. "github.com/kubestate/kubestate/internal/family" //nolint:revive // tables read as data
+)
+
+// Roles is KSM's roles resource.
+var Roles = &Resource[*rbacv1.Role]{
+	Name:         "roles",
+	Namespaced:   true,
+	Prefix:       []string{"namespace", "role"},
+	PrefixValues: func(r *rbacv1.Role) []string { return []string{r.Namespace, r.Name} },
+	New:          func() *rbacv1.Role { return &rbacv1.Role{} },
+	ListWatch: namespacedListWatch(func(c engine.Clients, ns string) lister[*rbacv1.RoleList] {
+		return c.Kube.RbacV1().Roles(ns)
+	}),
+	Strip: func(r *rbacv1.Role) {
+		policyStripMeta(&r.ObjectMeta, true, false)
+		r.Rules = nil
+	},
+	Families: []Family[*rbacv1.Role]{
+		{
+			Name: "kube_role_annotations", Help: "Kubernetes annotations converted to Prometheus labels.", Stability: Alpha,
+			Points: func(r *rbacv1.Role, e *Emitter) { e.Annotations(r.Annotations) },
+		},
+		{
+			Name: "kube_role_labels", Help: "Kubernetes labels converted to Prometheus labels.", Stability: Alpha,
+			Points: func(r *rbacv1.Role, e *Emitter) { e.Labels(r.Labels) },
+		},
+		{
+			Name: "kube_role_info", Help: "Information about role.", Stability: Alpha,
+			Points: func(_ *rbacv1.Role, e *Emitter) { e.Add(1) },
+		},
+		{
+			Name: "kube_role_created", Help: "Unix creation timestamp", Stability: Alpha,
+			Points: func(r *rbacv1.Role, e *Emitter) { policyTimestamp(e, &r.CreationTimestamp) },
+		},
+		{
+			Name: "kube_role_metadata_resource_version", Help: "Resource version representing a specific version of the role.", Stability: Alpha,
+			Points: func(r *rbacv1.Role, e *Emitter) { policyResourceVersion(e, r.ResourceVersion) },
+		},
+	},
+}
+
+// The helpers below are shared by the wip_policy resources (HPAs, PDBs, quotas, limit ranges,
+// admission webhooks and policies, RBAC). They are candidates for package family.
+
+// policyTimestamp emits a metadata timestamp in Unix seconds; KSM emits nothing when it is unset.
+func policyTimestamp(e *Emitter, t *metav1.Time) {
+	if !t.IsZero() {
+		e.Add(float64(t.Unix()))
+	}
+}
+
+// policyResourceVersion emits metadata.resourceVersion as a number, and nothing when it is not one
+// (KSM's resourceVersionMetric).
+func policyResourceVersion(e *Emitter, rv string) {
+	if v, err := strconv.ParseFloat(rv, 64); err == nil {
+		e.Add(v)
+	}
+}
+
+// policyStripMeta clears the object metadata none of these resources' families reads. Name,
+// namespace, uid, resourceVersion, generation and creationTimestamp stay; labels and annotations
+// stay only for resources with *_labels / *_annotations families, deletionTimestamp only for those
+// with a *_deletion_timestamp family.
+func policyStripMeta(m *metav1.ObjectMeta, keepLabels, keepDeletion bool) {
+	m.GenerateName = ""
+	m.OwnerReferences = nil
+	m.Finalizers = nil
+	m.DeletionGracePeriodSeconds = nil
+	if !keepDeletion {
+		m.DeletionTimestamp = nil
+	}
+	if !keepLabels {
+		m.Labels = nil
+		m.Annotations = nil
+	}
+}

@@ -1,0 +1,143 @@
+package kubestatereceiver
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	regexp2 "github.com/dlclark/regexp2/v2"
+	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/kubestate/kubestate/internal/family"
+	"github.com/kubestate/kubestate/internal/resources"
+)
+
+// AuthType says how the receiver authenticates to the Kubernetes API.
+type AuthType string
+
+const (
+	AuthServiceAccount AuthType = "serviceAccount" // in-cluster service account (default)
+	AuthKubeConfig     AuthType = "kubeConfig"     // a kubeconfig file
+	AuthNone           AuthType = "none"           // in-cluster address, no credentials
+)
+
+// Config is the kubestate receiver's configuration (BRIEF §5).
+type Config struct {
+	AuthType   AuthType `mapstructure:"auth_type"`
+	Kubeconfig string   `mapstructure:"kubeconfig"`
+	Context    string   `mapstructure:"context"`
+
+	CollectionInterval    time.Duration `mapstructure:"collection_interval"`
+	ExportTimeout         time.Duration `mapstructure:"export_timeout"`
+	MaxDataPointsPerBatch int           `mapstructure:"max_data_points_per_batch"`
+
+	Resources          []string `mapstructure:"resources"`
+	Namespaces         []string `mapstructure:"namespaces"`
+	NamespacesDenylist []string `mapstructure:"namespaces_denylist"`
+
+	MetricAllowlist            []string            `mapstructure:"metric_allowlist"`
+	MetricDenylist             []string            `mapstructure:"metric_denylist"`
+	MetricOptInList            []string            `mapstructure:"metric_opt_in_list"`
+	MetricLabelsAllowlist      map[string][]string `mapstructure:"metric_labels_allowlist"`
+	MetricAnnotationsAllowlist map[string][]string `mapstructure:"metric_annotations_allowlist"`
+
+	_ struct{} // keyed literals only
+}
+
+func createDefaultConfig() *Config {
+	return &Config{
+		AuthType:              AuthServiceAccount,
+		CollectionInterval:    30 * time.Second,
+		ExportTimeout:         10 * time.Second,
+		MaxDataPointsPerBatch: 8192,
+	}
+}
+
+// Validate refuses every invalid value with a message naming the field and what is allowed.
+func (c *Config) Validate() error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+
+	switch c.AuthType {
+	case AuthServiceAccount, AuthNone:
+		if c.Kubeconfig != "" || c.Context != "" {
+			bad("kubeconfig and context are only used with auth_type %q (auth_type is %q)", AuthKubeConfig, c.AuthType)
+		}
+	case AuthKubeConfig:
+	default:
+		bad("auth_type %q is not supported; allowed: %q, %q, %q", c.AuthType, AuthServiceAccount, AuthKubeConfig, AuthNone)
+	}
+	if c.CollectionInterval <= 0 {
+		bad("collection_interval must be positive (got %s)", c.CollectionInterval)
+	}
+	if c.ExportTimeout <= 0 {
+		bad("export_timeout must be positive (got %s)", c.ExportTimeout)
+	} else if c.CollectionInterval > 0 && c.ExportTimeout > c.CollectionInterval {
+		bad("export_timeout (%s) must not exceed collection_interval (%s)", c.ExportTimeout, c.CollectionInterval)
+	}
+	if c.MaxDataPointsPerBatch < 1 {
+		bad("max_data_points_per_batch must be at least 1 (got %d)", c.MaxDataPointsPerBatch)
+	}
+	seen := map[string]bool{}
+	for _, r := range c.Resources {
+		if _, ok := resources.ByName(r); !ok {
+			bad("resources: unknown resource %q; allowed: %s", r, strings.Join(resources.Names(), ", "))
+		} else if seen[r] {
+			bad("resources: %q is listed twice", r)
+		}
+		seen[r] = true
+	}
+	for _, field := range []struct {
+		name string
+		list []string
+	}{{"namespaces", c.Namespaces}, {"namespaces_denylist", c.NamespacesDenylist}} {
+		for _, ns := range field.list {
+			if msgs := validation.IsDNS1123Label(ns); len(msgs) > 0 {
+				bad("%s: %q is not a valid namespace name: %s", field.name, ns, strings.Join(msgs, "; "))
+			}
+		}
+	}
+	if len(c.MetricAllowlist) > 0 && len(c.MetricDenylist) > 0 {
+		bad("metric_allowlist and metric_denylist are mutually exclusive; set only one")
+	}
+	for _, field := range []struct {
+		name string
+		list []string
+	}{{"metric_allowlist", c.MetricAllowlist}, {"metric_denylist", c.MetricDenylist}} {
+		for _, p := range field.list {
+			if _, err := regexp2.Compile(p, regexp2.ECMAScript); err != nil {
+				bad("%s: %q is not a valid regular expression (ECMAScript syntax, as kube-state-metrics): %v", field.name, p, err)
+			}
+		}
+	}
+	for _, p := range c.MetricOptInList {
+		if _, err := regexp.Compile(p); err != nil {
+			bad("metric_opt_in_list: %q is not a valid regular expression (Go RE2 syntax): %v", p, err)
+		}
+	}
+	for _, field := range []struct {
+		name string
+		m    map[string][]string
+	}{{"metric_labels_allowlist", c.MetricLabelsAllowlist}, {"metric_annotations_allowlist", c.MetricAnnotationsAllowlist}} {
+		for res, keys := range field.m {
+			if _, ok := resources.ByName(res); !ok && res != "*" {
+				bad("%s: unknown resource %q; allowed: \"*\" or %s", field.name, res, strings.Join(resources.Names(), ", "))
+			}
+			if _, err := family.ParseAllowlist(keys); err != nil {
+				bad("%s[%s]: %v", field.name, res, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// enabledResources is the configured resource set, or KSM's default set.
+func (c *Config) enabledResources() []string {
+	if len(c.Resources) == 0 {
+		return resources.DefaultNames()
+	}
+	return slices.Clone(c.Resources)
+}

@@ -1,0 +1,218 @@
+package kubestatereceiver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"sync/atomic"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/component/componentstatus"
+	"go.opentelemetry.io/collector/consumer"
+	"go.opentelemetry.io/collector/receiver"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+	"go.uber.org/zap"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/kubestate/kubestate/internal/engine"
+	"github.com/kubestate/kubestate/internal/resources"
+	"github.com/kubestate/kubestate/receiver/kubestatereceiver/internal/metadata"
+)
+
+type kubestateReceiver struct {
+	cfg  *Config
+	set  receiver.Settings
+	next consumer.Metrics
+
+	eng        *engine.Engine
+	telemetry  *metadata.TelemetryBuilder
+	httpClient *http.Client
+	host       component.Host
+	lastPoints atomic.Int64
+	healthy    atomic.Int32 // last status reported: 0 none, 1 ok, 2 recoverable error
+}
+
+func newReceiver(set receiver.Settings, cfg *Config, next consumer.Metrics) (*kubestateReceiver, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &kubestateReceiver{cfg: cfg, set: set, next: next}, nil
+}
+
+// restConfig builds the API client configuration for the configured auth_type.
+func (c *Config) restConfig() (*rest.Config, error) {
+	var (
+		cfg *rest.Config
+		err error
+	)
+	switch c.AuthType {
+	case AuthKubeConfig:
+		rules := clientcmd.NewDefaultClientConfigLoadingRules() // $KUBECONFIG, then ~/.kube/config
+		if c.Kubeconfig != "" {
+			rules.ExplicitPath = c.Kubeconfig
+		}
+		overrides := &clientcmd.ConfigOverrides{CurrentContext: c.Context}
+		cfg, err = clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, overrides).ClientConfig()
+		if err != nil {
+			return nil, fmt.Errorf("auth_type kubeConfig: %w", err)
+		}
+	case AuthNone:
+		host, port := os.Getenv("KUBERNETES_SERVICE_HOST"), os.Getenv("KUBERNETES_SERVICE_PORT")
+		if host == "" || port == "" {
+			return nil, errors.New("auth_type none: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT must be set (run in a pod)")
+		}
+		cfg = &rest.Config{Host: "https://" + strings.Trim(host, "[]") + ":" + port, TLSClientConfig: rest.TLSClientConfig{Insecure: true}}
+	default:
+		cfg, err = rest.InClusterConfig()
+		if err != nil {
+			return nil, fmt.Errorf("auth_type serviceAccount: %w (outside a pod, use auth_type: kubeConfig)", err)
+		}
+	}
+	// Protobuf is cheaper to decode than JSON for the built-in kinds, which are all we watch.
+	cfg.ContentType = "application/vnd.kubernetes.protobuf"
+	cfg.AcceptContentTypes = "application/vnd.kubernetes.protobuf,application/json"
+	cfg.UserAgent = "kubestate-receiver"
+	return cfg, nil
+}
+
+func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) error {
+	r.host = host
+	restCfg, err := r.cfg.restConfig()
+	if err != nil {
+		return err
+	}
+	// Our own transport, so Shutdown can close its connections and leave no goroutine behind.
+	restCfg = rest.CopyConfig(restCfg)
+	r.httpClient, err = rest.HTTPClientFor(restCfg)
+	if err != nil {
+		return fmt.Errorf("kubernetes client: %w", err)
+	}
+	kube, err := kubernetes.NewForConfigAndClient(restCfg, r.httpClient)
+	if err != nil {
+		return fmt.Errorf("kubernetes client: %w", err)
+	}
+	dyn, err := dynamic.NewForConfigAndClient(restCfg, r.httpClient)
+	if err != nil {
+		return fmt.Errorf("kubernetes client: %w", err)
+	}
+
+	mf := newMetricFilter(r.cfg)
+	var sources []engine.Source
+	for _, name := range r.cfg.enabledResources() {
+		meta, _ := resources.ByName(name)
+		sources = append(sources, meta.Compile(r.cfg.filterFor(name, mf)))
+	}
+
+	r.telemetry, err = metadata.NewTelemetryBuilder(r.set.TelemetrySettings)
+	if err != nil {
+		return err
+	}
+	log := r.set.Logger
+	r.eng = engine.New(sources, engine.Clients{Kube: kube, Dynamic: dyn}, engine.Config{
+		CollectionInterval: r.cfg.CollectionInterval,
+		ExportTimeout:      r.cfg.ExportTimeout,
+		MaxPointsPerBatch:  r.cfg.MaxDataPointsPerBatch,
+		Namespaces:         r.cfg.Namespaces,
+		NamespacesDenylist: r.cfg.NamespacesDenylist,
+	}, r.next, engine.Hooks{
+		Synced:       func() { r.report(true, nil) },
+		ListFailed:   r.listFailed,
+		CycleDone:    r.cycleDone,
+		CycleSkipped: func() { r.telemetry.KubestateCyclesSkipped.Add(context.Background(), 1) },
+	}, log, metadata.ScopeName, r.set.BuildInfo.Version)
+
+	if err := r.registerCallbacks(); err != nil {
+		return err
+	}
+	log.Info("starting kubestate receiver", zap.String("server", restCfg.Host), zap.Strings("resources", r.cfg.enabledResources()),
+		zap.Duration("collection_interval", r.cfg.CollectionInterval), zap.Duration("export_timeout", r.cfg.ExportTimeout))
+	return r.eng.Start(ctx)
+}
+
+func (r *kubestateReceiver) registerCallbacks() error {
+	return errors.Join(
+		r.telemetry.RegisterKubestateObjectsCallback(func(_ context.Context, o metric.Int64Observer) error {
+			for res, n := range r.eng.Objects() {
+				o.Observe(int64(n), metric.WithAttributes(attribute.String("resource", res)))
+			}
+			return nil
+		}),
+		r.telemetry.RegisterKubestateInformerSyncedCallback(func(_ context.Context, o metric.Int64Observer) error {
+			for res, ok := range r.eng.Synced() {
+				v := int64(0)
+				if ok {
+					v = 1
+				}
+				o.Observe(v, metric.WithAttributes(attribute.String("resource", res)))
+			}
+			return nil
+		}),
+		r.telemetry.RegisterKubestateCycleDataPointsCallback(func(_ context.Context, o metric.Int64Observer) error {
+			o.Observe(r.lastPoints.Load())
+			return nil
+		}),
+	)
+}
+
+func (r *kubestateReceiver) cycleDone(s engine.CycleStats) {
+	ctx := context.Background()
+	r.lastPoints.Store(int64(s.Points))
+	r.telemetry.KubestateSnapshotDuration.Record(ctx, s.Duration.Seconds())
+	r.telemetry.KubestateExportDuration.Record(ctx, s.ExportDuration.Seconds())
+	if n := len(s.Errors); n > 0 {
+		r.telemetry.KubestateExportsFailed.Add(ctx, int64(n))
+		r.report(false, fmt.Errorf("export failed for %d of %d batches: %w", n, s.Batches, errors.Join(s.Errors...)))
+		return
+	}
+	r.set.Logger.Debug("cycle exported", zap.Int("points", s.Points), zap.Int("batches", s.Batches),
+		zap.Duration("duration", s.Duration), zap.Duration("export", s.ExportDuration))
+	if r.eng.HasSynced() {
+		r.report(true, nil)
+	}
+}
+
+func (r *kubestateReceiver) listFailed(resource string, err error) {
+	verb := "list/watch"
+	switch msg := err.Error(); {
+	case strings.Contains(msg, "failed to list"):
+		verb = "list"
+	case strings.Contains(msg, "failed to watch"):
+		verb = "watch"
+	}
+	r.set.Logger.Error("cannot read resource from the Kubernetes API; its families are missing until it can",
+		zap.String("resource", resource), zap.String("verb", verb), zap.Error(err))
+	r.report(false, fmt.Errorf("%s %s: %w", verb, resource, err))
+}
+
+// report sends a status event when health changes (or on every error, so its message is current).
+func (r *kubestateReceiver) report(ok bool, err error) {
+	if ok {
+		if r.healthy.Swap(1) != 1 {
+			componentstatus.ReportStatus(r.host, componentstatus.NewEvent(componentstatus.StatusOK))
+		}
+		return
+	}
+	r.healthy.Store(2)
+	componentstatus.ReportStatus(r.host, componentstatus.NewRecoverableErrorEvent(err))
+}
+
+func (r *kubestateReceiver) Shutdown(ctx context.Context) error {
+	var err error
+	if r.eng != nil {
+		err = r.eng.Shutdown(ctx)
+	}
+	if r.httpClient != nil {
+		r.httpClient.CloseIdleConnections()
+	}
+	if r.telemetry != nil {
+		r.telemetry.Shutdown()
+	}
+	return err
+}
