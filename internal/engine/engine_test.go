@@ -47,14 +47,15 @@ func configMap(i, version int) *corev1.ConfigMap {
 	}
 }
 
-func (s *fakeSource) Name() string            { return "configmaps" }
-func (s *fakeSource) Namespaced() bool        { return false }
-func (s *fakeSource) PrefixKeys() []string    { return []string{"namespace", "configmap"} }
+func (s *fakeSource) Name() string             { return "configmaps" }
+func (s *fakeSource) Namespaced() bool         { return false }
+func (s *fakeSource) PrefixKeys() []string     { return []string{"namespace", "configmap"} }
 func (s *fakeSource) Example() kruntime.Object { return &corev1.ConfigMap{} }
 func (s *fakeSource) Families() []FamilyDesc {
 	return []FamilyDesc{{Name: "test_version", Help: "h", Type: Gauge}, {Name: "test_total", Help: "c", Type: Counter}}
 }
 func (s *fakeSource) Transform(obj any) (any, error) { return obj, nil }
+
 // noWatchList makes the reflector list then watch: the fake watcher cannot stream an initial list.
 type noWatchList struct{ *cache.ListWatch }
 
@@ -88,8 +89,10 @@ func (s *fakeSource) Record(obj any) *Record {
 // consumerFunc adapts a function to consumer.Metrics.
 type consumerFunc func(ctx context.Context, md pmetric.Metrics) error
 
-func (f consumerFunc) ConsumeMetrics(ctx context.Context, md pmetric.Metrics) error { return f(ctx, md) }
-func (consumerFunc) Capabilities() consumer.Capabilities                           { return consumer.Capabilities{} }
+func (f consumerFunc) ConsumeMetrics(ctx context.Context, md pmetric.Metrics) error {
+	return f(ctx, md)
+}
+func (consumerFunc) Capabilities() consumer.Capabilities { return consumer.Capabilities{} }
 
 type harness struct {
 	t      *testing.T

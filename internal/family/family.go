@@ -5,7 +5,7 @@
 package family
 
 import (
-		"sync"
+	"sync"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/runtime"
