@@ -7,7 +7,7 @@ PROGRESS := $(CURDIR)/tools/with-progress.sh
 
 export GOFLAGS ?= -buildvcs=false
 
-.PHONY: all tools cluster-up cluster-down test unit lint generate check-generated clean help
+.PHONY: all tools cluster-up cluster-down test build run generate check-generated clean help
 
 all: help
 
@@ -39,6 +39,36 @@ $(BIN)/kube-state-metrics: tools/ksm/go.mod tools/ksm/go.sum
 
 $(BIN)/devcluster: $(shell find cmd/devcluster internal/controlplane internal/seed -name '*.go') go.mod go.sum
 	@$(GO) build -o $@ ./cmd/devcluster
+
+$(BIN)/mdatagen: tools/mdatagen/go.mod tools/mdatagen/go.sum
+	@cd tools/mdatagen && $(GO) build -o $@ go.opentelemetry.io/collector/cmd/mdatagen
+
+$(BIN)/ocb: tools/ocb/go.mod tools/ocb/go.sum
+	@cd tools/ocb && $(GO) build -o $@ go.opentelemetry.io/collector/cmd/builder
+
+## ---- code generation (mdatagen reads metadata.yaml through receiver/kubestatereceiver/metadata.yaml) ----
+
+generate: $(BIN)/mdatagen
+	@cd receiver/kubestatereceiver && $(BIN)/mdatagen metadata.yaml
+	@$(GO) test ./internal/resources -run TestMetricsReference -update >/dev/null
+	@echo ">> regenerated receiver metadata and docs/metrics.md"
+
+## ---- distribution ----
+
+RECEIVER_SOURCES := $(shell find receiver internal -name '*.go' -not -name '*_test.go') go.mod go.sum metadata.yaml
+
+build: _build/otelcol-kubestate
+
+_build/otelcol-kubestate: builder-config.yaml $(RECEIVER_SOURCES) | $(BIN)/ocb
+	@echo ">> building the distribution with ocb v0.165.0 (first build: about 2-3 minutes)"
+	@mkdir -p _build
+	@$(PROGRESS) otelcol-kubestate sh -c '$(BIN)/ocb --config builder-config.yaml >_build/ocb.log 2>&1' || { tail -30 _build/ocb.log; exit 1; }
+	@touch $@
+
+## ---- demo ----
+
+run: tools $(BIN)/devcluster build
+	@tools/run-demo.sh
 
 ## ---- local control plane ----
 

@@ -103,12 +103,7 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 		return fmt.Errorf("kubernetes client: %w", err)
 	}
 
-	mf := newMetricFilter(r.cfg)
-	var sources []engine.Source
-	for _, name := range r.cfg.enabledResources() {
-		meta, _ := resources.ByName(name)
-		sources = append(sources, meta.Compile(r.cfg.filterFor(name, mf)))
-	}
+	sources := r.cfg.Sources()
 
 	r.telemetry, err = metadata.NewTelemetryBuilder(r.set.TelemetrySettings)
 	if err != nil {
@@ -135,6 +130,21 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 		zap.Duration("collection_interval", r.cfg.CollectionInterval), zap.Duration("export_timeout", r.cfg.ExportTimeout))
 	return r.eng.Start(ctx)
 }
+
+// Sources compiles the enabled resources with the configured filters: what the receiver watches.
+// The parity harness uses it to run exactly the receiver's families.
+func (c *Config) Sources() []engine.Source {
+	mf := newMetricFilter(c)
+	var sources []engine.Source
+	for _, name := range c.enabledResources() {
+		meta, _ := resources.ByName(name)
+		sources = append(sources, meta.Compile(c.filterFor(name, mf)))
+	}
+	return sources
+}
+
+// RESTConfig is the API client configuration the receiver uses for its auth_type.
+func (c *Config) RESTConfig() (*rest.Config, error) { return c.restConfig() }
 
 func (r *kubestateReceiver) registerCallbacks() error {
 	return errors.Join(
