@@ -60,17 +60,11 @@ func up(ctx context.Context, args []string) error {
 	bin := fl.String("bin", "bin", "directory holding etcd and kube-apiserver")
 	state := fl.String("state", ".local", "state directory")
 	_ = fl.Parse(args)
-	if c, alive, err := controlplane.Load(*state); err == nil {
-		if alive && c.Ready(ctx) {
-			fmt.Printf("cluster already running at %s (kubeconfig %s)\n", c.Server, c.KubeconfigPath())
-			return nil
-		}
-		fmt.Println("devcluster: found a stale cluster record; cleaning it up")
-		if err := c.Remove(); err != nil {
-			return err
-		}
+	c, running, err := controlplane.Up(ctx, controlplane.Options{BinDir: *bin, StateDir: *state, Detach: true, Progress: os.Stdout})
+	if running {
+		fmt.Printf("cluster already running at %s (kubeconfig %s)\n", c.Server, c.KubeconfigPath())
+		return nil
 	}
-	c, err := controlplane.Start(ctx, controlplane.Options{BinDir: *bin, StateDir: *state, Detach: true, Progress: os.Stdout})
 	if err != nil {
 		if errors.Is(err, controlplane.ErrMissingBinary) {
 			return fmt.Errorf("%w (it builds etcd and kube-apiserver into %s)", err, *bin)

@@ -468,3 +468,21 @@ func lastLine(s string) string {
 	}
 	return s
 }
+
+// Up returns the cluster recorded in opts.StateDir if it is alive and ready (running reports
+// true), and otherwise cleans up any stale record and starts a new one.
+func Up(ctx context.Context, opts Options) (c *Cluster, running bool, err error) {
+	if c, alive, err := Load(opts.StateDir); err == nil {
+		if alive && c.Ready(ctx) {
+			return c, true, nil
+		}
+		if opts.Progress != nil {
+			fmt.Fprintln(opts.Progress, "controlplane: found a stale cluster record; cleaning it up")
+		}
+		if err := c.Remove(); err != nil {
+			return nil, false, err
+		}
+	}
+	c, err = Start(ctx, opts)
+	return c, false, err
+}

@@ -67,9 +67,9 @@ func (m MetaDiff) String() string {
 
 // Result is the comparison of one kubestate snapshot with one KSM scrape.
 type Result struct {
-	Families                                   []FamilyResult // by name
+	Families                                  []FamilyResult // by name
 	Total, Matched, Missing, Extra, Differing int
-	MetaDiffs                                  []MetaDiff
+	MetaDiffs                                 []MetaDiff
 }
 
 // OK reports full parity: every KSM series matched and nothing extra.

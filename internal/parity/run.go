@@ -126,7 +126,7 @@ func RunConfig(ctx context.Context, name string, cfg *kubestatereceiver.Config, 
 	}
 
 	// kube-state-metrics first: it is the slower to start.
-	logPath := filepath.Join(opts.WorkDir, "kube-state-metrics-"+name+".log")
+	logPath := filepath.Join(opts.WorkDir, "parity-kube-state-metrics-"+name+".log")
 	opts.progress("[%s] starting kube-state-metrics %s", name, strings.Join(run.KSMArgs, " "))
 	ksm, err := StartKSM(opts.KSMBinary, opts.Kubeconfig, logPath, run.KSMArgs)
 	if err != nil {

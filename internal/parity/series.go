@@ -73,8 +73,8 @@ var (
 	valueFormatter = func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 )
 
-func escapeValue(s string) string { return valueEscaper.Replace(s) }
-func formatValue(v float64) string  { return valueFormatter(v) }
+func escapeValue(s string) string  { return valueEscaper.Replace(s) }
+func formatValue(v float64) string { return valueFormatter(v) }
 
 // ParseText parses the Prometheus text exposition format (version 0.0.4) as kube-state-metrics
 // writes it: "# HELP" and "# TYPE" lines, then samples "name{k="v",...} value [timestamp]".

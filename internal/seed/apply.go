@@ -173,15 +173,16 @@ func (a *Applier) applyOne(ctx context.Context, obj *unstructured.Unstructured) 
 		return err
 	}
 	status, hasStatus := obj.Object["status"]
-	created, err := ri.Create(ctx, obj, metav1.CreateOptions{})
-	if apierrors.IsAlreadyExists(err) {
-		// Re-seeding an existing cluster: replace the object with the fixture's version.
-		existing, gerr := ri.Get(ctx, obj.GetName(), metav1.GetOptions{})
-		if gerr != nil {
-			return gerr
-		}
+	// Re-seeding an existing cluster replaces the object with the fixture's version. Look first:
+	// a refused Create would still be charged to a ResourceQuota that no controller gives back.
+	var created *unstructured.Unstructured
+	existing, err := ri.Get(ctx, obj.GetName(), metav1.GetOptions{})
+	switch {
+	case err == nil:
 		obj.SetResourceVersion(existing.GetResourceVersion())
 		created, err = ri.Update(ctx, obj, metav1.UpdateOptions{})
+	case apierrors.IsNotFound(err):
+		created, err = ri.Create(ctx, obj, metav1.CreateOptions{})
 	}
 	if err != nil {
 		return err
@@ -257,14 +258,20 @@ func (a *Applier) ensureServiceAccount(ctx context.Context, ns string) error {
 }
 
 func (a *Applier) hasStatusSubresource(gvr schema.GroupVersionResource) bool {
+	_, err := a.statusResource(gvr)
+	return err == nil
+}
+
+// statusResource finds the status subresource of gvr in discovery.
+func (a *Applier) statusResource(gvr schema.GroupVersionResource) (string, error) {
 	list, err := a.disc.ServerResourcesForGroupVersion(gvr.GroupVersion().String())
 	if err != nil {
-		return false
+		return "", err
 	}
 	for _, r := range list.APIResources {
 		if r.Name == gvr.Resource+"/status" {
-			return true
+			return r.Name, nil
 		}
 	}
-	return false
+	return "", fmt.Errorf("%s has no status subresource", gvr.Resource)
 }

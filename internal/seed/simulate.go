@@ -69,10 +69,11 @@ func scaleDeployments(ctx context.Context, cs kubernetes.Interface, tick int) er
 		if err != nil {
 			return fmt.Errorf("scaling deployment %s/%s: %w", d.Namespace, d.Name, err)
 		}
-		// No controller-manager: report the rollout as done, one interval behind the spec.
-		prev := int32(2 + (tick-1)%3)
+		// No controller-manager: report the rollout, readiness lagging one interval behind when
+		// scaling up (the apiserver refuses more ready than total replicas).
+		ready := min(want, int32(2+(tick-1)%3))
 		updated.Status.ObservedGeneration = updated.Generation
-		updated.Status.Replicas, updated.Status.UpdatedReplicas, updated.Status.ReadyReplicas, updated.Status.AvailableReplicas = want, want, prev, prev
+		updated.Status.Replicas, updated.Status.UpdatedReplicas, updated.Status.ReadyReplicas, updated.Status.AvailableReplicas = want, want, ready, ready
 		if _, err := cs.AppsV1().Deployments(d.Namespace).UpdateStatus(ctx, updated, metav1.UpdateOptions{}); err != nil {
 			return fmt.Errorf("deployment %s/%s status: %w", d.Namespace, d.Name, err)
 		}

@@ -30,8 +30,9 @@ var (
 	external *rest.Config
 )
 
-// Main runs the tests and then stops the control plane if one was started. Use it from TestMain.
-func Main(m *testing.M) {
+// Main runs the tests, stops the control plane if one was started, then runs each check (for
+// example goleak.Find) and fails the binary if one fails. Use it from TestMain.
+func Main(m *testing.M, checks ...func() error) {
 	code := m.Run()
 	mu.Lock()
 	if started != nil {
@@ -41,6 +42,12 @@ func Main(m *testing.M) {
 		started = nil
 	}
 	mu.Unlock()
+	for _, check := range checks {
+		if err := check(); err != nil && code == 0 {
+			fmt.Fprintln(os.Stderr, "testenv: after the tests:", err)
+			code = 1
+		}
+	}
 	os.Exit(code)
 }
 
@@ -79,6 +86,16 @@ func Cluster(tb testing.TB, ids ...controlplane.Identity) *controlplane.Cluster 
 		tb.Fatalf("local control plane: %v", startErr)
 	}
 	return started
+}
+
+// Kubeconfig returns the path of an admin kubeconfig for the test cluster, for code that loads one
+// the way users do (auth_type: kubeConfig).
+func Kubeconfig(tb testing.TB) string {
+	tb.Helper()
+	if kc := os.Getenv(EnvKubeconfig); kc != "" {
+		return kc
+	}
+	return Cluster(tb).KubeconfigPath()
 }
 
 // Clientset is a typed admin client for the test cluster.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"os"
 	"strings"
 	"sync/atomic"
@@ -33,7 +32,7 @@ type kubestateReceiver struct {
 
 	eng        *engine.Engine
 	telemetry  *metadata.TelemetryBuilder
-	httpClient *http.Client
+	conns      *connTracker
 	host       component.Host
 	lastPoints atomic.Int64
 	healthy    atomic.Int32 // last status reported: 0 none, 1 ok, 2 recoverable error
@@ -88,17 +87,19 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 	if err != nil {
 		return err
 	}
-	// Our own transport, so Shutdown can close its connections and leave no goroutine behind.
+	// Our own dialer, so Shutdown can close our connections and leave no goroutine behind.
 	restCfg = rest.CopyConfig(restCfg)
-	r.httpClient, err = rest.HTTPClientFor(restCfg)
+	r.conns = newConnTracker()
+	restCfg.Dial = r.conns.DialContext
+	httpClient, err := rest.HTTPClientFor(restCfg)
 	if err != nil {
 		return fmt.Errorf("kubernetes client: %w", err)
 	}
-	kube, err := kubernetes.NewForConfigAndClient(restCfg, r.httpClient)
+	kube, err := kubernetes.NewForConfigAndClient(restCfg, httpClient)
 	if err != nil {
 		return fmt.Errorf("kubernetes client: %w", err)
 	}
-	dyn, err := dynamic.NewForConfigAndClient(restCfg, r.httpClient)
+	dyn, err := dynamic.NewForConfigAndClient(restCfg, httpClient)
 	if err != nil {
 		return fmt.Errorf("kubernetes client: %w", err)
 	}
@@ -218,8 +219,9 @@ func (r *kubestateReceiver) Shutdown(ctx context.Context) error {
 	if r.eng != nil {
 		err = r.eng.Shutdown(ctx)
 	}
-	if r.httpClient != nil {
-		r.httpClient.CloseIdleConnections()
+	if r.conns != nil {
+		// The watches are closed now; close their connections so no reader goroutine outlives us.
+		r.conns.CloseAll()
 	}
 	if r.telemetry != nil {
 		r.telemetry.Shutdown()

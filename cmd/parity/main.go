@@ -1,0 +1,195 @@
+// Command parity compares kubestate with kube-state-metrics v2.20.0 on the same apiserver (`make parity`):
+// it starts a local control plane (or uses -kubeconfig), applies a fixture folder, and for each receiver
+// config runs bin/kube-state-metrics with the equivalent flags next to the receiver's engine, takes one
+// scrape and one snapshot once both have synced, and compares them series by series. It writes a
+// per-family report and ends with
+//
+//	parity: <pct>% of kube-state-metrics series matched (<matched>/<total>), extra=<n>
+//
+// exiting 1 below 100% or when kubestate emits series kube-state-metrics does not.
+//
+//	parity [-fixtures DIR] [-config FILE]... [-kubeconfig FILE] [-bin bin] [-report .local/parity-report.md]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/kubestate/kubestate/internal/controlplane"
+	"github.com/kubestate/kubestate/internal/parity"
+	"github.com/kubestate/kubestate/internal/seed"
+)
+
+type configList []string
+
+func (c *configList) String() string     { return strings.Join(*c, ",") }
+func (c *configList) Set(v string) error { *c = append(*c, v); return nil }
+
+func main() { os.Exit(run()) }
+
+func run() int {
+	defaultFixtures := "testdata/fixtures"
+	if env := os.Getenv("PARITY_FIXTURES"); env != "" {
+		defaultFixtures = env
+	}
+	var configs configList
+	fixtures := flag.String("fixtures", defaultFixtures, "fixture folder applied to the cluster before comparing ($PARITY_FIXTURES overrides the default)")
+	flag.Var(&configs, "config", "receiver config (the body of a `kubestate:` receiver); repeat for several; default testdata/parity/default.yaml and testdata/parity/allowlists.yaml")
+	kubeconfig := flag.String("kubeconfig", "", "use this existing cluster instead of starting a local control plane")
+	seedIt := flag.Bool("seed", true, "apply the fixture folder before comparing")
+	bin := flag.String("bin", "bin", "directory holding kube-state-metrics, etcd and kube-apiserver")
+	report := flag.String("report", ".local/parity-report.md", "Markdown report to write")
+	timeout := flag.Duration("timeout", 3*time.Minute, "how long each side may take to sync")
+	flag.Parse()
+	if len(configs) == 0 {
+		configs = configList{"testdata/parity/default.yaml", "testdata/parity/allowlists.yaml"}
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	summary, err := compare(ctx, *fixtures, configs, *kubeconfig, *seedIt, *bin, *report, *timeout)
+	if err != nil && !errors.Is(err, errBelowParity) {
+		fmt.Fprintln(os.Stderr, "parity:", err)
+	}
+	// Printed after every process has been stopped: the contract's last line.
+	if summary != "" {
+		fmt.Println(summary)
+	}
+	if err != nil {
+		return 1
+	}
+	return 0
+}
+
+var errBelowParity = errors.New("below parity")
+
+// compare runs everything and returns the summary line; errBelowParity when it is below 100% or
+// kubestate emits extra series.
+func compare(ctx context.Context, fixtures string, configs []string, kubeconfig string, seedIt bool, bin, report string, timeout time.Duration) (summary string, err error) {
+	// Every config is read before anything starts, so a typo fails fast.
+	type named struct {
+		name, file string
+	}
+	var loaded []named
+	for _, f := range configs {
+		if _, err := parity.LoadConfig(f); err != nil {
+			return "", err
+		}
+		loaded = append(loaded, named{strings.TrimSuffix(filepath.Base(f), filepath.Ext(f)), f})
+	}
+	ksmBin, err := filepath.Abs(filepath.Join(bin, "kube-state-metrics"))
+	if err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(ksmBin); err != nil {
+		return "", fmt.Errorf("%w (run make tools)", err)
+	}
+	workDir, err := filepath.Abs(filepath.Dir(report))
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(workDir, 0o755); err != nil {
+		return "", err
+	}
+
+	var restCfg *rest.Config
+	clusterDesc := ""
+	if kubeconfig == "" {
+		state, err := os.MkdirTemp("", "kubestate-parity-")
+		if err != nil {
+			return "", err
+		}
+		fmt.Printf("parity: starting a local control plane in %s\n", state)
+		c, err := controlplane.Start(ctx, controlplane.Options{BinDir: bin, StateDir: state, Progress: os.Stdout})
+		if err != nil {
+			_ = os.RemoveAll(state)
+			return "", err
+		}
+		defer func() {
+			fmt.Println("parity: stopping the local control plane")
+			if rerr := c.Remove(); rerr != nil && err == nil {
+				summary, err = "", rerr
+			}
+		}()
+		restCfg, kubeconfig = c.RESTConfig(), c.KubeconfigPath()
+		clusterDesc = "local control plane (etcd + kube-apiserver v1.37.2 from bin/), started for this run"
+	} else {
+		if restCfg, err = clientcmd.BuildConfigFromFlags("", kubeconfig); err != nil {
+			return "", fmt.Errorf("-kubeconfig: %w", err)
+		}
+		if kubeconfig, err = filepath.Abs(kubeconfig); err != nil {
+			return "", err
+		}
+		restCfg.QPS, restCfg.Burst = 1000, 2000
+		clusterDesc = "existing cluster of " + kubeconfig
+	}
+
+	if seedIt {
+		fmt.Printf("parity: applying %s\n", fixtures)
+		a, err := seed.NewApplier(restCfg, os.Stdout)
+		if err != nil {
+			return "", err
+		}
+		n, err := a.ApplyDir(ctx, fixtures)
+		if err != nil {
+			return "", err
+		}
+		fmt.Printf("parity: applied %d objects\n", n)
+	}
+
+	opts := parity.Options{KSMBinary: ksmBin, Kubeconfig: kubeconfig, WorkDir: workDir, Progress: os.Stdout, Timeout: timeout}
+	var runs []parity.Run
+	for _, c := range loaded {
+		cfg, err := parity.LoadConfig(c.file)
+		if err != nil {
+			return "", err
+		}
+		r, err := parity.RunConfig(ctx, c.name, cfg, opts)
+		if err != nil {
+			return "", fmt.Errorf("config %s: %w", c.file, err)
+		}
+		r.ConfigFile = c.file
+		runs = append(runs, r)
+	}
+
+	f, err := os.Create(report)
+	if err != nil {
+		return "", err
+	}
+	werr := parity.WriteReport(f, parity.ReportHeader{Fixtures: fixtures, Cluster: clusterDesc, Generated: time.Now().UTC().Format(time.RFC3339)}, runs)
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		return "", werr
+	}
+	fmt.Printf("parity: report written to %s\n", report)
+	ok := true
+	for _, r := range runs {
+		for _, fam := range r.Result.Failing() {
+			ok = false
+			fmt.Printf("parity: [%s] %s: matched %d/%d, missing %d, extra %d, differing %d\n", r.Name, fam.Name, fam.Matched, fam.Total, fam.Missing, fam.Extra, fam.Differing)
+		}
+		for _, m := range r.Result.MetaDiffs {
+			fmt.Printf("parity: [%s] note: %s\n", r.Name, m)
+		}
+		fmt.Printf("parity: [%s] %s\n", r.Name, r.Result.Summary())
+	}
+	matched, total, extra := parity.Totals(runs)
+	summary = parity.SummaryLine(matched, total, extra)
+	if !ok || matched < total || extra > 0 {
+		return summary, errBelowParity
+	}
+	return summary, nil
+}

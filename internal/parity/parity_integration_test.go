@@ -1,0 +1,81 @@
+package parity
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kubestate/kubestate/internal/seed"
+	"github.com/kubestate/kubestate/internal/testenv"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+// TestParity is the fast form of `make parity`: the demo fixtures on this test binary's control
+// plane, kube-state-metrics v2.20.0 and the receiver's engine side by side, for both parity configs.
+func TestParity(t *testing.T) {
+	bin, err := testenv.BinDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ksm := filepath.Join(bin, "kube-state-metrics")
+	if _, err := os.Stat(ksm); err != nil {
+		t.Skipf("parity needs %s, which is not built (make tools builds it): %v", ksm, err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 8*time.Minute)
+	defer cancel()
+
+	rc := testenv.RESTConfig(t)
+	dir := t.TempDir()
+	kubeconfig := filepath.Join(dir, "kubeconfig")
+	if err := WriteKubeconfig(rc, kubeconfig); err != nil {
+		t.Fatal(err)
+	}
+	applier, err := seed.NewApplier(rc, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := applier.ApplyDir(ctx, filepath.Join("..", "..", "testdata", "fixtures")); err != nil {
+		t.Fatalf("applying the fixtures: %v", err)
+	}
+
+	for _, name := range []string{"default", "allowlists"} {
+		t.Run(name, func(t *testing.T) {
+			cfg, err := LoadConfig(filepath.Join("..", "..", "testdata", "parity", name+".yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			run, err := RunConfig(ctx, name, cfg, Options{
+				KSMBinary:  ksm,
+				Kubeconfig: kubeconfig,
+				WorkDir:    dir,
+				Progress:   logWriter{t},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := run.Result
+			for _, f := range res.Failing() {
+				t.Errorf("\n%s", FamilyDetails(f))
+			}
+			for _, m := range res.MetaDiffs {
+				t.Errorf("family metadata differs: %s", m)
+			}
+			if !res.OK() {
+				t.Errorf("%s (kube-state-metrics flags: %s)", res.Summary(), strings.Join(run.KSMArgs, " "))
+			} else {
+				t.Log(res.Summary())
+			}
+		})
+	}
+}
+
+type logWriter struct{ t *testing.T }
+
+func (w logWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}

@@ -1,0 +1,113 @@
+package kubestatereceiver
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/confmap"
+	"go.opentelemetry.io/collector/confmap/confmaptest"
+
+	"github.com/kubestate/kubestate/receiver/kubestatereceiver/internal/metadata"
+)
+
+func loadConfig(t *testing.T, name string) *Config {
+	t.Helper()
+	cm, err := confmaptest.LoadConf(filepath.Join("..", "..", "testdata", "receiver", "config.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := NewFactory().CreateDefaultConfig()
+	sub, err := cm.Sub(component.NewIDWithName(metadata.Type, name).String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sub.Unmarshal(cfg); err != nil {
+		t.Fatal(err)
+	}
+	return cfg.(*Config)
+}
+
+func TestLoadConfig(t *testing.T) {
+	def := loadConfig(t, "")
+	if def.AuthType != AuthServiceAccount || def.CollectionInterval != 30*time.Second || def.ExportTimeout != 10*time.Second || def.MaxDataPointsPerBatch != 8192 {
+		t.Fatalf("defaults: %+v", def)
+	}
+	if err := confmap.Validate(def); err != nil {
+		t.Fatalf("default config invalid: %v", err)
+	}
+	if got := len(def.enabledResources()); got != 32 {
+		t.Fatalf("default resources: %d, want KSM's 32", got)
+	}
+	c := loadConfig(t, "kubeconfig")
+	if err := confmap.Validate(c); err != nil {
+		t.Fatalf("kubeconfig config invalid: %v", err)
+	}
+	if c.AuthType != AuthKubeConfig || c.Context != "prod" || c.MaxDataPointsPerBatch != 1000 || len(c.Resources) != 3 ||
+		c.MetricLabelsAllowlist["pods"][1] != "app.kubernetes.io/*" || c.MetricAnnotationsAllowlist["deployments"][0] != "*" {
+		t.Fatalf("loaded: %+v", c)
+	}
+}
+
+// invalidConfigs are refused by Validate with a message naming the field (BRIEF §5).
+var invalidConfigs = []struct {
+	name   string
+	mutate func(*Config)
+	want   string
+}{
+	{"unknown auth_type", func(c *Config) { c.AuthType = "token" }, `auth_type "token" is not supported; allowed: "serviceAccount", "kubeConfig", "none"`},
+	{"empty auth_type", func(c *Config) { c.AuthType = "" }, `auth_type "" is not supported`},
+	{"auth_type case", func(c *Config) { c.AuthType = "kubeconfig" }, `auth_type "kubeconfig" is not supported`},
+	{"kubeconfig with serviceAccount", func(c *Config) { c.Kubeconfig = "/x" }, `kubeconfig and context are only used with auth_type "kubeConfig"`},
+	{"context with none", func(c *Config) { c.AuthType = AuthNone; c.Context = "x" }, `kubeconfig and context are only used with auth_type "kubeConfig"`},
+	{"zero interval", func(c *Config) { c.CollectionInterval = 0 }, "collection_interval must be positive"},
+	{"negative interval", func(c *Config) { c.CollectionInterval = -time.Second }, "collection_interval must be positive"},
+	{"zero export_timeout", func(c *Config) { c.ExportTimeout = 0 }, "export_timeout must be positive"},
+	{"negative export_timeout", func(c *Config) { c.ExportTimeout = -1 }, "export_timeout must be positive"},
+	{"export_timeout above interval", func(c *Config) { c.ExportTimeout = time.Minute }, "export_timeout (1m0s) must not exceed collection_interval (30s)"},
+	{"zero batch", func(c *Config) { c.MaxDataPointsPerBatch = 0 }, "max_data_points_per_batch must be at least 1"},
+	{"negative batch", func(c *Config) { c.MaxDataPointsPerBatch = -5 }, "max_data_points_per_batch must be at least 1"},
+	{"unknown resource", func(c *Config) { c.Resources = []string{"pods", "widgets"} }, `resources: unknown resource "widgets"; allowed: certificatesigningrequests`},
+	{"singular resource", func(c *Config) { c.Resources = []string{"pod"} }, `resources: unknown resource "pod"`},
+	{"duplicate resource", func(c *Config) { c.Resources = []string{"pods", "pods"} }, `resources: "pods" is listed twice`},
+	{"bad namespace", func(c *Config) { c.Namespaces = []string{"Shop"} }, `namespaces: "Shop" is not a valid namespace name`},
+	{"bad denied namespace", func(c *Config) { c.NamespacesDenylist = []string{"a_b"} }, `namespaces_denylist: "a_b" is not a valid namespace name`},
+	{"allow and deny", func(c *Config) { c.MetricAllowlist = []string{"a"}; c.MetricDenylist = []string{"b"} }, "metric_allowlist and metric_denylist are mutually exclusive"},
+	{"bad allow regex", func(c *Config) { c.MetricAllowlist = []string{"kube_pod_(info"} }, `metric_allowlist: "kube_pod_(info" is not a valid regular expression`},
+	{"bad deny regex", func(c *Config) { c.MetricDenylist = []string{"*pod"} }, `metric_denylist: "*pod" is not a valid regular expression`},
+	{"bad opt-in regex", func(c *Config) { c.MetricOptInList = []string{"kube_[pod"} }, `metric_opt_in_list: "kube_[pod" is not a valid regular expression`},
+	{"labels allowlist unknown resource", func(c *Config) { c.MetricLabelsAllowlist = map[string][]string{"pod": {"app"}} }, `metric_labels_allowlist: unknown resource "pod"`},
+	{"annotations allowlist unknown resource", func(c *Config) { c.MetricAnnotationsAllowlist = map[string][]string{"Pods": {"a"}} }, `metric_annotations_allowlist: unknown resource "Pods"`},
+	{"two wildcards in a key", func(c *Config) { c.MetricLabelsAllowlist = map[string][]string{"pods": {"*app*"}} }, `metric_labels_allowlist[pods]: "*app*" has 2 wildcards; at most one "*" per key is allowed`},
+	{"two wildcards in an annotation key", func(c *Config) {
+		c.MetricAnnotationsAllowlist = map[string][]string{"*": {"a*b*c"}}
+	}, `metric_annotations_allowlist[*]: "a*b*c" has 2 wildcards`},
+}
+
+func TestValidateRefusesInvalidConfigs(t *testing.T) {
+	for _, c := range invalidConfigs {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := createDefaultConfig()
+			c.mutate(cfg)
+			err := cfg.Validate()
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			if !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("error %q does not contain %q", err, c.want)
+			}
+		})
+	}
+}
+
+func TestValidateReportsEveryProblem(t *testing.T) {
+	cfg := createDefaultConfig()
+	cfg.CollectionInterval = 0
+	cfg.Resources = []string{"widgets"}
+	err := cfg.Validate()
+	if err == nil || !strings.Contains(err.Error(), "collection_interval") || !strings.Contains(err.Error(), "widgets") {
+		t.Fatalf("want both problems reported, got %v", err)
+	}
+}
