@@ -68,13 +68,12 @@ func (s *Set) add(name string, labels []Label, v float64) {
 }
 
 var (
-	valueEscaper   = strings.NewReplacer(`\`, `\\`, "\n", `\n`, `"`, `\"`)
-	helpUnescaper  = strings.NewReplacer(`\\`, `\`, `\n`, "\n")
-	valueFormatter = func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	valueEscaper  = strings.NewReplacer(`\`, `\\`, "\n", `\n`, `"`, `\"`)
+	helpUnescaper = strings.NewReplacer(`\\`, `\`, `\n`, "\n")
 )
 
 func escapeValue(s string) string  { return valueEscaper.Replace(s) }
-func formatValue(v float64) string { return valueFormatter(v) }
+func formatValue(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
 // ParseText parses the Prometheus text exposition format (version 0.0.4) as kube-state-metrics
 // writes it: "# HELP" and "# TYPE" lines, then samples "name{k="v",...} value [timestamp]".
