@@ -7,13 +7,14 @@ PROGRESS := $(CURDIR)/tools/with-progress.sh
 
 export GOFLAGS ?= -buildvcs=false
 
-.PHONY: all tools cluster-up cluster-down test build run generate check-generated clean help
+.PHONY: all tools cluster-up cluster-down test build run generate check-generated parity clean help
 
 all: help
 
 help:
 	@echo "make run           demo: local control plane + demo cluster + collector at 127.0.0.1:8889/metrics"
 	@echo "make test          unit and integration tests (builds tools on first use)"
+	@echo "make parity        compare with kube-state-metrics v2.20.0 (report: .local/parity-report.md)"
 	@echo "make tools         build kube-apiserver, kubectl, etcd, kube-state-metrics into bin/"
 	@echo "make cluster-up    start the local control plane (kubeconfig: .local/kubeconfig)"
 	@echo "make cluster-down  stop it and remove .local/"
@@ -69,6 +70,15 @@ _build/otelcol-kubestate: builder-config.yaml $(RECEIVER_SOURCES) | $(BIN)/ocb
 
 run: tools $(BIN)/devcluster build
 	@tools/run-demo.sh
+
+## ---- parity with kube-state-metrics v2.20.0 ----
+
+# Starts its own control plane (temp state dir, free ports), so it never collides with cluster-up/run.
+# PARITY_FIXTURES=DIR compares on another fixture folder.
+parity: tools
+	@$(GO) run ./cmd/parity -bin $(BIN) -report $(STATE)/parity-report.md \
+		$(if $(PARITY_FIXTURES),-fixtures $(PARITY_FIXTURES)) \
+		-config testdata/parity/default.yaml -config testdata/parity/allowlists.yaml
 
 ## ---- local control plane ----
 

@@ -88,6 +88,11 @@ func compare(ctx context.Context, fixtures string, configs []string, kubeconfig 
 		}
 		loaded = append(loaded, named{strings.TrimSuffix(filepath.Base(f), filepath.Ext(f)), f})
 	}
+	if seedIt {
+		if _, err := os.Stat(fixtures); err != nil {
+			return "", fmt.Errorf("fixture folder: %w", err)
+		}
+	}
 	ksmBin, err := filepath.Abs(filepath.Join(bin, "kube-state-metrics"))
 	if err != nil {
 		return "", err

@@ -48,6 +48,9 @@ type resourceState struct {
 	src       Source
 	stores    []*Store
 	informers []cache.SharedIndexInformer
+	// synced report whether our handler has seen every object of the initial list, which can be
+	// later than the informer's own HasSynced.
+	synced []cache.InformerSynced
 }
 
 // Engine runs the informers, the stores and the export loop.
@@ -149,7 +152,7 @@ func (e *Engine) addInformer(rs *resourceState, namespace, fieldSelector string)
 	}
 	st := NewStore()
 	// The handler builds the record and publishes it; nothing here can wait on a reader (invariant 1).
-	_, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
+	reg, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
 		AddFunc:    func(obj any) { e.put(st, src, obj) },
 		UpdateFunc: func(_, obj any) { e.put(st, src, obj) },
 		DeleteFunc: func(obj any) {
@@ -163,6 +166,7 @@ func (e *Engine) addInformer(rs *resourceState, namespace, fieldSelector string)
 	}
 	rs.stores = append(rs.stores, st)
 	rs.informers = append(rs.informers, inf)
+	rs.synced = append(rs.synced, reg.HasSynced)
 	return nil
 }
 
@@ -193,8 +197,8 @@ func (e *Engine) goRun(fn func()) {
 // HasSynced reports whether every informer has listed its objects once.
 func (e *Engine) HasSynced() bool {
 	for _, rs := range e.resources {
-		for _, inf := range rs.informers {
-			if !inf.HasSynced() {
+		for _, synced := range rs.synced {
+			if !synced() {
 				return false
 			}
 		}
@@ -206,9 +210,7 @@ func (e *Engine) HasSynced() bool {
 func (e *Engine) WaitForSync(ctx context.Context) bool {
 	var synced []cache.InformerSynced
 	for _, rs := range e.resources {
-		for _, inf := range rs.informers {
-			synced = append(synced, inf.HasSynced)
-		}
+		synced = append(synced, rs.synced...)
 	}
 	return cache.WaitForCacheSync(ctx.Done(), synced...)
 }
@@ -333,8 +335,8 @@ func (e *Engine) Synced() map[string]bool {
 	out := make(map[string]bool, len(e.resources))
 	for _, rs := range e.resources {
 		ok := true
-		for _, inf := range rs.informers {
-			ok = ok && inf.HasSynced()
+		for _, synced := range rs.synced {
+			ok = ok && synced()
 		}
 		out[rs.src.Name()] = ok
 	}

@@ -216,6 +216,18 @@ func TestCompareTolerance(t *testing.T) {
 	require.NotNil(t, f.Tolerance)
 	// Without a tolerance both differ.
 	assert.Equal(t, 2, family(Compare(ksm, our, map[string]Tolerance{}), "kube_lease_renew_time").Differing)
+
+	// The harness's tolerance covers kube-apiserver's own lease only; fixture leases compare exactly.
+	ksm = parseKSM(t, `kube_lease_renew_time{lease="apiserver-abc",namespace="kube-system"} 1000
+kube_lease_renew_time{lease="kube-scheduler",namespace="kube-system"} 1000
+`)
+	our = parseKSM(t, `kube_lease_renew_time{lease="apiserver-abc",namespace="kube-system"} 1010
+kube_lease_renew_time{lease="kube-scheduler",namespace="kube-system"} 1001
+`)
+	f = family(Compare(ksm, our, TimeDerived), "kube_lease_renew_time")
+	assert.Equal(t, 1, f.Matched)
+	require.Len(t, f.DifferingSeries, 1)
+	assert.Equal(t, "kube-scheduler", f.DifferingSeries[0].KSM.Label("lease"))
 }
 
 func TestCompareDuplicatesAsMultiset(t *testing.T) {
@@ -264,7 +276,8 @@ func TestWriteReport(t *testing.T) {
 	out := b.String()
 	assert.Contains(t, out, "| kube_pod_info | 2 | 2 | 0 | 0 | 0 | ok |")
 	assert.Contains(t, out, "| kube_pod_container_status_restarts_total | 1 | 0 | 0 | 0 | 1 | **DIFF** |")
-	assert.Contains(t, out, "| kube_lease_renew_time | ±120s |")
+	assert.Contains(t, out, "| kube_lease_renew_time | `namespace=\"kube-system\", lease=\"apiserver-*\"` (others exactly) | ±120s |")
+	assert.Contains(t, out, "- kube-state-metrics flags: none (its defaults)")
 	assert.Contains(t, out, "`--metric-opt-in-list=x`")
 	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
 	assert.Equal(t, "parity: 87.50% of kube-state-metrics series matched (7/8), extra=0", lines[len(lines)-1])

@@ -59,7 +59,7 @@ func WriteReport(w io.Writer, h ReportHeader, runs []Run) error {
 		fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %d | %s%% |\n", r.Name, res.Total, res.Matched, res.Missing, res.Extra, res.Differing, Percent(res.Matched, res.Total))
 	}
 	b.WriteString("\n## Families compared within a tolerance (time-derived)\n\n")
-	b.WriteString("| family | tolerance | why |\n|---|---:|---|\n")
+	b.WriteString("| family | series | tolerance | why |\n|---|---|---:|---|\n")
 	var tnames []string
 	for name := range TimeDerived {
 		tnames = append(tnames, name)
@@ -67,7 +67,11 @@ func WriteReport(w io.Writer, h ReportHeader, runs []Run) error {
 	slices.Sort(tnames)
 	for _, name := range tnames {
 		t := TimeDerived[name]
-		fmt.Fprintf(&b, "| %s | ±%gs | %s |\n", name, t.Abs, t.Why)
+		scope := "all"
+		if t.Scope != "" {
+			scope = "`" + t.Scope + "` (others exactly)"
+		}
+		fmt.Fprintf(&b, "| %s | %s | ±%gs | %s |\n", name, scope, t.Abs, t.Why)
 	}
 
 	for _, r := range runs {
@@ -76,7 +80,11 @@ func WriteReport(w io.Writer, h ReportHeader, runs []Run) error {
 		if r.ConfigFile != "" {
 			fmt.Fprintf(&b, "- receiver config: `%s`\n", r.ConfigFile)
 		}
-		fmt.Fprintf(&b, "- kube-state-metrics flags: `%s`\n", strings.Join(r.KSMArgs, " "))
+		if len(r.KSMArgs) == 0 {
+			b.WriteString("- kube-state-metrics flags: none (its defaults)\n")
+		} else {
+			fmt.Fprintf(&b, "- kube-state-metrics flags: `%s`\n", strings.Join(r.KSMArgs, " "))
+		}
 		fmt.Fprintf(&b, "- %s\n\n", res.Summary())
 		b.WriteString("| family | KSM series | matched | missing | extra | differing | |\n|---|---:|---:|---:|---:|---:|---|\n")
 		for _, f := range res.Families {

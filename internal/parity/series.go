@@ -44,6 +44,16 @@ func (s Series) Key() string {
 	return b.String()
 }
 
+// Label returns the value of the named label ("" when absent).
+func (s Series) Label(name string) string {
+	for _, l := range s.Labels {
+		if l.Name == name {
+			return l.Value
+		}
+	}
+	return ""
+}
+
 // String renders the series as an exposition line.
 func (s Series) String() string { return s.Key() + " " + formatValue(s.Value) }
 
