@@ -342,3 +342,17 @@ func (e *Engine) Synced() map[string]bool {
 	}
 	return out
 }
+
+// Cached returns the objects the informers of a resource hold: what Transform left of them. For
+// tests of invariant 6.
+func (e *Engine) Cached(resource string) []any {
+	var out []any
+	for _, rs := range e.resources {
+		if rs.src.Name() == resource {
+			for _, inf := range rs.informers {
+				out = append(out, inf.GetStore().List()...)
+			}
+		}
+	}
+	return out
+}

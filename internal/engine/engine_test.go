@@ -20,9 +20,11 @@ import (
 	kruntime "k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/tools/cache"
+
+	"github.com/kubestate/kubestate/internal/testenv"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { testenv.Main(m, func() error { return goleak.Find() }) }
 
 // fakeSource turns ConfigMaps into pointsPerObject points of family "test_version", all valued with
 // the object's data["v"], so a torn object shows as mixed values.
