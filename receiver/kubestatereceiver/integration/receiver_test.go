@@ -29,7 +29,9 @@ func newConfig() *kubestatereceiver.Config {
 	return kubestatereceiver.NewFactory().CreateDefaultConfig().(*kubestatereceiver.Config)
 }
 
-func TestMain(m *testing.M) { testenv.Main(m, func() error { return goleak.Find() }) }
+func TestMain(m *testing.M) {
+	testenv.Main(m, func() error { return goleak.Find(goleak.IgnoreAnyFunction("github.com/dlclark/regexp2/v2.runClock")) })
+}
 
 // statusHost records the component status events the receiver reports.
 type statusHost struct {
