@@ -7,7 +7,7 @@ PROGRESS := $(CURDIR)/tools/with-progress.sh
 
 export GOFLAGS ?= -buildvcs=false
 
-.PHONY: all tools cluster-up cluster-down test build run generate check-generated parity clean help
+.PHONY: all tools cluster-up cluster-down test build run generate check-generated parity parity-prometheus mixin clean help
 
 all: help
 
@@ -15,6 +15,8 @@ help:
 	@echo "make run           demo: local control plane + demo cluster + collector at 127.0.0.1:8889/metrics"
 	@echo "make test          unit and integration tests (builds tools on first use)"
 	@echo "make parity        compare with kube-state-metrics v2.20.0 (report: .local/parity-report.md)"
+	@echo "make parity-prometheus  parity through the distribution's Prometheus exporter (report: .local/parity-prometheus-report.md)"
+	@echo "make mixin         kubernetes-mixin alerts/rules evaluated by Prometheus' engine over KSM and over kubestate"
 	@echo "make tools         build kube-apiserver, kubectl, etcd, kube-state-metrics into bin/"
 	@echo "make cluster-up    start the local control plane (kubeconfig: .local/kubeconfig)"
 	@echo "make cluster-down  stop it and remove .local/"
@@ -80,6 +82,21 @@ parity: tools
 		$(if $(PARITY_FIXTURES),-fixtures $(PARITY_FIXTURES)) \
 		-config testdata/parity/default.yaml -config testdata/parity/allowlists.yaml
 
+# The same comparison through _build/otelcol-kubestate's Prometheus exporter (README settings), also byte for byte,
+# plus an escaping probe namespace and a metric_expiration measurement on a deleted object.
+parity-prometheus: tools build
+	@$(GO) run ./cmd/parity -via prometheus -bin $(BIN) -collector _build/otelcol-kubestate \
+		-report $(STATE)/parity-prometheus-report.md \
+		$(if $(PARITY_FIXTURES),-fixtures $(PARITY_FIXTURES)) \
+		-config testdata/parity/default.yaml -config testdata/parity/allowlists.yaml
+
+## ---- kubernetes-mixin rules (tools/mixin is its own module: Prometheus' dependencies stay out of go.mod) ----
+
+# Rules from ../shared/reference (or $KUBESTATE_REFERENCE_DIR); V=1 prints one line per expression.
+mixin: tools build
+	@echo ">> kubernetes-mixin rules over kube-state-metrics and kubestate (first build of tools/mixin: 3-6 minutes)"
+	@cd tools/mixin && $(GO) run . $(if $(V),-v)
+
 ## ---- local control plane ----
 
 cluster-up: $(BIN)/kube-apiserver $(BIN)/etcd $(BIN)/kubectl $(BIN)/devcluster
@@ -99,6 +116,8 @@ test: tools build check-generated
 	@$(GO) vet ./...
 	@echo ">> go test -race"
 	@$(GO) test -race -count=1 -timeout 20m ./...
+	@echo ">> go test tools/mixin (kubernetes-mixin rules through Prometheus' engine; own module; first build 3-6 min)"
+	@cd tools/mixin && $(GO) vet ./... && $(GO) test -count=1 -timeout 10m ./...
 
 # Generated code and docs must match their sources (metadata.yaml, the family tables).
 check-generated: $(BIN)/mdatagen

@@ -8,7 +8,15 @@
 //
 // exiting 1 below 100% or when kubestate emits series kube-state-metrics does not.
 //
-//	parity [-fixtures DIR] [-config FILE]... [-kubeconfig FILE] [-bin bin] [-report .local/parity-report.md]
+// With -via prometheus our side is not the receiver's engine in-process but the distribution
+// (_build/otelcol-kubestate, `make build`) with the receiver feeding the Prometheus exporter with the
+// README's settings: both expositions are compared series by series and byte for byte (up to the
+// order of lines and label pairs); with the fixtures applied it also creates a namespace whose
+// annotations need escaping, and after the first config deletes an object to measure how long its
+// series outlive it in the exporter (metric_expiration).
+//
+//	parity [-via engine|prometheus] [-fixtures DIR] [-config FILE]... [-kubeconfig FILE] [-bin bin]
+//	       [-collector _build/otelcol-kubestate] [-report .local/parity-report.md]
 package main
 
 import (
@@ -23,6 +31,7 @@ import (
 	"syscall"
 	"time"
 
+	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 
@@ -51,14 +60,20 @@ func run() int {
 	bin := flag.String("bin", "bin", "directory holding kube-state-metrics, etcd and kube-apiserver")
 	report := flag.String("report", ".local/parity-report.md", "Markdown report to write")
 	timeout := flag.Duration("timeout", 3*time.Minute, "how long each side may take to sync")
+	via := flag.String("via", parity.ViaEngine, "our side: engine (the receiver's engine in-process, compared as pdata) or prometheus (the distribution's Prometheus exporter, compared as text)")
+	collector := flag.String("collector", "_build/otelcol-kubestate", "with -via prometheus: the distribution binary (make build)")
 	flag.Parse()
+	if *via != parity.ViaEngine && *via != parity.ViaPrometheus {
+		fmt.Fprintf(os.Stderr, "parity: -via %q: want %q or %q\n", *via, parity.ViaEngine, parity.ViaPrometheus)
+		return 2
+	}
 	if len(configs) == 0 {
 		configs = configList{"testdata/parity/default.yaml", "testdata/parity/allowlists.yaml"}
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	summary, err := compare(ctx, *fixtures, configs, *kubeconfig, *seedIt, *bin, *report, *timeout)
+	summary, err := compare(ctx, *fixtures, configs, *kubeconfig, *seedIt, *bin, *report, *timeout, *via, *collector)
 	if err != nil && !errors.Is(err, errBelowParity) {
 		fmt.Fprintln(os.Stderr, "parity:", err)
 	}
@@ -76,7 +91,7 @@ var errBelowParity = errors.New("below parity")
 
 // compare runs everything and returns the summary line; errBelowParity when it is below 100% or
 // kubestate emits extra series.
-func compare(ctx context.Context, fixtures string, configs []string, kubeconfig string, seedIt bool, bin, report string, timeout time.Duration) (summary string, err error) {
+func compare(ctx context.Context, fixtures string, configs []string, kubeconfig string, seedIt bool, bin, report string, timeout time.Duration, via, collector string) (summary string, err error) {
 	// Every config is read before anything starts, so a typo fails fast.
 	type named struct {
 		name, file string
@@ -99,6 +114,14 @@ func compare(ctx context.Context, fixtures string, configs []string, kubeconfig 
 	}
 	if _, err := os.Stat(ksmBin); err != nil {
 		return "", fmt.Errorf("%w (run make tools)", err)
+	}
+	if via == parity.ViaPrometheus {
+		if collector, err = filepath.Abs(collector); err != nil {
+			return "", err
+		}
+		if _, err := os.Stat(collector); err != nil {
+			return "", fmt.Errorf("%w (run make build)", err)
+		}
 	}
 	workDir, err := filepath.Abs(filepath.Dir(report))
 	if err != nil {
@@ -152,15 +175,45 @@ func compare(ctx context.Context, fixtures string, configs []string, kubeconfig 
 		}
 		fmt.Printf("parity: applied %d objects\n", n)
 	}
+	var kube kubernetes.Interface
+	if via == parity.ViaPrometheus && seedIt {
+		if kube, err = kubernetes.NewForConfig(restCfg); err != nil {
+			return "", err
+		}
+		fmt.Printf("parity: creating namespace %s, whose annotations need escaping\n", parity.EscapingNamespace)
+		if err := parity.EnsureEscapingProbe(ctx, kube); err != nil {
+			return "", err
+		}
+	}
 
 	opts := parity.Options{KSMBinary: ksmBin, Kubeconfig: kubeconfig, WorkDir: workDir, Progress: os.Stdout, Timeout: timeout}
 	var runs []parity.Run
-	for _, c := range loaded {
+	var expiry *parity.ExpiryResult
+	for i, c := range loaded {
 		cfg, err := parity.LoadConfig(c.file)
 		if err != nil {
 			return "", err
 		}
-		r, err := parity.RunConfig(ctx, c.name, cfg, opts)
+		var r parity.Run
+		if via == parity.ViaPrometheus {
+			popts := parity.PrometheusOptions{Collector: parity.CollectorOptions{Binary: collector}}
+			if i == 0 && kube != nil {
+				// Creates and deletes a ConfigMap in namespace default: only on the cluster we seeded.
+				popts.Inspect = func(ctx context.Context, k *parity.KSM, col *parity.Collector) error {
+					res, err := parity.CheckExpiry(ctx, kube, "default", k, col)
+					if err == nil {
+						expiry = &res
+					}
+					return err
+				}
+			}
+			r, err = parity.RunConfigPrometheus(ctx, c.name, cfg, opts, popts)
+			if expiry != nil && i == 0 {
+				r.Notes = append(r.Notes, expiry.String())
+			}
+		} else {
+			r, err = parity.RunConfig(ctx, c.name, cfg, opts)
+		}
 		if err != nil {
 			return "", fmt.Errorf("config %s: %w", c.file, err)
 		}
@@ -189,7 +242,20 @@ func compare(ctx context.Context, fixtures string, configs []string, kubeconfig 
 		for _, m := range r.Result.MetaDiffs {
 			fmt.Printf("parity: [%s] note: %s\n", r.Name, m)
 		}
+		if e := r.Exposition; e != nil {
+			if !e.OK() {
+				ok = false
+			}
+			fmt.Printf("parity: [%s] %s\n", r.Name, e.Summary())
+		}
+		for _, n := range r.Notes {
+			fmt.Printf("parity: [%s] %s\n", r.Name, n)
+		}
 		fmt.Printf("parity: [%s] %s\n", r.Name, r.Result.Summary())
+	}
+	if expiry != nil && !expiry.OK() {
+		ok = false
+		fmt.Printf("parity: the exporter kept a deleted object's series longer than %s\n", expiry.Bound)
 	}
 	matched, total, extra := parity.Totals(runs)
 	summary = parity.SummaryLine(matched, total, extra)

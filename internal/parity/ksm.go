@@ -5,16 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
-	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/kubestate/kubestate/receiver/kubestatereceiver"
@@ -77,9 +73,7 @@ type KSM struct {
 	TelemetryURL string
 	LogPath      string
 
-	cmd    *exec.Cmd
-	done   chan struct{}
-	client *http.Client
+	proc *process
 }
 
 // StartKSM runs bin with the given flags against kubeconfig, serving on free loopback ports. Its
@@ -101,75 +95,31 @@ func StartKSM(bin, kubeconfig, logPath string, flags []string) (*KSM, error) {
 		"--host=127.0.0.1", "--port=" + strconv.Itoa(port),
 		"--telemetry-host=127.0.0.1", "--telemetry-port=" + strconv.Itoa(tport),
 	}, flags...)
-	logf, err := os.Create(logPath)
+	proc, err := startProcess(bin, logPath, args...)
 	if err != nil {
-		return nil, err
-	}
-	defer logf.Close()
-	cmd := exec.Command(bin, args...)
-	cmd.Stdout, cmd.Stderr = logf, logf
-	// Its own process group, killed with us if we die.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting kube-state-metrics: %w", err)
 	}
-	k := &KSM{
+	return &KSM{
 		MetricsURL:   fmt.Sprintf("http://127.0.0.1:%d/metrics", port),
 		TelemetryURL: fmt.Sprintf("http://127.0.0.1:%d/metrics", tport),
 		LogPath:      logPath,
-		cmd:          cmd,
-		done:         make(chan struct{}),
-		client:       &http.Client{Timeout: 30 * time.Second},
-	}
-	go func() { _ = cmd.Wait(); close(k.done) }()
-	return k, nil
+		proc:         proc,
+	}, nil
 }
 
 // Stop terminates the process (SIGTERM, then SIGKILL after 10s) and waits for it.
 func (k *KSM) Stop() {
-	if k == nil || k.cmd == nil || k.cmd.Process == nil {
-		return
-	}
-	pid := k.cmd.Process.Pid
-	_ = syscall.Kill(-pid, syscall.SIGTERM)
-	select {
-	case <-k.done:
-	case <-time.After(10 * time.Second):
-		_ = syscall.Kill(-pid, syscall.SIGKILL)
-		<-k.done
-	}
-	k.client.CloseIdleConnections()
-}
-
-func (k *KSM) exited() bool {
-	select {
-	case <-k.done:
-		return true
-	default:
-		return false
+	if k != nil {
+		k.proc.stop()
 	}
 }
 
-func (k *KSM) get(ctx context.Context, url string) ([]byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Accept", "text/plain;version=0.0.4")
-	resp, err := k.client.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("GET %s: %s", url, resp.Status)
-	}
-	return body, nil
-}
+func (k *KSM) exited() bool { return k.proc.exited() }
+
+func (k *KSM) get(ctx context.Context, url string) ([]byte, error) { return k.proc.get(ctx, url) }
+
+// Exposition reads /metrics once, as Prometheus text 0.0.4.
+func (k *KSM) Exposition(ctx context.Context) ([]byte, error) { return k.get(ctx, k.MetricsURL) }
 
 // Scrape reads /metrics once and parses it.
 func (k *KSM) Scrape(ctx context.Context) (*Set, error) {

@@ -5,8 +5,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"k8s.io/client-go/rest"
 
 	"github.com/kubestate/kubestate/internal/seed"
 	"github.com/kubestate/kubestate/internal/testenv"
@@ -34,13 +37,7 @@ func TestParity(t *testing.T) {
 	if err := WriteKubeconfig(rc, kubeconfig); err != nil {
 		t.Fatal(err)
 	}
-	applier, err := seed.NewApplier(rc, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := applier.ApplyDir(ctx, filepath.Join("..", "..", "testdata", "fixtures")); err != nil {
-		t.Fatalf("applying the fixtures: %v", err)
-	}
+	applyFixtures(ctx, t, rc)
 
 	for _, name := range []string{"default", "allowlists"} {
 		t.Run(name, func(t *testing.T) {
@@ -70,6 +67,27 @@ func TestParity(t *testing.T) {
 				t.Log(res.Summary())
 			}
 		})
+	}
+}
+
+var (
+	fixturesOnce sync.Once
+	fixturesErr  error
+)
+
+// applyFixtures applies testdata/fixtures to this test binary's cluster once, for every test.
+func applyFixtures(ctx context.Context, t *testing.T, rc *rest.Config) {
+	t.Helper()
+	fixturesOnce.Do(func() {
+		applier, err := seed.NewApplier(rc, nil)
+		if err != nil {
+			fixturesErr = err
+			return
+		}
+		_, fixturesErr = applier.ApplyDir(ctx, filepath.Join("..", "..", "testdata", "fixtures"))
+	})
+	if fixturesErr != nil {
+		t.Fatalf("applying the fixtures: %v", fixturesErr)
 	}
 }
 

@@ -1,7 +1,10 @@
 // Package parity compares kubestate with kube-state-metrics v2.20.0 series by series: it parses KSM's
 // Prometheus text exposition, flattens a receiver snapshot (pdata) the same way, matches the two
 // order-free by metric name, label set and value, and renders a per-family report. It also runs both
-// against one apiserver (Run), for `make parity` (cmd/parity) and the fast form inside `make test`.
+// against one apiserver, for `make parity` (cmd/parity) and the fast form inside `make test`: our side
+// either the receiver's engine in-process (RunConfig) or the distribution's Prometheus exporter
+// (RunConfigPrometheus, `make parity-prometheus`), whose text is also compared with KSM's byte for
+// byte (CompareExposition) and whose metric_expiration is measured on a deleted object (CheckExpiry).
 package parity
 
 import (

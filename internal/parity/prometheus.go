@@ -1,0 +1,117 @@
+package parity
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/kubestate/kubestate/receiver/kubestatereceiver"
+)
+
+// Ways of running our side.
+const (
+	ViaEngine     = "engine"     // the receiver's engine in-process, compared as pdata (RunConfig)
+	ViaPrometheus = "prometheus" // the distribution's Prometheus exporter, compared as text (RunConfigPrometheus)
+)
+
+// PrometheusOptions add what the Prometheus path needs to Options.
+type PrometheusOptions struct {
+	// Collector runs the distribution; Kubeconfig, WorkDir and Name are filled in from Options.
+	Collector CollectorOptions
+	// Inspect, when set, runs after the comparison while both processes still run (for checks that
+	// change the cluster, or to capture more scrapes). Its error fails the run.
+	Inspect func(ctx context.Context, ksm *KSM, col *Collector) error
+}
+
+// RunConfigPrometheus compares one receiver configuration through the Prometheus path: it starts
+// kube-state-metrics with the equivalent flags and the distribution (_build/otelcol-kubestate) with
+// the receiver config feeding the Prometheus exporter with the README's settings, waits until both
+// have synced and serve stable output, scrapes both back to back as Prometheus text 0.0.4, and
+// compares them series by series (Compare) and byte for byte (CompareExposition). Both processes are
+// stopped before it returns.
+func RunConfigPrometheus(ctx context.Context, name string, cfg *kubestatereceiver.Config, opts Options, popts PrometheusOptions) (run Run, err error) {
+	if opts.Timeout == 0 {
+		opts.Timeout = 3 * time.Minute
+	}
+	if opts.Settle == 0 {
+		opts.Settle = time.Second
+	}
+	if opts.Tolerances == nil {
+		opts.Tolerances = TimeDerived
+	}
+	run.Name, run.Via = name, ViaPrometheus
+	if run.KSMArgs, err = KSMArgs(cfg); err != nil {
+		return run, err
+	}
+	logPath := filepath.Join(opts.WorkDir, "parity-kube-state-metrics-"+name+".log")
+	opts.progress("[%s] starting kube-state-metrics %s", name, strings.Join(run.KSMArgs, " "))
+	ksm, err := StartKSM(opts.KSMBinary, opts.Kubeconfig, logPath, run.KSMArgs)
+	if err != nil {
+		return run, err
+	}
+	defer ksm.Stop()
+
+	co := popts.Collector
+	co.Kubeconfig, co.WorkDir, co.Name = opts.Kubeconfig, opts.WorkDir, name
+	col, err := StartCollector(cfg, co)
+	if err != nil {
+		return run, err
+	}
+	defer col.Stop()
+	s := col.Settings
+	run.Collector = fmt.Sprintf("%s (collection_interval %s, export_timeout %s; prometheus exporter: translation_strategy %s, without_scope_info %v, metric_expiration %s)",
+		s.Binary, s.CollectionInterval, s.ExportTimeout, PrometheusExporterSettings["translation_strategy"], PrometheusExporterSettings["without_scope_info"], s.MetricExpiration)
+	opts.progress("[%s] started %s, config %s", name, run.Collector, col.ConfigPath)
+
+	waitCtx, cancel := context.WithTimeout(ctx, opts.Timeout)
+	defer cancel()
+	if err := ksm.WaitStable(waitCtx, opts.Settle); err != nil {
+		return run, err
+	}
+	opts.progress("[%s] kube-state-metrics synced (log %s)", name, logPath)
+	if err := col.WaitStable(waitCtx); err != nil {
+		return run, err
+	}
+	opts.progress("[%s] collector synced, exporter output stable (log %s)", name, col.LogPath)
+
+	ksmBody, oursBody, err := ScrapeBoth(ctx, ksm, col)
+	if err != nil {
+		return run, err
+	}
+	ksmSet, err := ParseText(bytes.NewReader(ksmBody))
+	if err != nil {
+		return run, fmt.Errorf("kube-state-metrics exposition: %w", err)
+	}
+	ours, err := ParseText(bytes.NewReader(oursBody))
+	if err != nil {
+		return run, fmt.Errorf("exporter exposition: %w", err)
+	}
+	run.Result = Compare(ksmSet, ours, opts.Tolerances)
+	if run.Exposition, err = CompareExposition(ksmBody, oursBody, opts.Tolerances); err != nil {
+		return run, err
+	}
+	opts.progress("[%s] kube-state-metrics %d series, exporter %d series: %s", name, len(ksmSet.Series), len(ours.Series), run.Result.Summary())
+	opts.progress("[%s] %s", name, run.Exposition.Summary())
+
+	if popts.Inspect != nil {
+		if err := popts.Inspect(ctx, ksm, col); err != nil {
+			return run, err
+		}
+	}
+	return run, nil
+}
+
+// ScrapeBoth reads both expositions back to back, KSM first: the exporter serves the last completed
+// cycle, so the two reflect the cluster at nearly the same time.
+func ScrapeBoth(ctx context.Context, ksm *KSM, col *Collector) (ksmBody, oursBody []byte, err error) {
+	if ksmBody, err = ksm.Exposition(ctx); err != nil {
+		return nil, nil, fmt.Errorf("scraping kube-state-metrics: %w", err)
+	}
+	if oursBody, err = col.Exposition(ctx); err != nil {
+		return nil, nil, fmt.Errorf("scraping the Prometheus exporter: %w", err)
+	}
+	return ksmBody, oursBody, nil
+}

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/kubestate/kubestate/internal/controlplane"
+	"github.com/kubestate/kubestate/internal/parity"
+	"github.com/kubestate/kubestate/internal/seed"
+)
+
+func main() { os.Exit(run()) }
+
+// run starts a local control plane (or uses -kubeconfig), applies the fixtures, captures both sides,
+// evaluates every rule and prints, last,
+//
+//	mixin: <n> expressions compared, <n> equal, <n> non-empty (scrape protocols: default, proto-first)
+//
+// exiting 1 when an expression differs.
+func run() int {
+	root, err := Root()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "mixin:", err)
+		return 1
+	}
+	rulesPath := flag.String("rules", RulesPath(root), "kubernetes-mixin rules file ($KUBESTATE_REFERENCE_DIR/"+RulesFileName+" or <repo>/../shared/reference/"+RulesFileName+")")
+	fixtures := flag.String("fixtures", filepath.Join(root, "testdata", "fixtures"), "fixture folder applied to the local control plane")
+	kubeconfig := flag.String("kubeconfig", "", "use this existing cluster (not seeded) instead of starting a local control plane")
+	verbose := flag.Bool("v", false, "one line per expression")
+	timeout := flag.Duration("timeout", 5*time.Minute, "overall deadline")
+	flag.Parse()
+
+	rules, err := LoadRules(*rulesPath)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "mixin:", err)
+		return 1
+	}
+	bins, err := FindBinaries(root)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "mixin:", err)
+		return 1
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+
+	res, err := capture(ctx, root, *kubeconfig, *fixtures, bins, rules.Rules, *verbose)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "mixin:", err)
+		return 1
+	}
+	fmt.Println(res.Summary())
+	if !res.OK() {
+		return 1
+	}
+	return 0
+}
+
+func capture(ctx context.Context, root, kubeconfig, fixtures string, bins Binaries, rules []Rule, verbose bool) (*Result, error) {
+	work, err := os.MkdirTemp("", "kubestate-mixin-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(work)
+	if kubeconfig == "" {
+		fmt.Printf("mixin: starting a local control plane in %s\n", work)
+		c, err := controlplane.Start(ctx, controlplane.Options{BinDir: filepath.Join(root, "bin"), StateDir: filepath.Join(work, "cluster"), Progress: os.Stdout})
+		if err != nil {
+			return nil, err
+		}
+		defer func() {
+			fmt.Println("mixin: stopping the local control plane")
+			if err := c.Remove(); err != nil {
+				fmt.Fprintln(os.Stderr, "mixin: stopping the control plane:", err)
+			}
+		}()
+		kubeconfig = c.KubeconfigPath()
+		fmt.Printf("mixin: applying %s\n", fixtures)
+		a, err := seed.NewApplier(c.RESTConfig(), nil)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := a.ApplyDir(ctx, fixtures); err != nil {
+			return nil, err
+		}
+		kube, err := kubernetes.NewForConfig(c.RESTConfig())
+		if err != nil {
+			return nil, err
+		}
+		if err := parity.EnsureEscapingProbe(ctx, kube); err != nil {
+			return nil, err
+		}
+	}
+	scrapes, err := CaptureScrapes(ctx, root, kubeconfig, work, bins, os.Stdout)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Printf("mixin: Prometheus path %s\n", scrapes.Parity.Result.Summary())
+	res, err := Evaluate(ctx, filepath.Join(work, "tsdb"), rules, scrapes)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range res.Comparisons {
+		c.Details(os.Stdout, verbose)
+		fmt.Println(c.Summary())
+	}
+	return res, nil
+}

@@ -1,0 +1,170 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/kubestate/kubestate/internal/parity"
+	"github.com/kubestate/kubestate/internal/seed"
+	"github.com/kubestate/kubestate/internal/testenv"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+const ksmText = `# HELP kube_pod_owner [STABLE] Information about the Pod's owner.
+# TYPE kube_pod_owner gauge
+kube_pod_owner{namespace="shop",pod="web-1",uid="u1",owner_kind="",owner_name="",owner_is_controller=""} 1
+kube_pod_owner{namespace="shop",pod="web-2",uid="u2",owner_kind="ReplicaSet",owner_name="web-6d9f8b7c4d",owner_is_controller="true"} 1
+# HELP kube_pod_status_phase [STABLE] The pods current phase.
+# TYPE kube_pod_status_phase gauge
+kube_pod_status_phase{namespace="shop",pod="web-1",uid="u1",phase="Running"} 1
+kube_pod_status_phase{namespace="shop",pod="web-2",uid="u2",phase="Running"} 0
+kube_pod_status_phase{namespace="shop",pod="web-2",uid="u2",phase="Pending"} 1
+`
+
+// TestParseLikeAScrape: the job and instance target labels are added and empty-valued labels
+// dropped, as Prometheus' scrape loop does, whatever the format.
+func TestParseLikeAScrape(t *testing.T) {
+	for _, ct := range []string{"text/plain; version=0.0.4; charset=utf-8", "application/openmetrics-text; version=1.0.0; charset=utf-8"} {
+		body := ksmText
+		if strings.HasPrefix(ct, "application/openmetrics-text") {
+			body += "# EOF\n"
+		}
+		samples, err := Parse(Exposition{Body: []byte(body), ContentType: ct})
+		if err != nil {
+			t.Fatalf("%s: %v", ct, err)
+		}
+		if len(samples) != 5 {
+			t.Fatalf("%s: %d samples, want 5", ct, len(samples))
+		}
+		got := samples[0].Labels.String()
+		want := `{__name__="kube_pod_owner", instance="kube-state-metrics:8080", job="kube-state-metrics", namespace="shop", pod="web-1", uid="u1"}`
+		if got != want {
+			t.Errorf("%s: labels %s, want %s", ct, got, want)
+		}
+	}
+}
+
+// TestCompareRulesFindsDifferences: equal inputs give equal answers; one changed value or one label
+// more is found.
+func TestCompareRulesFindsDifferences(t *testing.T) {
+	rules := []Rule{
+		{Kind: "alerts", Name: "Pending", Expr: `kube_pod_status_phase{job="kube-state-metrics", phase="Pending"} == 1`},
+		{Kind: "rules", Name: "NoOwner", Expr: `max by (namespace, pod) (kube_pod_owner{job="kube-state-metrics", owner_kind=""})`},
+		{Kind: "rules", Name: "Changes", Expr: `changes(kube_pod_status_phase{job="kube-state-metrics"}[10m])`},
+	}
+	text := Exposition{Body: []byte(ksmText), ContentType: "text/plain; version=0.0.4"}
+	at := time.Unix(1_800_000_000, 0)
+	ctx := context.Background()
+
+	c, err := CompareRules(ctx, t.TempDir(), rules, "same", text, text, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Equal != 3 || c.NonEmpty != 3 {
+		t.Fatalf("%s; want 3 equal, 3 non-empty", c.Summary())
+	}
+
+	changed := Exposition{Body: []byte(strings.Replace(ksmText, `phase="Pending"} 1`, `phase="Pending"} 0`, 1)), ContentType: text.ContentType}
+	c, err = CompareRules(ctx, t.TempDir(), rules, "value", text, changed, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Outcomes[0].Equal() || !c.Outcomes[1].Equal() {
+		var b strings.Builder
+		c.Details(&b, true)
+		t.Fatalf("a changed value: %s\n%s", c.Summary(), b.String())
+	}
+
+	// An owner label with a value where KSM has an empty one: the series no longer matches owner_kind="".
+	owned := Exposition{Body: []byte(strings.Replace(ksmText, `owner_kind="",owner_name=""`, `owner_kind="<none>",owner_name=""`, 1)), ContentType: text.ContentType}
+	c, err = CompareRules(ctx, t.TempDir(), rules, "label", text, owned, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Outcomes[1].Equal() {
+		t.Fatalf("a changed label went unnoticed: %s", c.Summary())
+	}
+}
+
+// TestMixin evaluates every kubernetes-mixin expression of the rules file over kube-state-metrics
+// v2.20.0 and over kubestate's Prometheus exporter, both on this test binary's control plane with the
+// demo fixtures, and requires equal answers under both scrape protocol sets.
+func TestMixin(t *testing.T) {
+	root, err := Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rulesPath := RulesPath(root)
+	rules, err := LoadRules(rulesPath)
+	if err != nil {
+		if os.IsNotExist(err) {
+			t.Skipf("the kubernetes-mixin rules file is not there (set KUBESTATE_REFERENCE_DIR): %v", err)
+		}
+		t.Fatal(err)
+	}
+	bins, err := FindBinaries(root)
+	if err != nil {
+		t.Skip(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
+	defer cancel()
+	rc := testenv.RESTConfig(t)
+	dir := t.TempDir()
+	kubeconfig := filepath.Join(dir, "kubeconfig")
+	if err := parity.WriteKubeconfig(rc, kubeconfig); err != nil {
+		t.Fatal(err)
+	}
+	a, err := seed.NewApplier(rc, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.ApplyDir(ctx, filepath.Join(root, "testdata", "fixtures")); err != nil {
+		t.Fatalf("applying the fixtures: %v", err)
+	}
+	kube, err := kubernetes.NewForConfig(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := parity.EnsureEscapingProbe(ctx, kube); err != nil {
+		t.Fatal(err)
+	}
+
+	scrapes, err := CaptureScrapes(ctx, root, kubeconfig, dir, bins, logWriter{t})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := scrapes.Parity.Result; !r.OK() {
+		t.Errorf("Prometheus path: %s", r.Summary())
+	}
+	res, err := Evaluate(ctx, filepath.Join(dir, "tsdb"), rules.Rules, scrapes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range res.Comparisons {
+		var b strings.Builder
+		c.Details(&b, false)
+		if c.Equal != c.Compared {
+			t.Errorf("%s\n%s", c.Summary(), b.String())
+		} else {
+			t.Log(c.Summary())
+		}
+	}
+	t.Log(res.Summary())
+	if !res.OK() {
+		t.Fail()
+	}
+}
+
+type logWriter struct{ t *testing.T }
+
+func (w logWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
