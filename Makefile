@@ -7,7 +7,7 @@ PROGRESS := $(CURDIR)/tools/with-progress.sh
 
 export GOFLAGS ?= -buildvcs=false
 
-.PHONY: all tools cluster-up cluster-down test build run generate check-generated parity parity-prometheus mixin clean help
+.PHONY: all tools cluster-up cluster-down test build run generate check-generated parity parity-prometheus mixin reliability fuzz clean help
 
 all: help
 
@@ -17,6 +17,7 @@ help:
 	@echo "make parity        compare with kube-state-metrics v2.20.0 (report: .local/parity-report.md)"
 	@echo "make parity-prometheus  parity through the distribution's Prometheus exporter (report: .local/parity-prometheus-report.md)"
 	@echo "make mixin         kubernetes-mixin alerts/rules evaluated by Prometheus' engine over KSM and over kubestate"
+	@echo "make reliability   long forms of the fault-injection tests (about 15 min)"
 	@echo "make tools         build kube-apiserver, kubectl, etcd, kube-state-metrics into bin/"
 	@echo "make cluster-up    start the local control plane (kubeconfig: .local/kubeconfig)"
 	@echo "make cluster-down  stop it and remove .local/"
@@ -97,6 +98,28 @@ mixin: tools build
 	@echo ">> kubernetes-mixin rules over kube-state-metrics and kubestate (first build of tools/mixin: 3-6 minutes)"
 	@cd tools/mixin && $(GO) run . $(if $(V),-v)
 
+## ---- reliability: long forms of the fault-injection tests (go test -tags reliability) ----
+
+# Figures are the "figures:" lines; full output in _build/reliability.log.
+RELIABILITY_DURATION ?= 5m
+RELIABILITY_PKGS := ./internal/distribution ./receiver/kubestatereceiver/integration ./internal/resources
+
+reliability: $(BIN)/kube-apiserver $(BIN)/etcd build
+	@echo ">> reliability tests, long form (full output: _build/reliability.log)"
+	@set -o pipefail; KUBESTATE_RELIABILITY_DURATION=$(RELIABILITY_DURATION) KUBESTATE_BADINPUT_OBJECTS=3000 \
+	  $(GO) test -tags reliability -count=1 -timeout 60m -v $(RELIABILITY_PKGS) 2>&1 | tee _build/reliability.log \
+	  | grep -E '^(--- |    --- |ok |FAIL|panic)|_test\.go:[0-9]+: '
+	@GO=$(GO) tools/fuzz.sh $(FUZZTIME) $(FUZZ_TARGETS)
+
+# Go fuzz targets (package:Function). make test runs each for 10s; make fuzz runs FUZZTIME.
+FUZZ_TARGETS := internal/family:FuzzAllowlist internal/family:FuzzPromLabelName \
+	internal/resources:FuzzRecordFromProtobuf internal/resources:FuzzPodFields \
+	receiver/kubestatereceiver:FuzzConfigValidate
+FUZZTIME ?= 1m
+
+fuzz:
+	@GO=$(GO) tools/fuzz.sh $(FUZZTIME) $(FUZZ_TARGETS)
+
 ## ---- local control plane ----
 
 cluster-up: $(BIN)/kube-apiserver $(BIN)/etcd $(BIN)/kubectl $(BIN)/devcluster
@@ -118,6 +141,8 @@ test: tools build check-generated
 	@$(GO) test -race -count=1 -timeout 20m ./...
 	@echo ">> go test tools/mixin (kubernetes-mixin rules through Prometheus' engine; own module; first build 3-6 min)"
 	@cd tools/mixin && $(GO) vet ./... && $(GO) test -count=1 -timeout 10m ./...
+	@echo ">> fuzz, 10s per target"
+	@GO=$(GO) tools/fuzz.sh 10s $(FUZZ_TARGETS)
 
 # Generated code and docs must match their sources (metadata.yaml, the family tables).
 check-generated: $(BIN)/mdatagen

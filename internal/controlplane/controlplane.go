@@ -303,7 +303,7 @@ func (c *Cluster) exited(name string, pid int) bool {
 
 func (c *Cluster) waitReady(ctx context.Context, name, url string, client *http.Client) error {
 	if client == nil {
-		client = &http.Client{Timeout: 2 * time.Second}
+		client = &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
 	}
 	pid := c.EtcdPID
 	if name == "kube-apiserver" {
@@ -366,9 +366,11 @@ func (c *Cluster) kill(name string, pid *int) error {
 func (c *Cluster) httpClient() *http.Client {
 	pool := x509.NewCertPool()
 	pool.AppendCertsFromPEM(c.CAData)
+	// No keep-alives: each probe client is dropped after use, and an idle connection it kept would
+	// hold two goroutines until the apiserver closes it (goleak in the restart tests).
 	return &http.Client{
 		Timeout:   2 * time.Second,
-		Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}},
+		Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}, DisableKeepAlives: true},
 	}
 }
 

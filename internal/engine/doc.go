@@ -1,7 +1,7 @@
 // Package engine is kubestate's concurrency core: informers feed per-object metric records, a timer
 // snapshots them into pdata batches, and each batch goes to the next consumer under a deadline.
 //
-//	kube-apiserver --watch--> informer --handler--> Record (immutable) --atomic publish--> Store
+//	kube-apiserver --watch--> informer --transform--> Record (immutable) --handler, atomic publish--> Store
 //	ticker --> one cycle at a time --> snapshot Stores --> batches of <= MaxPointsPerBatch --> consumer
 //
 // Invariants (BRIEF §3), each with a test in this package:
@@ -18,8 +18,10 @@
 //     no goroutine left behind. (TestExportCutAtTimeout, TestSkippedTicks, TestShutdownDuringHungExport)
 //  5. A snapshot's pdata memory is bounded by MaxPointsPerBatch: each batch is handed on before the
 //     next is built. (TestBatchesBoundedByMaxPoints)
-//  6. Informer caches hold only what families read: each Source's transform strips the rest before
-//     the object is cached. (tested per resource, in package resources)
+//  6. Informer caches hold only what families read: the informer's transform has the Source strip
+//     each object and turn it into its Record, and caches just the key and the Record; the object
+//     itself is dropped before it is cached. (tested per resource in package resources, and in
+//     TestInformerCachesHoldOnlyWhatFamiliesRead)
 //  7. The engine knows nothing of Kubernetes kinds: a Source supplies informers and turns objects
 //     into Records, so new resources, custom resources, sharding and other naming schemas plug in
 //     as Sources.

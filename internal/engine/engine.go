@@ -14,6 +14,8 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.uber.org/zap"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/cache"
 )
 
@@ -26,6 +28,9 @@ type Config struct {
 	Namespaces []string
 	// NamespacesDenylist excludes namespaces (from all, or from Namespaces).
 	NamespacesDenylist []string
+	// CycleOnSync runs a cycle as soon as every informer has synced, so the first complete export
+	// does not wait for the first tick. The timer keeps its own schedule.
+	CycleOnSync bool
 }
 
 // CycleStats reports one collection cycle.
@@ -40,7 +45,7 @@ type CycleStats struct {
 type Hooks struct {
 	Synced       func()                           // every informer has synced
 	ListFailed   func(resource string, err error) // listing or watching a resource failed
-	CycleDone    func(CycleStats)                 // a cycle finished (or was cut)
+	CycleDone    func(CycleStats)                 // a cycle finished (or was cut); the next may already run
 	CycleSkipped func()                           // a tick found the previous cycle running
 }
 
@@ -135,7 +140,9 @@ func (e *Engine) selections(s Source) []selection {
 func (e *Engine) addInformer(rs *resourceState, namespace, fieldSelector string) error {
 	src := rs.src
 	inf := cache.NewSharedIndexInformer(src.ListWatch(e.clients, namespace, fieldSelector), src.Example(), 0, cache.Indexers{})
-	if err := inf.SetTransform(src.Transform); err != nil {
+	// The informer caches entries, not objects: each object becomes its record as soon as it is
+	// decoded, and only the record lives on (invariant 6).
+	if err := inf.SetTransform(func(obj any) (any, error) { return toEntry(src, obj) }); err != nil {
 		return fmt.Errorf("%s: %w", src.Name(), err)
 	}
 	resource := src.Name()
@@ -146,15 +153,14 @@ func (e *Engine) addInformer(rs *resourceState, namespace, fieldSelector string)
 		if e.hooks.ListFailed != nil {
 			e.hooks.ListFailed(resource, err)
 		}
-		cache.DefaultWatchErrorHandler(e.lifetime, r, err)
 	}); err != nil {
 		return fmt.Errorf("%s: %w", src.Name(), err)
 	}
 	st := NewStore()
-	// The handler builds the record and publishes it; nothing here can wait on a reader (invariant 1).
+	// The handler publishes the entry's record; nothing here can wait on a reader (invariant 1).
 	reg, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
-		AddFunc:    func(obj any) { e.put(st, src, obj) },
-		UpdateFunc: func(_, obj any) { e.put(st, src, obj) },
+		AddFunc:    func(obj any) { put(st, obj) },
+		UpdateFunc: func(_, obj any) { put(st, obj) },
 		DeleteFunc: func(obj any) {
 			if key, err := cache.DeletionHandlingMetaNamespaceKeyFunc(obj); err == nil {
 				st.Delete(key)
@@ -170,14 +176,46 @@ func (e *Engine) addInformer(rs *resourceState, namespace, fieldSelector string)
 	return nil
 }
 
-func (e *Engine) put(st *Store, src Source, obj any) {
-	key, err := cache.MetaNamespaceKeyFunc(obj)
-	if err != nil {
-		e.log.Warn("object without a key ignored", zap.String("resource", src.Name()), zap.Error(err))
-		return
+// entry is what an informer caches of one object: its key and its record. It carries just enough
+// metadata for client-go's key functions (namespace, name, resource version).
+type entry struct {
+	key, namespace, name, resourceVersion string
+	rec                                   *Record // nil if the source does not take the object
+}
+
+// GetObjectMeta lets client-go's meta.Accessor, and so its key functions, read an entry.
+func (en *entry) GetObjectMeta() metav1.Object {
+	return &metav1.ObjectMeta{Namespace: en.namespace, Name: en.name, ResourceVersion: en.resourceVersion}
+}
+
+// toEntry turns a decoded object into the entry the informer caches: the source strips it and
+// builds its record, then the object is dropped. Entries and tombstones pass through unchanged, as
+// client-go may hand already-transformed objects back (watch-list, Replace).
+func toEntry(src Source, obj any) (any, error) {
+	switch obj.(type) {
+	case *entry, cache.DeletedFinalStateUnknown:
+		return obj, nil
 	}
-	if rec := src.Record(obj); rec != nil {
-		st.Put(key, rec)
+	m, err := meta.Accessor(obj)
+	if err != nil {
+		return obj, nil // not an object of ours; the handler ignores it
+	}
+	en := &entry{namespace: m.GetNamespace(), name: m.GetName(), resourceVersion: m.GetResourceVersion()}
+	en.key = en.name
+	if en.namespace != "" {
+		en.key = en.namespace + "/" + en.name
+	}
+	stripped, err := src.Transform(obj)
+	if err != nil {
+		return nil, err
+	}
+	en.rec = src.Record(stripped)
+	return en, nil
+}
+
+func put(st *Store, obj any) {
+	if en, ok := obj.(*entry); ok && en.rec != nil {
+		st.Put(en.key, en.rec)
 	}
 }
 
@@ -221,6 +259,9 @@ func (e *Engine) awaitSync() {
 		e.log.Info("informers synced", zap.Int("resources", len(e.resources)), zap.Duration("after", time.Since(start)))
 		if e.hooks.Synced != nil {
 			e.hooks.Synced()
+		}
+		if e.cfg.CycleOnSync {
+			e.Tick()
 		}
 	}
 }
@@ -274,13 +315,17 @@ func (e *Engine) Tick() bool {
 	e.mu.Unlock()
 	go func() {
 		defer e.wg.Done()
-		defer e.running.Store(false)
-		e.cycle()
+		stats := e.cycle()
+		// The cycle is over before it is reported: a Tick that follows the report starts a new one.
+		e.running.Store(false)
+		if e.hooks.CycleDone != nil {
+			e.hooks.CycleDone(stats)
+		}
 	}()
 	return true
 }
 
-func (e *Engine) cycle() {
+func (e *Engine) cycle() CycleStats {
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(e.lifetime, e.cfg.ExportTimeout)
 	defer cancel()
@@ -299,9 +344,7 @@ func (e *Engine) cycle() {
 		e.log.Warn("export failed", zap.Int("batches_failed", len(st.Errors)), zap.Int("batches", st.Batches),
 			zap.Int("points_sent", st.Sent), zap.Int("points", st.Points), zap.Error(errors.Join(st.Errors...)))
 	}
-	if e.hooks.CycleDone != nil {
-		e.hooks.CycleDone(stats)
-	}
+	return stats
 }
 
 // Snapshot builds one snapshot outside the timer and hands its batches to emit. For tests and the
@@ -343,8 +386,9 @@ func (e *Engine) Synced() map[string]bool {
 	return out
 }
 
-// Cached returns the objects the informers of a resource hold: what Transform left of them. For
-// tests of invariant 6.
+// Cached returns what the informers of a resource hold per object: an entry with the object's key
+// and record, never the object itself (the transform drops it once its record is built). For tests
+// of invariant 6.
 func (e *Engine) Cached(resource string) []any {
 	var out []any
 	for _, rs := range e.resources {

@@ -77,15 +77,15 @@ var pointKeys = []string{"i"}
 func (s *fakeSource) Record(obj any) *Record {
 	cm := obj.(*corev1.ConfigMap)
 	v, _ := strconv.ParseFloat(cm.Data["v"], 64)
-	r := &Record{Prefix: []string{cm.Namespace, cm.Name}}
+	var points []Point
 	for i := 0; i < s.points; i++ {
 		fam := 0
 		if i == s.points-1 {
 			fam = 1
 		}
-		r.Points = append(r.Points, Point{Family: fam, Keys: pointKeys, Values: []string{strconv.Itoa(i)}, Value: v})
+		points = append(points, Point{Family: fam, Keys: pointKeys, Values: []string{strconv.Itoa(i)}, Value: v})
 	}
-	return r
+	return NewRecord([]string{cm.Namespace, cm.Name}, points)
 }
 
 // consumerFunc adapts a function to consumer.Metrics.
@@ -188,7 +188,7 @@ func objectValues(md pmetric.Metrics, into map[string]map[float64]bool) {
 func TestStoreConcurrentReadersAndWriter(t *testing.T) {
 	s := NewStore()
 	for i := 0; i < 1000; i++ {
-		s.Put(strconv.Itoa(i), &Record{Prefix: []string{strconv.Itoa(i)}})
+		s.Put(strconv.Itoa(i), NewRecord([]string{strconv.Itoa(i)}, nil))
 	}
 	// A reader parked inside Range must not hold up the writer (invariant 2).
 	parked, release := make(chan struct{}), make(chan struct{})
@@ -203,7 +203,7 @@ func TestStoreConcurrentReadersAndWriter(t *testing.T) {
 		if i%7 == 0 {
 			s.Delete(k)
 		} else {
-			s.Put(k, &Record{Prefix: []string{k}})
+			s.Put(k, NewRecord([]string{k}, nil))
 		}
 	}
 	close(release)
@@ -223,7 +223,7 @@ func TestStoreConcurrentReadersAndWriter(t *testing.T) {
 				}
 				n := 0
 				s.Range(func(rec *Record) bool {
-					if len(rec.Prefix) != 1 {
+					if len(rec.Prefix()) != 1 {
 						t.Error("record without its prefix")
 					}
 					n++
@@ -240,7 +240,7 @@ func TestStoreConcurrentReadersAndWriter(t *testing.T) {
 		if i%5 == 0 {
 			s.Delete(k)
 		} else {
-			s.Put(k, &Record{Prefix: []string{k}})
+			s.Put(k, NewRecord([]string{k}, nil))
 		}
 	}
 	close(stop)

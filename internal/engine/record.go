@@ -1,11 +1,13 @@
 package engine
 
 import (
+	"slices"
+	"strings"
 	"sync/atomic"
 )
 
-// Point is one data point of a Record: a value and its labels. Keys is usually a family's shared
-// static slice; Values is a slice of the Record's own arena.
+// Point is one data point as callers build and read records: a value and its labels. Keys are
+// the labels after the Source's PrefixKeys; nil means the family's FamilyDesc.Keys.
 type Point struct {
 	Family int // index into the Source's Families
 	Keys   []string
@@ -13,11 +15,133 @@ type Point struct {
 	Value  float64
 }
 
-// Record holds every point of one object version. It is immutable once published: handlers replace
-// whole Records, never edit one, which is what lets a snapshot read without locks.
+// Record holds every point of one object version, packed for the snapshot: all label values (and
+// the keys of points whose keys vary per object) back to back in one string, and two flat arrays
+// without pointers, so that the garbage collector sees four objects per record and scans none of
+// them. A snapshot slices values out of data without copying.
+//
+// A Record is immutable once built: handlers replace whole Records, never edit one, which is what
+// lets a snapshot read without locks.
 type Record struct {
-	Prefix []string // values of the Source's PrefixKeys (for a pod: namespace, pod, uid)
-	Points []Point  // ordered by Family
+	data   string   // prefix values, then each point's values (key, value pairs for kv points)
+	ends   []uint32 // end offset in data of each string; string i is data[ends[i-1]:ends[i]]
+	points []point
+	prefix uint16 // number of prefix values
+}
+
+type point struct {
+	value  float64
+	n      uint32 // values; for kv points, key/value pairs
+	family uint16 // a Source has far fewer than 65,536 families
+	kv     bool   // the keys are in data, before each value
+}
+
+// Len is the number of points.
+func (r *Record) Len() int { return len(r.points) }
+
+// Prefix returns the values of the Source's PrefixKeys (for a pod: namespace, pod, uid).
+func (r *Record) Prefix() []string {
+	out := make([]string, r.prefix)
+	for i := range out {
+		out[i] = r.str(i)
+	}
+	return out
+}
+
+// Points unpacks the points, in order, with their keys (fams are the Source's Families, for the
+// keys the record does not hold). For tests and tools; the snapshot reads the packed form.
+func (r *Record) Points(fams []FamilyDesc) []Point {
+	out := make([]Point, len(r.points))
+	s := int(r.prefix)
+	for i, p := range r.points {
+		out[i] = Point{Family: int(p.family), Value: p.value, Values: make([]string, p.n)}
+		if p.kv {
+			out[i].Keys = make([]string, p.n)
+			for j := range int(p.n) {
+				out[i].Keys[j], out[i].Values[j] = r.str(s), r.str(s+1)
+				s += 2
+			}
+			continue
+		}
+		out[i].Keys = fams[p.family].Keys
+		for j := range int(p.n) {
+			out[i].Values[j] = r.str(s)
+			s++
+		}
+	}
+	return out
+}
+
+func (r *Record) str(i int) string {
+	start := uint32(0)
+	if i > 0 {
+		start = r.ends[i-1]
+	}
+	return r.data[start:r.ends[i]]
+}
+
+// NewRecord packs prefix values and points into a Record.
+func NewRecord(prefix []string, points []Point) *Record {
+	var b RecordBuilder
+	for _, p := range points {
+		if p.Keys != nil {
+			b.AddKV(p.Family, p.Value, p.Keys, p.Values)
+		} else {
+			b.Add(p.Family, p.Value, p.Values)
+		}
+	}
+	return b.Build(prefix)
+}
+
+// RecordBuilder collects one object's points and packs them into a Record. It is scratch space:
+// Reset and reuse it for the next object.
+type RecordBuilder struct {
+	strs   []string
+	points []point
+}
+
+// Reset forgets the points collected so far (and the strings they referenced).
+func (b *RecordBuilder) Reset() {
+	clear(b.strs)
+	b.strs, b.points = b.strs[:0], b.points[:0]
+}
+
+// Add collects a point whose keys are its family's FamilyDesc.Keys, one value per key.
+func (b *RecordBuilder) Add(family int, value float64, values []string) {
+	b.strs = append(b.strs, values...)
+	b.points = append(b.points, point{value: value, family: uint16(family), n: uint32(len(values))})
+}
+
+// AddKV collects a point whose keys vary per object (labels and annotations families); keys and
+// values pair up one to one.
+func (b *RecordBuilder) AddKV(family int, value float64, keys, values []string) {
+	for i, k := range keys {
+		b.strs = append(b.strs, k, values[i])
+	}
+	b.points = append(b.points, point{value: value, family: uint16(family), n: uint32(len(keys)), kv: true})
+}
+
+// Build packs the prefix values and the points collected since Reset into a new Record.
+func (b *RecordBuilder) Build(prefix []string) *Record {
+	size := 0
+	for _, s := range prefix {
+		size += len(s)
+	}
+	for _, s := range b.strs {
+		size += len(s)
+	}
+	var data strings.Builder
+	data.Grow(size)
+	ends := make([]uint32, 0, len(prefix)+len(b.strs))
+	for _, s := range prefix {
+		data.WriteString(s)
+		ends = append(ends, uint32(data.Len()))
+	}
+	for _, s := range b.strs {
+		data.WriteString(s)
+		ends = append(ends, uint32(data.Len()))
+	}
+	return &Record{data: data.String(), ends: ends, points: slices.Clone(b.points), prefix: uint16(len(prefix))}
 }
 
 const chunkSize = 256

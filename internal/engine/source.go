@@ -20,6 +20,9 @@ type FamilyDesc struct {
 	Name string
 	Help string // description, exactly as the metric should carry it
 	Type MetricType
+	// Keys are the label keys of the family's points after the Source's PrefixKeys, for points
+	// whose keys do not vary per object (see RecordBuilder.Add).
+	Keys []string
 }
 
 // Clients are the API clients a Source may list and watch with.
@@ -43,8 +46,9 @@ type Source interface {
 	ListWatch(c Clients, namespace, fieldSelector string) cache.ListerWatcher
 	// Example is an empty object of the watched type, for the informer.
 	Example() runtime.Object
-	// Transform strips an object to what the families read, before the informer caches it.
+	// Transform strips an object to what the families read. The engine calls it, then Record, as
+	// each object is decoded; the informer caches only the record.
 	Transform(obj any) (any, error)
-	// Record turns one object version into its immutable record. It must not block.
+	// Record turns one (transformed) object version into its immutable record. It must not block.
 	Record(obj any) *Record
 }

@@ -113,7 +113,7 @@ func (r *Resource[T]) Compile(f Filter) engine.Source {
 			continue
 		}
 		s.fams = append(s.fams, fam)
-		s.descs = append(s.descs, engine.FamilyDesc{Name: fam.Name, Help: fam.Description(), Type: fam.Type})
+		s.descs = append(s.descs, engine.FamilyDesc{Name: fam.Name, Help: fam.Description(), Type: fam.Type, Keys: fam.Labels})
 	}
 	s.pool.New = func() any { return &Emitter{} }
 	return s

@@ -72,7 +72,11 @@ func ParseAllowlist(keys []string) (*Allowlist, error) {
 			a.exact = append(a.exact, k)
 		case n == 1:
 			before, after, _ := strings.Cut(k, "*")
-			a.patterns = append(a.patterns, regexp.MustCompile("^"+regexp.QuoteMeta(before)+".*"+regexp.QuoteMeta(after)+"$"))
+			re, err := regexp.Compile("^" + regexp.QuoteMeta(before) + ".*" + regexp.QuoteMeta(after) + "$")
+			if err != nil { // QuoteMeta leaves invalid UTF-8 as is, and the compiler refuses it
+				return nil, fmt.Errorf("%q is not a valid key pattern: %w", k, err)
+			}
+			a.patterns = append(a.patterns, re)
 		default:
 			return nil, fmt.Errorf("%q has %d wildcards; at most one \"*\" per key is allowed", k, n)
 		}

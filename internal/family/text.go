@@ -15,7 +15,8 @@ func Text(src engine.Source, rec *engine.Record, families ...string) string {
 	var b bytes.Buffer
 	fams := src.Families()
 	keys := src.PrefixKeys()
-	for _, p := range rec.Points {
+	prefix := rec.Prefix()
+	for _, p := range rec.Points(fams) {
 		name := fams[p.Family].Name
 		if len(families) > 0 && !contains(families, name) {
 			continue
@@ -34,7 +35,7 @@ func Text(src engine.Source, rec *engine.Record, families ...string) string {
 			b.WriteByte('"')
 		}
 		for i, k := range keys {
-			write(k, rec.Prefix[i])
+			write(k, prefix[i])
 		}
 		for i, k := range p.Keys {
 			write(k, p.Values[i])

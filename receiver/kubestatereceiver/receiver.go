@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
 	"sync/atomic"
 
@@ -117,6 +118,7 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 		MaxPointsPerBatch:  r.cfg.MaxDataPointsPerBatch,
 		Namespaces:         r.cfg.Namespaces,
 		NamespacesDenylist: r.cfg.NamespacesDenylist,
+		CycleOnSync:        true,
 	}, r.next, engine.Hooks{
 		Synced:       func() { r.report(true, nil) },
 		ListFailed:   r.listFailed,
@@ -189,9 +191,16 @@ func (r *kubestateReceiver) cycleDone(s engine.CycleStats) {
 	}
 }
 
+// rbacDenied finds the verb in an RBAC refusal ("... cannot watch resource "secrets" ..."). client-go
+// wraps list errors ("failed to list ...") but returns watch errors as they came, so the refusal's
+// own verb is the reliable one.
+var rbacDenied = regexp.MustCompile(`cannot (list|watch) resource`)
+
 func (r *kubestateReceiver) listFailed(resource string, err error) {
 	verb := "list/watch"
 	switch msg := err.Error(); {
+	case rbacDenied.MatchString(msg):
+		verb = rbacDenied.FindStringSubmatch(msg)[1]
 	case strings.Contains(msg, "failed to list"):
 		verb = "list"
 	case strings.Contains(msg, "failed to watch"):

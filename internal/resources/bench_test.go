@@ -1,0 +1,172 @@
+package resources
+
+import (
+	"fmt"
+	"runtime"
+	"testing"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	kruntime "k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/utils/ptr"
+
+	"github.com/kubestate/kubestate/internal/family"
+	"github.com/kubestate/kubestate/internal/seed"
+)
+
+// Object -> record, per resource, with the default families (what a handler pays per event):
+//
+//	go test ./internal/resources -run '^$' -bench BenchmarkRecord -benchmem -count 6 | tee new.txt
+//
+// "record" runs the families over an already stripped object; "event" is the whole per-event path
+// of the informer: protobuf decode, transform (strip), record.
+
+func BenchmarkRecord(b *testing.B) {
+	benchRecord(b, "pods", Pods, benchPods(64))
+	benchRecord(b, "nodes", Nodes, benchNodes(16))
+	benchRecord(b, "deployments", Deployments, benchDeployments(16))
+}
+
+type protoObject interface {
+	kruntime.Object
+	Marshal() ([]byte, error)
+	Unmarshal([]byte) error
+}
+
+func benchRecord[T protoObject](b *testing.B, name string, r *family.Resource[T], objs []T) {
+	src := r.Compile(family.Filter{})
+	stripped := make([]any, len(objs))
+	wire := make([][]byte, len(objs))
+	points := 0
+	for i, o := range objs {
+		data, err := o.Marshal()
+		if err != nil {
+			b.Fatal(err)
+		}
+		wire[i] = data
+		s, err := src.Transform(o.DeepCopyObject())
+		if err != nil {
+			b.Fatal(err)
+		}
+		stripped[i] = s
+		points += src.Record(s).Len()
+	}
+	perObject := float64(points) / float64(len(objs))
+	b.Run(name+"/record", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			_ = src.Record(stripped[i%len(stripped)])
+		}
+		b.ReportMetric(perObject, "points/op")
+	})
+	// What the engine keeps per object: the record (and nothing of the object, see engine.toEntry).
+	b.Run(name+"/retained", func(b *testing.B) {
+		const n = 4096
+		keep := make([]any, n)
+		for b.Loop() {
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			for i := range keep {
+				o := r.New()
+				if err := o.Unmarshal(wire[i%len(wire)]); err != nil {
+					b.Fatal(err)
+				}
+				s, err := src.Transform(o)
+				if err != nil {
+					b.Fatal(err)
+				}
+				keep[i] = src.Record(s)
+			}
+			runtime.GC()
+			runtime.ReadMemStats(&after)
+			b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "retained-B/object")
+			b.ReportMetric(float64(after.HeapObjects-before.HeapObjects)/n, "retained-objects/object")
+			clear(keep)
+		}
+	})
+	b.Run(name+"/event", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			o := r.New()
+			if err := o.Unmarshal(wire[i%len(wire)]); err != nil {
+				b.Fatal(err)
+			}
+			s, err := src.Transform(o)
+			if err != nil {
+				b.Fatal(err)
+			}
+			_ = src.Record(s)
+		}
+		b.ReportMetric(perObject, "points/op")
+	})
+}
+
+// benchPods are the seeder's synthetic pods: two containers, mostly running, some pending,
+// crash-looping or evicted, as `make bench` runs them.
+func benchPods(n int) []*corev1.Pod {
+	sz := seed.Size{Nodes: 100, Namespaces: 20, Deployments: 1000, Pods: 10000}
+	owner := metav1.OwnerReference{APIVersion: "apps/v1", Kind: "ReplicaSet", Name: "app-5d8f7c9b4", UID: "5c4d1f6e-1b2a-4c3d-9e8f-0a1b2c3d4e5f", Controller: ptr.To(true), BlockOwnerDeletion: ptr.To(true)}
+	out := make([]*corev1.Pod, n)
+	for i := range out {
+		p := seed.SyntheticPod(sz, i%sz.Deployments, i/sz.Deployments, owner, i)
+		p.UID = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+		p.CreationTimestamp = metav1.NewTime(time.Unix(1700000000, 0))
+		p.Spec.Tolerations = []corev1.Toleration{
+			{Key: "node.kubernetes.io/not-ready", Operator: corev1.TolerationOpExists, Effect: corev1.TaintEffectNoExecute, TolerationSeconds: ptr.To[int64](300)},
+			{Key: "node.kubernetes.io/unreachable", Operator: corev1.TolerationOpExists, Effect: corev1.TaintEffectNoExecute, TolerationSeconds: ptr.To[int64](300)},
+		}
+		p.Spec.RestartPolicy, p.Spec.SchedulerName = corev1.RestartPolicyAlways, corev1.DefaultSchedulerName
+		p.Status.PodIPs = []corev1.PodIP{{IP: p.Status.PodIP}}
+		out[i] = p
+	}
+	return out
+}
+
+func benchNodes(n int) []*corev1.Node {
+	out := make([]*corev1.Node, n)
+	now := metav1.NewTime(time.Unix(1700000000, 0))
+	for i := range out {
+		out[i] = &corev1.Node{
+			ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("node-%04d", i), UID: "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", CreationTimestamp: now, Labels: map[string]string{
+				"kubernetes.io/os": "linux", "node.kubernetes.io/instance-type": "m5.2xlarge", "topology.kubernetes.io/zone": fmt.Sprintf("zone-%c", 'a'+i%3),
+			}},
+			Spec: corev1.NodeSpec{PodCIDR: fmt.Sprintf("10.%d.%d.0/24", 64+i/256, i%256), ProviderID: fmt.Sprintf("synthetic://node-%04d", i)},
+			Status: corev1.NodeStatus{
+				Capacity:    corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("8"), corev1.ResourceMemory: resource.MustParse("32Gi"), corev1.ResourcePods: resource.MustParse("110"), corev1.ResourceEphemeralStorage: resource.MustParse("100Gi")},
+				Allocatable: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("7910m"), corev1.ResourceMemory: resource.MustParse("31Gi"), corev1.ResourcePods: resource.MustParse("110"), corev1.ResourceEphemeralStorage: resource.MustParse("95Gi")},
+				Conditions: []corev1.NodeCondition{
+					{Type: corev1.NodeReady, Status: corev1.ConditionTrue, LastHeartbeatTime: now, LastTransitionTime: now, Reason: "KubeletReady"},
+					{Type: corev1.NodeMemoryPressure, Status: corev1.ConditionFalse, LastHeartbeatTime: now, LastTransitionTime: now},
+					{Type: corev1.NodeDiskPressure, Status: corev1.ConditionFalse, LastHeartbeatTime: now, LastTransitionTime: now},
+					{Type: corev1.NodePIDPressure, Status: corev1.ConditionFalse, LastHeartbeatTime: now, LastTransitionTime: now},
+				},
+				Addresses: []corev1.NodeAddress{{Type: corev1.NodeInternalIP, Address: fmt.Sprintf("10.0.%d.%d", i/256, i%256)}, {Type: corev1.NodeHostName, Address: fmt.Sprintf("node-%04d", i)}},
+				NodeInfo: corev1.NodeSystemInfo{KernelVersion: "6.1.0-18-amd64", OSImage: "Debian GNU/Linux 12 (bookworm)", ContainerRuntimeVersion: "containerd://1.7.13",
+					KubeletVersion: "v1.37.2", KubeProxyVersion: "v1.37.2", OperatingSystem: "linux", Architecture: "amd64", SystemUUID: fmt.Sprintf("uuid-%04d", i), BootID: fmt.Sprintf("boot-%04d", i)},
+			},
+		}
+	}
+	return out
+}
+
+func benchDeployments(n int) []*appsv1.Deployment {
+	out := make([]*appsv1.Deployment, n)
+	for i := range out {
+		name := fmt.Sprintf("app-%04d", i)
+		labels := map[string]string{"app": name}
+		out[i] = &appsv1.Deployment{
+			ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: fmt.Sprintf("synth-%03d", i%20), Labels: labels, UID: "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
+				Generation: 1, CreationTimestamp: metav1.NewTime(time.Unix(1700000000, 0))},
+			Spec: appsv1.DeploymentSpec{Replicas: ptr.To[int32](10), Selector: &metav1.LabelSelector{MatchLabels: labels},
+				Strategy: appsv1.DeploymentStrategy{Type: appsv1.RollingUpdateDeploymentStrategyType, RollingUpdate: &appsv1.RollingUpdateDeployment{}},
+				Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels}, Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "app", Image: "registry.example/" + name + ":1.4.2"}}}}},
+			Status: appsv1.DeploymentStatus{ObservedGeneration: 1, Replicas: 10, UpdatedReplicas: 10, ReadyReplicas: 10, AvailableReplicas: 10,
+				Conditions: []appsv1.DeploymentCondition{{Type: appsv1.DeploymentAvailable, Status: corev1.ConditionTrue, Reason: "MinimumReplicasAvailable"}, {Type: appsv1.DeploymentProgressing, Status: corev1.ConditionTrue, Reason: "NewReplicaSetAvailable"}}},
+		}
+	}
+	return out
+}
