@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // BoolFloat is KSM's 1/0 encoding of a boolean.
@@ -161,4 +163,19 @@ func Quantity(q resource.Quantity) float64 {
 		return float64(q.Value())
 	}
 	return float64(q.MilliValue()) / 1000
+}
+
+// ResourceVersion emits metadata.resourceVersion as a number, and nothing when it is not one
+// (KSM's *_metadata_resource_version families).
+func (e *Emitter) ResourceVersion(rv string) {
+	if v, err := strconv.ParseFloat(rv, 64); err == nil {
+		e.Add(v)
+	}
+}
+
+// Timestamp emits t as Unix seconds, and nothing when it is unset.
+func (e *Emitter) Timestamp(t *metav1.Time) {
+	if !t.IsZero() {
+		e.Add(float64(t.Unix()))
+	}
 }

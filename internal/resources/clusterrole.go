@@ -36,11 +36,11 @@ var ClusterRoles = &Resource[*rbacv1.ClusterRole]{
 		},
 		{
 			Name: "kube_clusterrole_created", Help: "Unix creation timestamp", Stability: Alpha,
-			Points: func(r *rbacv1.ClusterRole, e *Emitter) { policyTimestamp(e, &r.CreationTimestamp) },
+			Points: func(r *rbacv1.ClusterRole, e *Emitter) { e.Timestamp(&r.CreationTimestamp) },
 		},
 		{
 			Name: "kube_clusterrole_metadata_resource_version", Help: "Resource version representing a specific version of the cluster role.", Stability: Alpha,
-			Points: func(r *rbacv1.ClusterRole, e *Emitter) { policyResourceVersion(e, r.ResourceVersion) },
+			Points: func(r *rbacv1.ClusterRole, e *Emitter) { e.ResourceVersion(r.ResourceVersion) },
 		},
 	},
 }

@@ -37,11 +37,11 @@ var ClusterRoleBindings = &Resource[*rbacv1.ClusterRoleBinding]{
 		},
 		{
 			Name: "kube_clusterrolebinding_created", Help: "Unix creation timestamp", Stability: Alpha,
-			Points: func(r *rbacv1.ClusterRoleBinding, e *Emitter) { policyTimestamp(e, &r.CreationTimestamp) },
+			Points: func(r *rbacv1.ClusterRoleBinding, e *Emitter) { e.Timestamp(&r.CreationTimestamp) },
 		},
 		{
 			Name: "kube_clusterrolebinding_metadata_resource_version", Help: "Resource version representing a specific version of the clusterrolebinding.", Stability: Alpha,
-			Points: func(r *rbacv1.ClusterRoleBinding, e *Emitter) { policyResourceVersion(e, r.ResourceVersion) },
+			Points: func(r *rbacv1.ClusterRoleBinding, e *Emitter) { e.ResourceVersion(r.ResourceVersion) },
 		},
 	},
 }

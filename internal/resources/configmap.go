@@ -1,8 +1,6 @@
 package resources
 
 import (
-	"strconv"
-
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/kubestate/kubestate/internal/engine"
@@ -49,15 +47,7 @@ var ConfigMaps = &Resource[*corev1.ConfigMap]{
 		},
 		{
 			Name: "kube_configmap_metadata_resource_version", Help: "Resource version representing a specific version of the configmap.", Stability: Alpha,
-			Points: func(c *corev1.ConfigMap, e *Emitter) { storageResourceVersion(c.ResourceVersion, e) },
+			Points: func(c *corev1.ConfigMap, e *Emitter) { e.ResourceVersion(c.ResourceVersion) },
 		},
 	},
-}
-
-// storageResourceVersion emits KSM's *_metadata_resource_version point (configmaps, secrets): the
-// resource version parsed as a float, nothing when it does not parse.
-func storageResourceVersion(rv string, e *Emitter) {
-	if v, err := strconv.ParseFloat(rv, 64); err == nil {
-		e.Add(v)
-	}
 }

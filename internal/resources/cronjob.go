@@ -1,7 +1,6 @@
 package resources
 
 import (
-	"strconv"
 	// Named time zones in spec.timeZone must resolve on images without a tz database, as in KSM.
 	_ "time/tzdata"
 
@@ -106,9 +105,7 @@ var CronJobs = &Resource[*batchv1.CronJob]{
 			Name: "kube_cronjob_metadata_resource_version", Help: "Resource version representing a specific version of the cronjob.", Stability: Stable,
 			Points: func(c *batchv1.CronJob, e *Emitter) {
 				// KSM emits the resource version only when it parses as a float.
-				if v, err := strconv.ParseFloat(c.ResourceVersion, 64); err == nil {
-					e.Add(v)
-				}
+				e.ResourceVersion(c.ResourceVersion)
 			},
 		},
 		{

@@ -119,11 +119,11 @@ var HorizontalPodAutoscalers = &Resource[*autoscalingv2.HorizontalPodAutoscaler]
 		},
 		{
 			Name: "kube_horizontalpodautoscaler_created", Help: "Unix creation timestamp", Stability: Alpha,
-			Points: func(h *autoscalingv2.HorizontalPodAutoscaler, e *Emitter) { policyTimestamp(e, &h.CreationTimestamp) },
+			Points: func(h *autoscalingv2.HorizontalPodAutoscaler, e *Emitter) { e.Timestamp(&h.CreationTimestamp) },
 		},
 		{
 			Name: "kube_horizontalpodautoscaler_deletion_timestamp", Help: "Unix deletion timestamp", Stability: Alpha,
-			Points: func(h *autoscalingv2.HorizontalPodAutoscaler, e *Emitter) { policyTimestamp(e, h.DeletionTimestamp) },
+			Points: func(h *autoscalingv2.HorizontalPodAutoscaler, e *Emitter) { e.Timestamp(h.DeletionTimestamp) },
 		},
 	},
 }

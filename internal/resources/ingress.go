@@ -63,9 +63,7 @@ var Ingresses = &Resource[*networkingv1.Ingress]{
 			Name: "kube_ingress_metadata_resource_version", Help: "Resource version representing a specific version of ingress.", Stability: Alpha,
 			Points: func(i *networkingv1.Ingress, e *Emitter) {
 				// KSM reports the resource version only when it parses as a float.
-				if v, err := strconv.ParseFloat(i.ResourceVersion, 64); err == nil {
-					e.Add(v)
-				}
+				e.ResourceVersion(i.ResourceVersion)
 			},
 		},
 		{

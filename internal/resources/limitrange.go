@@ -37,7 +37,7 @@ var LimitRanges = &Resource[*corev1.LimitRange]{
 		},
 		{
 			Name: "kube_limitrange_created", Help: "Unix creation timestamp", Stability: Stable,
-			Points: func(l *corev1.LimitRange, e *Emitter) { policyTimestamp(e, &l.CreationTimestamp) },
+			Points: func(l *corev1.LimitRange, e *Emitter) { e.Timestamp(&l.CreationTimestamp) },
 		},
 	},
 }

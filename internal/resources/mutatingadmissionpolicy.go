@@ -42,7 +42,7 @@ var MutatingAdmissionPolicies = &Resource[*admissionregistrationv1.MutatingAdmis
 		{
 			Name: "kube_mutatingadmissionpolicy_created", Help: "Unix creation timestamp.", Stability: Alpha,
 			Points: func(p *admissionregistrationv1.MutatingAdmissionPolicy, e *Emitter) {
-				policyTimestamp(e, &p.CreationTimestamp)
+				e.Timestamp(&p.CreationTimestamp)
 			},
 		},
 	},

@@ -38,7 +38,7 @@ var MutatingAdmissionPolicyBindings = &Resource[*admissionregistrationv1.Mutatin
 		{
 			Name: "kube_mutatingadmissionpolicybinding_created", Help: "Unix creation timestamp.", Stability: Alpha,
 			Points: func(b *admissionregistrationv1.MutatingAdmissionPolicyBinding, e *Emitter) {
-				policyTimestamp(e, &b.CreationTimestamp)
+				e.Timestamp(&b.CreationTimestamp)
 			},
 		},
 	},

@@ -36,13 +36,13 @@ var MutatingWebhookConfigurations = &Resource[*admissionregistrationv1.MutatingW
 		{
 			Name: "kube_mutatingwebhookconfiguration_created", Help: "Unix creation timestamp.", Stability: Alpha,
 			Points: func(c *admissionregistrationv1.MutatingWebhookConfiguration, e *Emitter) {
-				policyTimestamp(e, &c.CreationTimestamp)
+				e.Timestamp(&c.CreationTimestamp)
 			},
 		},
 		{
 			Name: "kube_mutatingwebhookconfiguration_metadata_resource_version", Help: "Resource version representing a specific version of the MutatingWebhookConfiguration.", Stability: Alpha,
 			Points: func(c *admissionregistrationv1.MutatingWebhookConfiguration, e *Emitter) {
-				policyResourceVersion(e, c.ResourceVersion)
+				e.ResourceVersion(c.ResourceVersion)
 			},
 		},
 		{

@@ -35,7 +35,7 @@ var PodDisruptionBudgets = &Resource[*policyv1.PodDisruptionBudget]{
 		},
 		{
 			Name: "kube_poddisruptionbudget_created", Help: "Unix creation timestamp", Stability: Stable,
-			Points: func(p *policyv1.PodDisruptionBudget, e *Emitter) { policyTimestamp(e, &p.CreationTimestamp) },
+			Points: func(p *policyv1.PodDisruptionBudget, e *Emitter) { e.Timestamp(&p.CreationTimestamp) },
 		},
 		{
 			Name: "kube_poddisruptionbudget_status_current_healthy", Help: "Current number of healthy pods", Stability: Stable,
@@ -59,7 +59,7 @@ var PodDisruptionBudgets = &Resource[*policyv1.PodDisruptionBudget]{
 		},
 		{
 			Name: "kube_poddisruptionbudget_deletion_timestamp", Help: "Unix deletion timestamp", Stability: Alpha,
-			Points: func(p *policyv1.PodDisruptionBudget, e *Emitter) { policyTimestamp(e, p.DeletionTimestamp) },
+			Points: func(p *policyv1.PodDisruptionBudget, e *Emitter) { e.Timestamp(p.DeletionTimestamp) },
 		},
 	},
 }

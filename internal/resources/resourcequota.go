@@ -25,7 +25,7 @@ var ResourceQuotas = &Resource[*corev1.ResourceQuota]{
 	Families: []Family[*corev1.ResourceQuota]{
 		{
 			Name: "kube_resourcequota_created", Help: "Unix creation timestamp", Stability: Stable,
-			Points: func(q *corev1.ResourceQuota, e *Emitter) { policyTimestamp(e, &q.CreationTimestamp) },
+			Points: func(q *corev1.ResourceQuota, e *Emitter) { e.Timestamp(&q.CreationTimestamp) },
 		},
 		{
 			Name: "kube_resourcequota", Help: "Information about resource quota.", Stability: Stable,

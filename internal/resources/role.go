@@ -1,8 +1,6 @@
 package resources
 
 import (
-	"strconv"
-
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -39,32 +37,17 @@ var Roles = &Resource[*rbacv1.Role]{
 		},
 		{
 			Name: "kube_role_created", Help: "Unix creation timestamp", Stability: Alpha,
-			Points: func(r *rbacv1.Role, e *Emitter) { policyTimestamp(e, &r.CreationTimestamp) },
+			Points: func(r *rbacv1.Role, e *Emitter) { e.Timestamp(&r.CreationTimestamp) },
 		},
 		{
 			Name: "kube_role_metadata_resource_version", Help: "Resource version representing a specific version of the role.", Stability: Alpha,
-			Points: func(r *rbacv1.Role, e *Emitter) { policyResourceVersion(e, r.ResourceVersion) },
+			Points: func(r *rbacv1.Role, e *Emitter) { e.ResourceVersion(r.ResourceVersion) },
 		},
 	},
 }
 
 // The helpers below are shared by the wip_policy resources (HPAs, PDBs, quotas, limit ranges,
 // admission webhooks and policies, RBAC). They are candidates for package family.
-
-// policyTimestamp emits a metadata timestamp in Unix seconds; KSM emits nothing when it is unset.
-func policyTimestamp(e *Emitter, t *metav1.Time) {
-	if !t.IsZero() {
-		e.Add(float64(t.Unix()))
-	}
-}
-
-// policyResourceVersion emits metadata.resourceVersion as a number, and nothing when it is not one
-// (KSM's resourceVersionMetric).
-func policyResourceVersion(e *Emitter, rv string) {
-	if v, err := strconv.ParseFloat(rv, 64); err == nil {
-		e.Add(v)
-	}
-}
 
 // policyStripMeta clears the object metadata none of these resources' families reads. Name,
 // namespace, uid, resourceVersion, generation and creationTimestamp stay; labels and annotations

@@ -38,11 +38,11 @@ var RoleBindings = &Resource[*rbacv1.RoleBinding]{
 		},
 		{
 			Name: "kube_rolebinding_created", Help: "Unix creation timestamp", Stability: Alpha,
-			Points: func(r *rbacv1.RoleBinding, e *Emitter) { policyTimestamp(e, &r.CreationTimestamp) },
+			Points: func(r *rbacv1.RoleBinding, e *Emitter) { e.Timestamp(&r.CreationTimestamp) },
 		},
 		{
 			Name: "kube_rolebinding_metadata_resource_version", Help: "Resource version representing a specific version of the rolebinding.", Stability: Alpha,
-			Points: func(r *rbacv1.RoleBinding, e *Emitter) { policyResourceVersion(e, r.ResourceVersion) },
+			Points: func(r *rbacv1.RoleBinding, e *Emitter) { e.ResourceVersion(r.ResourceVersion) },
 		},
 	},
 }

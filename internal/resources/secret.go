@@ -55,7 +55,7 @@ var Secrets = &Resource[*corev1.Secret]{
 		},
 		{
 			Name: "kube_secret_metadata_resource_version", Help: "Resource version representing a specific version of secret.", Stability: Alpha,
-			Points: func(s *corev1.Secret, e *Emitter) { storageResourceVersion(s.ResourceVersion, e) },
+			Points: func(s *corev1.Secret, e *Emitter) { e.ResourceVersion(s.ResourceVersion) },
 		},
 		{
 			Name: "kube_secret_owner", Help: "Information about the Secret's owner.", Stability: Alpha,

@@ -38,7 +38,7 @@ var ValidatingAdmissionPolicies = &Resource[*admissionregistrationv1.ValidatingA
 		{
 			Name: "kube_validatingadmissionpolicy_created", Help: "Unix creation timestamp.", Stability: Alpha,
 			Points: func(p *admissionregistrationv1.ValidatingAdmissionPolicy, e *Emitter) {
-				policyTimestamp(e, &p.CreationTimestamp)
+				e.Timestamp(&p.CreationTimestamp)
 			},
 		},
 	},

@@ -37,7 +37,7 @@ var ValidatingAdmissionPolicyBindings = &Resource[*admissionregistrationv1.Valid
 		{
 			Name: "kube_validatingadmissionpolicybinding_created", Help: "Unix creation timestamp.", Stability: Alpha,
 			Points: func(b *admissionregistrationv1.ValidatingAdmissionPolicyBinding, e *Emitter) {
-				policyTimestamp(e, &b.CreationTimestamp)
+				e.Timestamp(&b.CreationTimestamp)
 			},
 		},
 		{

@@ -36,13 +36,13 @@ var ValidatingWebhookConfigurations = &Resource[*admissionregistrationv1.Validat
 		{
 			Name: "kube_validatingwebhookconfiguration_created", Help: "Unix creation timestamp.", Stability: Alpha,
 			Points: func(c *admissionregistrationv1.ValidatingWebhookConfiguration, e *Emitter) {
-				policyTimestamp(e, &c.CreationTimestamp)
+				e.Timestamp(&c.CreationTimestamp)
 			},
 		},
 		{
 			Name: "kube_validatingwebhookconfiguration_metadata_resource_version", Help: "Resource version representing a specific version of the ValidatingWebhookConfiguration.", Stability: Alpha,
 			Points: func(c *admissionregistrationv1.ValidatingWebhookConfiguration, e *Emitter) {
-				policyResourceVersion(e, c.ResourceVersion)
+				e.ResourceVersion(c.ResourceVersion)
 			},
 		},
 		{
