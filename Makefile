@@ -7,7 +7,7 @@ PROGRESS := $(CURDIR)/tools/with-progress.sh
 
 export GOFLAGS ?= -buildvcs=false
 
-.PHONY: all tools cluster-up cluster-down test build run generate check-generated parity parity-prometheus mixin reliability fuzz clean help
+.PHONY: all tools cluster-up cluster-down test build run generate check-generated parity parity-prometheus mixin reliability fuzz bench clean help
 
 all: help
 
@@ -18,6 +18,7 @@ help:
 	@echo "make parity-prometheus  parity through the distribution's Prometheus exporter (report: .local/parity-prometheus-report.md)"
 	@echo "make mixin         kubernetes-mixin alerts/rules evaluated by Prometheus' engine over KSM and over kubestate"
 	@echo "make reliability   long forms of the fault-injection tests (about 15 min)"
+	@echo "make bench         kubestate vs kube-state-metrics side by side (BENCH_PODS=10000; about 10 min)"
 	@echo "make tools         build kube-apiserver, kubectl, etcd, kube-state-metrics into bin/"
 	@echo "make cluster-up    start the local control plane (kubeconfig: .local/kubeconfig)"
 	@echo "make cluster-down  stop it and remove .local/"
@@ -119,6 +120,13 @@ FUZZTIME ?= 1m
 
 fuzz:
 	@GO=$(GO) tools/fuzz.sh $(FUZZTIME) $(FUZZ_TARGETS)
+
+## ---- benchmark: kubestate and kube-state-metrics side by side on one synthetic cluster ----
+
+BENCH_PODS ?= 10000
+
+bench: tools build
+	@$(GO) run ./cmd/bench -pods $(BENCH_PODS) -bin $(BIN) -collector _build/otelcol-kubestate
 
 ## ---- local control plane ----
 
