@@ -181,9 +181,3 @@ func (s *source[T]) Record(obj any) *engine.Record {
 	return rec
 }
 
-// Build runs a resource's families over one object with the given filter: the record a handler
-// would publish. For tests and tools.
-func Build[T runtime.Object](r *Resource[T], f Filter, obj T) (engine.Source, *engine.Record) {
-	src := r.Compile(f)
-	return src, src.Record(obj)
-}
