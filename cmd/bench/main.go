@@ -314,7 +314,7 @@ func runBench(ctx context.Context, o options) (res bench.Result, err error) {
 	res.KSM = bench.Summarize(ksmSide, steadyFrom, endAt, want, tol)
 	res.Kubestate = bench.Summarize(colSide, steadyFrom, endAt, want, tol)
 	if res.KSM.PerCycle != res.Kubestate.PerCycle {
-		res.Notes = append(res.Notes, fmt.Sprintf("per-cycle counts differ by %d (%.3f%%); churn replaces pods between a scrape and an export",
+		res.Notes = append(res.Notes, fmt.Sprintf("median counts per cycle differ by %d (%.3f%%): objects change while they are read (run with -updates 0 -replacements 0 to compare a still cluster)",
 			res.Kubestate.PerCycle-res.KSM.PerCycle, 100*math.Abs(float64(res.Kubestate.PerCycle-res.KSM.PerCycle))/float64(max(1, res.KSM.PerCycle))))
 	}
 	res.Notes = append(res.Notes, fmt.Sprintf("churn during the run: %.0f pod status updates/s, %.1f pod replacements/s; compression: %v", o.updates, o.replacements, o.gzip),

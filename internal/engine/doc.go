@@ -1,15 +1,18 @@
 // Package engine is kubestate's concurrency core: informers feed per-object metric records, a timer
 // snapshots them into pdata batches, and each batch goes to the next consumer under a deadline.
+// An informer here is a client-go reflector whose store is a queue (queue.go): each object is turned
+// into its Record as it is decoded and published at once; no object is cached or queued.
 //
-//	kube-apiserver --watch--> informer --transform--> Record (immutable) --handler, atomic publish--> Store
+//	kube-apiserver --list/watch--> reflector --queue: strip, Record (immutable), atomic publish--> Store
 //	ticker --> one cycle at a time --> snapshot Stores --> batches of <= MaxPointsPerBatch --> consumer
 //
 // Invariants (BRIEF §3), each with a test in this package:
 //
-//  1. Handlers never wait on a snapshot, an export or a consumer. No lock is held across
-//     ConsumeMetrics, across building a batch, or across any I/O. (TestHandlersNeverWaitOnConsumer)
+//  1. Handlers (the queue, in each reflector's goroutine) never wait on a snapshot, an export or a
+//     consumer. No lock is held across ConsumeMetrics, across building a batch, or across any I/O.
+//     (TestHandlersNeverWaitOnConsumer)
 //  2. The snapshot takes no lock a handler takes: a Store is written by exactly one goroutine (its
-//     informer's handler) and read through atomics only. (TestStoreConcurrentReadersAndWriter)
+//     reflector's, through the queue) and read through atomics only. (TestStoreConcurrentReadersAndWriter)
 //  3. Every point of an object in one snapshot comes from one version of the object: records are
 //     immutable and a snapshot loads each slot once. (TestSnapshotNeverTearsAnObject)
 //  4. Each ConsumeMetrics gets a context derived from the engine's lifetime context with a deadline
@@ -18,10 +21,10 @@
 //     no goroutine left behind. (TestExportCutAtTimeout, TestSkippedTicks, TestShutdownDuringHungExport)
 //  5. A snapshot's pdata memory is bounded by MaxPointsPerBatch: each batch is handed on before the
 //     next is built. (TestBatchesBoundedByMaxPoints)
-//  6. Informer caches hold only what families read: the informer's transform has the Source strip
-//     each object and turn it into its Record, and caches just the key and the Record; the object
-//     itself is dropped before it is cached. (tested per resource in package resources, and in
-//     TestInformerCachesHoldOnlyWhatFamiliesRead)
+//  6. Informer caches hold only what families read: the queue has the Source strip each object and
+//     turn it into its Record as it is decoded, and keeps just the Record (the watch-list buffer of
+//     the initial sync holds Records too); the object itself is never cached. (tested per resource
+//     in package resources, and in TestInformerCachesHoldOnlyWhatFamiliesRead)
 //  7. The engine knows nothing of Kubernetes kinds: a Source supplies informers and turns objects
 //     into Records, so new resources, custom resources, sharding and other naming schemas plug in
 //     as Sources.

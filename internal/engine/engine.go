@@ -14,8 +14,6 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.uber.org/zap"
-	"k8s.io/apimachinery/pkg/api/meta"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/cache"
 )
 
@@ -41,7 +39,7 @@ type CycleStats struct {
 }
 
 // Hooks receive the engine's telemetry. Each is optional and must not block: they are called from
-// the engine's goroutines (never from informer handlers).
+// the engine's goroutines, and ListFailed from a reflector's (never while a record is published).
 type Hooks struct {
 	Synced       func()                           // every informer has synced
 	ListFailed   func(resource string, err error) // listing or watching a resource failed
@@ -50,12 +48,10 @@ type Hooks struct {
 }
 
 type resourceState struct {
-	src       Source
-	stores    []*Store
-	informers []cache.SharedIndexInformer
-	// synced report whether our handler has seen every object of the initial list, which can be
-	// later than the informer's own HasSynced.
-	synced []cache.InformerSynced
+	src         Source
+	stores      []*Store
+	queues      []*queue
+	controllers []cache.Controller
 }
 
 // Engine runs the informers, the stores and the export loop.
@@ -103,8 +99,8 @@ func (e *Engine) Start(ctx context.Context) error {
 		}
 	}
 	for _, rs := range e.resources {
-		for _, inf := range rs.informers {
-			e.goRun(func() { inf.RunWithContext(e.lifetime) })
+		for _, c := range rs.controllers {
+			e.goRun(func() { c.RunWithContext(e.lifetime) })
 		}
 	}
 	e.goRun(e.awaitSync)
@@ -137,86 +133,33 @@ func (e *Engine) selections(s Source) []selection {
 	return []selection{{fieldSelector: strings.Join(deny, ",")}}
 }
 
+// addInformer sets up one reflector of a source: a cache.Controller that lists and watches into a
+// queue, which builds each object's record on arrival and publishes it to the informer's Store.
 func (e *Engine) addInformer(rs *resourceState, namespace, fieldSelector string) error {
 	src := rs.src
-	inf := cache.NewSharedIndexInformer(src.ListWatch(e.clients, namespace, fieldSelector), src.Example(), 0, cache.Indexers{})
-	// The informer caches entries, not objects: each object becomes its record as soon as it is
-	// decoded, and only the record lives on (invariant 6).
-	if err := inf.SetTransform(func(obj any) (any, error) { return toEntry(src, obj) }); err != nil {
-		return fmt.Errorf("%s: %w", src.Name(), err)
-	}
-	resource := src.Name()
-	if err := inf.SetWatchErrorHandlerWithContext(func(_ context.Context, r *cache.Reflector, err error) {
-		if e.lifetime.Err() != nil {
-			return
-		}
-		if e.hooks.ListFailed != nil {
-			e.hooks.ListFailed(resource, err)
-		}
-	}); err != nil {
-		return fmt.Errorf("%s: %w", src.Name(), err)
-	}
 	st := NewStore()
-	// The handler publishes the entry's record; nothing here can wait on a reader (invariant 1).
-	reg, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
-		AddFunc:    func(obj any) { put(st, obj) },
-		UpdateFunc: func(_, obj any) { put(st, obj) },
-		DeleteFunc: func(obj any) {
-			if key, err := cache.DeletionHandlingMetaNamespaceKeyFunc(obj); err == nil {
-				st.Delete(key)
+	q := newQueue(src, st)
+	resource := src.Name()
+	c := cache.New(&cache.Config{
+		Queue:             q,
+		ListerWatcher:     src.ListWatch(e.clients, namespace, fieldSelector),
+		ObjectType:        src.Example(),
+		ObjectDescription: resource,
+		Process:           func(any, bool) error { return nil }, // never called: q.Pop hands nothing out
+		WatchErrorHandlerWithContext: func(_ context.Context, r *cache.Reflector, err error) {
+			if e.lifetime.Err() != nil {
+				return
 			}
+			if e.hooks.ListFailed != nil {
+				e.hooks.ListFailed(resource, err)
+			}
+			cache.DefaultWatchErrorHandler(e.lifetime, r, err)
 		},
 	})
-	if err != nil {
-		return fmt.Errorf("%s: %w", src.Name(), err)
-	}
 	rs.stores = append(rs.stores, st)
-	rs.informers = append(rs.informers, inf)
-	rs.synced = append(rs.synced, reg.HasSynced)
+	rs.queues = append(rs.queues, q)
+	rs.controllers = append(rs.controllers, c)
 	return nil
-}
-
-// entry is what an informer caches of one object: its key and its record. It carries just enough
-// metadata for client-go's key functions (namespace, name, resource version).
-type entry struct {
-	key, namespace, name, resourceVersion string
-	rec                                   *Record // nil if the source does not take the object
-}
-
-// GetObjectMeta lets client-go's meta.Accessor, and so its key functions, read an entry.
-func (en *entry) GetObjectMeta() metav1.Object {
-	return &metav1.ObjectMeta{Namespace: en.namespace, Name: en.name, ResourceVersion: en.resourceVersion}
-}
-
-// toEntry turns a decoded object into the entry the informer caches: the source strips it and
-// builds its record, then the object is dropped. Entries and tombstones pass through unchanged, as
-// client-go may hand already-transformed objects back (watch-list, Replace).
-func toEntry(src Source, obj any) (any, error) {
-	switch obj.(type) {
-	case *entry, cache.DeletedFinalStateUnknown:
-		return obj, nil
-	}
-	m, err := meta.Accessor(obj)
-	if err != nil {
-		return obj, nil // not an object of ours; the handler ignores it
-	}
-	en := &entry{namespace: m.GetNamespace(), name: m.GetName(), resourceVersion: m.GetResourceVersion()}
-	en.key = en.name
-	if en.namespace != "" {
-		en.key = en.namespace + "/" + en.name
-	}
-	stripped, err := src.Transform(obj)
-	if err != nil {
-		return nil, err
-	}
-	en.rec = src.Record(stripped)
-	return en, nil
-}
-
-func put(st *Store, obj any) {
-	if en, ok := obj.(*entry); ok && en.rec != nil {
-		st.Put(en.key, en.rec)
-	}
 }
 
 func (e *Engine) goRun(fn func()) {
@@ -235,8 +178,8 @@ func (e *Engine) goRun(fn func()) {
 // HasSynced reports whether every informer has listed its objects once.
 func (e *Engine) HasSynced() bool {
 	for _, rs := range e.resources {
-		for _, synced := range rs.synced {
-			if !synced() {
+		for _, q := range rs.queues {
+			if !q.HasSynced() {
 				return false
 			}
 		}
@@ -248,7 +191,9 @@ func (e *Engine) HasSynced() bool {
 func (e *Engine) WaitForSync(ctx context.Context) bool {
 	var synced []cache.InformerSynced
 	for _, rs := range e.resources {
-		synced = append(synced, rs.synced...)
+		for _, q := range rs.queues {
+			synced = append(synced, q.HasSynced)
+		}
 	}
 	return cache.WaitForCacheSync(ctx.Done(), synced...)
 }
@@ -378,23 +323,26 @@ func (e *Engine) Synced() map[string]bool {
 	out := make(map[string]bool, len(e.resources))
 	for _, rs := range e.resources {
 		ok := true
-		for _, synced := range rs.synced {
-			ok = ok && synced()
+		for _, q := range rs.queues {
+			ok = ok && q.HasSynced()
 		}
 		out[rs.src.Name()] = ok
 	}
 	return out
 }
 
-// Cached returns what the informers of a resource hold per object: an entry with the object's key
-// and record, never the object itself (the transform drops it once its record is built). For tests
-// of invariant 6.
+// Cached returns what the engine holds per object of a resource: an entry with the object's record,
+// never the object itself (each object is dropped as soon as its record is built). For tests of
+// invariant 6.
 func (e *Engine) Cached(resource string) []any {
 	var out []any
 	for _, rs := range e.resources {
 		if rs.src.Name() == resource {
-			for _, inf := range rs.informers {
-				out = append(out, inf.GetStore().List()...)
+			for _, st := range rs.stores {
+				st.Range(func(r *Record) bool {
+					out = append(out, &entry{rec: r})
+					return true
+				})
 			}
 		}
 	}

@@ -200,6 +200,15 @@ func (s *Store) Delete(key string) {
 	s.size.Add(-1)
 }
 
+// Retain deletes every key not in keep. Writer only.
+func (s *Store) Retain(keep map[string]struct{}) {
+	for key := range s.index {
+		if _, ok := keep[key]; !ok {
+			s.Delete(key)
+		}
+	}
+}
+
 // Len is the number of objects held; safe from any goroutine.
 func (s *Store) Len() int { return int(s.size.Load()) }
 
