@@ -7,7 +7,7 @@ PROGRESS := $(CURDIR)/tools/with-progress.sh
 
 export GOFLAGS ?= -buildvcs=false
 
-.PHONY: all tools cluster-up cluster-down test build run generate check-generated parity parity-prometheus mixin reliability fuzz bench clean help
+.PHONY: all tools cluster-up cluster-down test build run generate check-generated parity parity-prometheus mixin reliability fuzz bench bench-go clean help
 
 all: help
 
@@ -19,6 +19,7 @@ help:
 	@echo "make mixin         kubernetes-mixin alerts/rules evaluated by Prometheus' engine over KSM and over kubestate"
 	@echo "make reliability   long forms of the fault-injection tests (about 15 min)"
 	@echo "make bench         kubestate vs kube-state-metrics side by side (BENCH_PODS=10000; about 10 min)"
+	@echo "make bench-go      Go benchmarks of the hot paths: pdata floor, snapshot, object -> record"
 	@echo "make tools         build kube-apiserver, kubectl, etcd, kube-state-metrics into bin/"
 	@echo "make cluster-up    start the local control plane (kubeconfig: .local/kubeconfig)"
 	@echo "make cluster-down  stop it and remove .local/"
@@ -124,9 +125,14 @@ fuzz:
 ## ---- benchmark: kubestate and kube-state-metrics side by side on one synthetic cluster ----
 
 BENCH_PODS ?= 10000
+BENCH_FLAGS ?=
 
 bench: tools build
-	@$(GO) run ./cmd/bench -pods $(BENCH_PODS) -bin $(BIN) -collector _build/otelcol-kubestate
+	@$(GO) run ./cmd/bench -pods $(BENCH_PODS) -bin $(BIN) -collector _build/otelcol-kubestate $(BENCH_FLAGS)
+
+# The hot paths as Go benchmarks (benchstat-friendly): the pdata floor, the snapshot, object -> record.
+bench-go:
+	@$(GO) test -run '^$$' -bench 'Floor|Collect|Record' -benchmem -count 6 ./internal/engine ./internal/resources
 
 ## ---- local control plane ----
 
