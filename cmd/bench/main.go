@@ -52,6 +52,7 @@ type options struct {
 	gogc                  string
 	pprof                 string
 	envCollector, envKSM  string
+	collectorArgs         string
 }
 
 func main() { os.Exit(run()) }
@@ -81,6 +82,7 @@ func run() int {
 	flag.IntVar(&o.maxBatch, "max-batch", 8192, "max_data_points_per_batch of the receiver")
 	flag.StringVar(&o.gogc, "gogc", "", "GOGC for both processes (default: unset, as deployed)")
 	flag.StringVar(&o.envCollector, "env-collector", "", "extra environment of the distribution only, comma-separated VAR=value (e.g. GOGC=200,GODEBUG=gctrace=1)")
+	flag.StringVar(&o.collectorArgs, "collector-args", "", "extra command-line arguments of the distribution, space-separated (e.g. --feature-gates=pdata.useProtoPooling)")
 	flag.StringVar(&o.envKSM, "env-ksm", "", "extra environment of kube-state-metrics only, comma-separated VAR=value")
 	flag.StringVar(&o.pprof, "pprof", "", "serve the collector's pprof extension on this address (needs a distribution built with it)")
 	flag.Parse()
@@ -217,7 +219,7 @@ func runBench(ctx context.Context, o options) (res bench.Result, err error) {
 		return res, err
 	}
 	defer ksm.Stop(10 * time.Second)
-	col, err := bench.StartProcess("otelcol-kubestate", o.collector, filepath.Join(o.workDir, "otelcol-kubestate.log"), append(env, splitEnv(o.envCollector)...), "--config="+cfgPath)
+	col, err := bench.StartProcess("otelcol-kubestate", o.collector, filepath.Join(o.workDir, "otelcol-kubestate.log"), append(env, splitEnv(o.envCollector)...), append([]string{"--config=" + cfgPath}, strings.Fields(o.collectorArgs)...)...)
 	if err != nil {
 		return res, err
 	}
