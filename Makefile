@@ -149,7 +149,8 @@ cluster-down: $(BIN)/devcluster
 test: tools build check-generated
 	@echo ">> go build ./... (the receiver module at its go.mod minimum: collector v0.158.0 / v1.64.0)"
 	@$(GO) build ./...
-	@echo ">> go vet"
+	@echo ">> gofmt, go vet"
+	@test -z "$$(gofmt -l cmd internal receiver tools)" || { gofmt -l cmd internal receiver tools; echo "gofmt: files above need formatting (gofmt -w)"; exit 1; }
 	@$(GO) vet ./...
 	@echo ">> go test -race"
 	@$(GO) test -race -count=1 -timeout 20m ./...

@@ -1,7 +1,9 @@
 // Package engine is kubestate's concurrency core: informers feed per-object metric records, a timer
 // snapshots them into pdata batches, and each batch goes to the next consumer under a deadline.
 // An informer here is a client-go reflector whose store is a queue (queue.go): each object is turned
-// into its Record as it is decoded and published at once; no object is cached or queued.
+// into its Record as it is decoded and published at once; no object is cached or queued. Its
+// ListerWatcher is wrapped (health.go) so every failed List or Watch call is seen, also those the
+// reflector retries without telling anyone; ReadErr says which resources are stale.
 //
 //	kube-apiserver --list/watch--> reflector --queue: strip, Record (immutable), atomic publish--> Store
 //	ticker --> one cycle at a time --> snapshot Stores --> batches of <= MaxPointsPerBatch --> consumer

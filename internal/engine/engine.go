@@ -39,18 +39,21 @@ type CycleStats struct {
 }
 
 // Hooks receive the engine's telemetry. Each is optional and must not block: they are called from
-// the engine's goroutines, and ListFailed from a reflector's (never while a record is published).
+// the engine's goroutines, and ReadFailed from a reflector's (never while a record is published).
 type Hooks struct {
-	Synced       func()                           // every informer has synced
-	ListFailed   func(resource string, err error) // listing or watching a resource failed
-	CycleDone    func(CycleStats)                 // a cycle finished (or was cut); the next may already run
-	CycleSkipped func()                           // a tick found the previous cycle running
+	Synced func() // every informer has synced
+	// ReadFailed: a List or Watch call of a resource failed (again, or with a new error); err nil:
+	// the resource is readable again. Called from the reflector's goroutine on each change.
+	ReadFailed   func(resource string, err error)
+	CycleDone    func(CycleStats) // a cycle finished (or was cut); the next may already run
+	CycleSkipped func()           // a tick found the previous cycle running
 }
 
 type resourceState struct {
 	src         Source
 	stores      []*Store
 	queues      []*queue
+	health      []*readHealth
 	controllers []cache.Controller
 }
 
@@ -140,24 +143,21 @@ func (e *Engine) addInformer(rs *resourceState, namespace, fieldSelector string)
 	st := NewStore()
 	q := newQueue(src, st)
 	resource := src.Name()
+	rh := newReadHealth(resource, src.ListWatch(e.clients, namespace, fieldSelector), func(resource string, err error) {
+		if e.hooks.ReadFailed != nil {
+			e.hooks.ReadFailed(resource, err)
+		}
+	})
 	c := cache.New(&cache.Config{
 		Queue:             q,
-		ListerWatcher:     src.ListWatch(e.clients, namespace, fieldSelector),
+		ListerWatcher:     rh,
 		ObjectType:        src.Example(),
 		ObjectDescription: resource,
 		Process:           func(any, bool) error { return nil }, // never called: q.Pop hands nothing out
-		WatchErrorHandlerWithContext: func(_ context.Context, r *cache.Reflector, err error) {
-			if e.lifetime.Err() != nil {
-				return
-			}
-			if e.hooks.ListFailed != nil {
-				e.hooks.ListFailed(resource, err)
-			}
-			cache.DefaultWatchErrorHandler(e.lifetime, r, err)
-		},
 	})
 	rs.stores = append(rs.stores, st)
 	rs.queues = append(rs.queues, q)
+	rs.health = append(rs.health, rh)
 	rs.controllers = append(rs.controllers, c)
 	return nil
 }
@@ -222,6 +222,21 @@ func (e *Engine) Objects() map[string]int {
 		out[rs.src.Name()] += n
 	}
 	return out
+}
+
+// ReadErr says which resources cannot be read now: the error of every informer whose last List or
+// Watch call failed, or nil. Data of those resources is what was last read, so a receiver that
+// reports health must not report it healthy meanwhile.
+func (e *Engine) ReadErr() error {
+	var errs []error
+	for _, rs := range e.resources {
+		for _, h := range rs.health {
+			if err := h.Err(); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", rs.src.Name(), err))
+			}
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // Skipped is the number of ticks skipped because a cycle was still running.

@@ -180,4 +180,3 @@ func (s *source[T]) Record(obj any) *engine.Record {
 	s.pool.Put(e)
 	return rec
 }
-

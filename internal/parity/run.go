@@ -213,8 +213,10 @@ func startReceiver(ctx context.Context, in *kubestatereceiver.Config, opts Optio
 		Namespaces:         cfg.Namespaces,
 		NamespacesDenylist: cfg.NamespacesDenylist,
 	}, consumertest.NewNop(), engine.Hooks{
-		ListFailed: func(resource string, err error) {
-			opts.progress("receiver: listing %s failed: %v", resource, err)
+		ReadFailed: func(resource string, err error) {
+			if err != nil {
+				opts.progress("receiver: reading %s failed: %v", resource, err)
+			}
 		},
 	}, log, "parity", "")
 	if err := eng.Start(ctx); err != nil {

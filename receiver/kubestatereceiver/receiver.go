@@ -124,8 +124,8 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 		NamespacesDenylist: r.cfg.NamespacesDenylist,
 		CycleOnSync:        true,
 	}, r.next, engine.Hooks{
-		Synced:       func() { r.report(true, nil) },
-		ListFailed:   r.listFailed,
+		Synced:       r.reportReadState,
+		ReadFailed:   r.readFailed,
 		CycleDone:    r.cycleDone,
 		CycleSkipped: func() { r.telemetry.KubestateCyclesSkipped.Add(context.Background(), 1) },
 	}, log, metadata.ScopeName, r.set.BuildInfo.Version)
@@ -190,6 +190,16 @@ func (r *kubestateReceiver) cycleDone(s engine.CycleStats) {
 	}
 	r.set.Logger.Debug("cycle exported", zap.Int("points", s.Points), zap.Int("batches", s.Batches),
 		zap.Duration("duration", s.Duration), zap.Duration("export", s.ExportDuration))
+	r.reportReadState()
+}
+
+// reportReadState reports OK once every informer has synced and can read the API now; while one
+// cannot, its error (the cycle exported what was read last).
+func (r *kubestateReceiver) reportReadState() {
+	if err := r.eng.ReadErr(); err != nil {
+		r.report(false, fmt.Errorf("cannot read from the Kubernetes API, exporting what was read last: %w", err))
+		return
+	}
 	if r.eng.HasSynced() {
 		r.report(true, nil)
 	}
@@ -200,17 +210,22 @@ func (r *kubestateReceiver) cycleDone(s engine.CycleStats) {
 // own verb is the reliable one.
 var rbacDenied = regexp.MustCompile(`cannot (list|watch) resource`)
 
-func (r *kubestateReceiver) listFailed(resource string, err error) {
+func (r *kubestateReceiver) readFailed(resource string, err error) {
+	if err == nil {
+		r.set.Logger.Info("resource readable again", zap.String("resource", resource))
+		r.reportReadState()
+		return
+	}
 	verb := "list/watch"
 	switch msg := err.Error(); {
 	case rbacDenied.MatchString(msg):
 		verb = rbacDenied.FindStringSubmatch(msg)[1]
 	case strings.Contains(msg, "failed to list"):
 		verb = "list"
-	case strings.Contains(msg, "failed to watch"):
+	case strings.Contains(msg, "failed to watch"), strings.Contains(msg, "watch=true"):
 		verb = "watch"
 	}
-	r.set.Logger.Error("cannot read resource from the Kubernetes API; its families are missing until it can",
+	r.set.Logger.Error("cannot read resource from the Kubernetes API; its families hold what was last read of it (none if never read) until it can",
 		zap.String("resource", resource), zap.String("verb", verb), zap.Error(err))
 	r.report(false, fmt.Errorf("%s %s: %w", verb, resource, err))
 }

@@ -128,6 +128,14 @@ func apiserverRestarts(t *testing.T, pods, rounds int) {
 		if len(c.objects) != len(names) {
 			t.Errorf("during the outage a cycle held %d pods, want the %d last known", len(c.objects), len(names))
 		}
+		// The status says so: client-go retries the refused watch on its own, and the receiver
+		// still sees every failed call (the exported data is the last read, not current).
+		if err := pollUntil(20*time.Second, func() bool {
+			ev := run.host.last()
+			return ev != nil && ev.Status() == componentstatus.StatusRecoverableError
+		}); err != nil {
+			t.Errorf("status while the API server is down: %v, want a recoverable error", run.host.last().Status())
+		}
 		startCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 		err = cluster.StartAPIServer(startCtx)
 		cancel()

@@ -1,0 +1,85 @@
+package engine
+
+import (
+	"context"
+	"sync/atomic"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/client-go/tools/cache"
+	"k8s.io/client-go/util/watchlist"
+)
+
+// readHealth wraps one informer's ListerWatcher and remembers how its last List or Watch call
+// ended. The reflector's error handler is not enough to know whether data is current: the
+// reflector retries a refused or throttled watch on its own, without calling it, so an apiserver
+// that is down would go unnoticed while the snapshot serves the last objects it saw. Every call
+// passes through here, so a failure is seen at once and cleared by the next call that succeeds.
+type readHealth struct {
+	lw       cache.ListerWatcherWithContext
+	inner    cache.ListerWatcher
+	resource string
+	// changed is called, from the reflector's goroutine, when the state flips (err != nil: failing, or failing
+	// differently; nil: readable again).
+	changed func(resource string, err error)
+
+	err atomic.Pointer[error] // the last call's error; nil after a success
+}
+
+func newReadHealth(resource string, lw cache.ListerWatcher, changed func(string, error)) *readHealth {
+	return &readHealth{lw: cache.ToListerWatcherWithContext(lw), inner: lw, resource: resource, changed: changed}
+}
+
+func (h *readHealth) ListWithContext(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
+	obj, err := h.lw.ListWithContext(ctx, opts)
+	h.observe(ctx, err)
+	return obj, err
+}
+
+func (h *readHealth) WatchWithContext(ctx context.Context, opts metav1.ListOptions) (watch.Interface, error) {
+	w, err := h.lw.WatchWithContext(ctx, opts)
+	h.observe(ctx, err)
+	return w, err
+}
+
+func (h *readHealth) List(opts metav1.ListOptions) (runtime.Object, error) {
+	return h.ListWithContext(context.Background(), opts)
+}
+
+func (h *readHealth) Watch(opts metav1.ListOptions) (watch.Interface, error) {
+	return h.WatchWithContext(context.Background(), opts)
+}
+
+// IsWatchListSemanticsUnSupported passes the wrapped ListerWatcher's answer on, so wrapping does
+// not change whether the reflector streams its initial list.
+func (h *readHealth) IsWatchListSemanticsUnSupported() bool {
+	return watchlist.DoesClientNotSupportWatchListSemantics(h.inner)
+}
+
+func (h *readHealth) observe(ctx context.Context, err error) {
+	if ctx.Err() != nil {
+		return // shutting down: a cancelled call says nothing about the apiserver
+	}
+	var prev *error
+	if err == nil {
+		prev = h.err.Swap(nil)
+	} else {
+		prev = h.err.Swap(&err)
+	}
+	switch {
+	case err == nil && prev == nil:
+	case err == nil:
+		h.changed(h.resource, nil)
+	case prev == nil || (*prev).Error() != err.Error():
+		h.changed(h.resource, err)
+	}
+}
+
+// Err is the last call's error, nil if it succeeded.
+func (h *readHealth) Err() error {
+	if p := h.err.Load(); p != nil {
+		return *p
+	}
+	return nil
+}

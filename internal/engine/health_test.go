@@ -1,0 +1,132 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"net"
+	"os"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"go.opentelemetry.io/collector/consumer/consumertest"
+	"go.uber.org/zap"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	kruntime "k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/client-go/tools/cache"
+)
+
+// flakySource serves ConfigMaps like fakeSource, but its watch can be refused the way a stopped
+// apiserver refuses it (ECONNREFUSED), which the reflector retries on its own without calling any
+// error handler.
+type flakySource struct {
+	*fakeSource
+	refuse atomic.Bool
+	mu     sync.Mutex
+	cur    *watch.FakeWatcher
+	calls  atomic.Int32 // Watch calls made
+}
+
+func (s *flakySource) ListWatch(Clients, string, string) cache.ListerWatcher {
+	return noWatchList{&cache.ListWatch{
+		ListFunc: func(metav1.ListOptions) (kruntime.Object, error) {
+			return &corev1.ConfigMapList{ListMeta: metav1.ListMeta{ResourceVersion: "1"}, Items: s.initial}, nil
+		},
+		WatchFunc: func(metav1.ListOptions) (watch.Interface, error) {
+			s.calls.Add(1)
+			if s.refuse.Load() {
+				return nil, &net.OpError{Op: "dial", Net: "tcp", Err: &os.SyscallError{Syscall: "connect", Err: syscall.ECONNREFUSED}}
+			}
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			s.cur = watch.NewFakeWithChanSize(8, false)
+			return s.cur, nil
+		},
+	}}
+}
+
+func (s *flakySource) watcher() *watch.FakeWatcher {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cur
+}
+
+// A watch the reflector retries silently (connection refused) must still show in ReadErr and reach
+// ReadFailed, and clear once a call succeeds again: otherwise the receiver reports OK while it
+// exports stale data.
+func TestReadErrSeesSilentlyRetriedWatchFailures(t *testing.T) {
+	src := &flakySource{fakeSource: newFakeSource(3, 1)}
+	type change struct {
+		resource string
+		err      error
+	}
+	changes := make(chan change, 16)
+	eng := New([]Source{src}, Clients{}, Config{CollectionInterval: time.Hour, ExportTimeout: time.Minute, MaxPointsPerBatch: 100},
+		consumertest.NewNop(), Hooks{ReadFailed: func(r string, err error) { changes <- change{r, err} }}, zap.NewNop(), "test", "v0")
+	if err := eng.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := eng.Shutdown(ctx); err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if !eng.WaitForSync(ctx) {
+		t.Fatal("informer did not sync")
+	}
+	if err := eng.ReadErr(); err != nil {
+		t.Fatalf("ReadErr after sync = %v, want nil", err)
+	}
+	waitFor(t, "the first watch", func() bool { return src.watcher() != nil })
+
+	// An event first, so the reflector takes the watch's end as a normal close and re-watches from
+	// its resource version (an empty, sub-second watch would make it relist instead).
+	src.watcher().Add(configMap(7, 1))
+	waitFor(t, "the event's record", func() bool { return eng.Objects()["configmaps"] == 4 })
+	src.refuse.Store(true)
+	calls := src.calls.Load()
+	src.watcher().Stop()
+
+	next := func() change {
+		select {
+		case c := <-changes:
+			return c
+		case <-time.After(30 * time.Second):
+			t.Fatalf("no ReadFailed call (Watch calls: %d before, %d now)", calls, src.calls.Load())
+			return change{}
+		}
+	}
+	c := next()
+	if c.resource != "configmaps" || c.err == nil || !errors.Is(c.err, syscall.ECONNREFUSED) {
+		t.Fatalf("ReadFailed(%q, %v), want configmaps and the refused connection", c.resource, c.err)
+	}
+	if err := eng.ReadErr(); err == nil || !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Fatalf("ReadErr while refused = %v, want the refused connection", err)
+	} else if got := err.Error(); got[:len("configmaps: ")] != "configmaps: " {
+		t.Fatalf("ReadErr = %q, want it to name the resource", got)
+	}
+	// Nothing read is lost while the API cannot be read.
+	if n := eng.Objects()["configmaps"]; n != 4 {
+		t.Fatalf("objects while refused = %d, want 4", n)
+	}
+	// Retries of the same failure are not reported again; the recovery is.
+	src.refuse.Store(false)
+	c = next()
+	if c.resource != "configmaps" || c.err != nil {
+		t.Fatalf("ReadFailed(%q, %v) after recovery, want configmaps and nil", c.resource, c.err)
+	}
+	if err := eng.ReadErr(); err != nil {
+		t.Fatalf("ReadErr after recovery = %v, want nil", err)
+	}
+	if n := src.calls.Load(); n < calls+2 {
+		t.Fatalf("Watch calls = %d, want at least one refused and one accepted after %d", n, calls)
+	}
+}
