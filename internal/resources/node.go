@@ -1,11 +1,9 @@
 package resources
 
 import (
-	"regexp"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/kubestate/kubestate/internal/engine"
 	. "github.com/kubestate/kubestate/internal/family" //nolint:revive // tables read as data
@@ -121,15 +119,6 @@ var Nodes = &Resource[*corev1.Node]{
 
 const nodeRolePrefix = "node-role.kubernetes.io/"
 
-// KSM's resource units (pkg/constant).
-const (
-	nodeUnitByte    = "byte"
-	nodeUnitCore    = "core"
-	nodeUnitInteger = "integer"
-)
-
-var nodeInvalidLabelChar = regexp.MustCompile(`[^a-zA-Z0-9_]`)
-
 func nodeInternalIP(n *corev1.Node) string {
 	ip := ""
 	for _, a := range n.Status.Addresses {
@@ -140,44 +129,13 @@ func nodeInternalIP(n *corev1.Node) string {
 	return ip
 }
 
-// nodeResourceList emits KSM's capacity/allocatable points: cpu in cores; storage, ephemeral
-// storage, memory, hugepages-* and attachable-volumes-* in bytes; pods and extended resources as
-// integers. Other resources are skipped. A name can be both an attachable volume and an extended
-// resource, and then gets both points, as in KSM.
+// nodeResourceList emits KSM's capacity/allocatable points, in the units of resourceUnits (pods
+// counted); every value is the quantity as a float.
 func nodeResourceList(list corev1.ResourceList, e *Emitter) {
 	for name, q := range list {
-		res := nodeInvalidLabelChar.ReplaceAllString(string(name), "_")
-		v := Quantity(q)
-		switch name {
-		case corev1.ResourceCPU:
-			e.Add(v, res, nodeUnitCore)
-		case corev1.ResourceStorage, corev1.ResourceEphemeralStorage, corev1.ResourceMemory:
-			e.Add(v, res, nodeUnitByte)
-		case corev1.ResourcePods:
-			e.Add(v, res, nodeUnitInteger)
-		default:
-			if strings.HasPrefix(string(name), corev1.ResourceHugePagesPrefix) {
-				e.Add(v, res, nodeUnitByte)
-			}
-			if strings.HasPrefix(string(name), corev1.ResourceAttachableVolumesPrefix) {
-				e.Add(v, res, nodeUnitByte)
-			}
-			if nodeIsExtendedResource(name) {
-				e.Add(v, res, nodeUnitInteger)
-			}
-		}
+		res, v := resourceLabel(name), Quantity(q)
+		resourceUnits(name, true, func(unit string) { e.Add(v, res, unit) })
 	}
-}
-
-// nodeIsExtendedResource is KSM's (and Kubernetes') extended resource test: a name outside the
-// kubernetes.io/ namespace, with a "/", that stays a qualified name with the quota "requests." prefix.
-func nodeIsExtendedResource(name corev1.ResourceName) bool {
-	s := string(name)
-	native := !strings.Contains(s, "/") || strings.Contains(s, corev1.ResourceDefaultNamespacePrefix)
-	if native || strings.HasPrefix(s, corev1.DefaultResourceRequestsPrefix) {
-		return false
-	}
-	return len(validation.IsQualifiedName(corev1.DefaultResourceRequestsPrefix+s)) == 0
 }
 
 // nodeStrip keeps what the families read: metadata, the spec's pod CIDRs, provider ID,

@@ -2,14 +2,11 @@ package resources
 
 import (
 	"net/netip"
-	"regexp"
 	"slices"
 	"strconv"
-	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/kubestate/kubestate/internal/engine"
 	. "github.com/kubestate/kubestate/internal/family" //nolint:revive // tables read as data
@@ -449,7 +446,6 @@ var (
 		}
 		return a
 	}()
-	podInvalidLabelChar = regexp.MustCompile(`[^a-zA-Z0-9_]`)
 )
 
 // Container lists and their status lists: the regular and init variants of the per-container families
@@ -544,46 +540,24 @@ func podWaitingReason(cs *corev1.ContainerStatus, e *Emitter) {
 func podLimits(c *corev1.Container) corev1.ResourceList   { return c.Resources.Limits }
 func podRequests(c *corev1.Container) corev1.ResourceList { return c.Resources.Requests }
 
-// podResources emits KSM's container resource points: cpu in cores (milli precision), memory,
-// storage, ephemeral-storage, hugepages-* and attachable-volumes-* in bytes, extended resources
-// (e.g. nvidia.com/gpu) as integers; other resources are skipped.
+// podResources emits KSM's container resource points, in the units of resourceUnits (pods not
+// counted): cores with milli precision, bytes and integers as whole values.
 func podResources(specs func(*corev1.Pod) []corev1.Container, list func(*corev1.Container) corev1.ResourceList) func(*corev1.Pod, *Emitter) {
 	return func(p *corev1.Pod, e *Emitter) {
 		cs := specs(p)
 		for i := range cs {
 			for name, q := range list(&cs[i]) {
-				resource := podInvalidLabelChar.ReplaceAllString(string(name), "_")
-				switch name {
-				case corev1.ResourceCPU:
-					e.Add(Quantity(q), cs[i].Name, p.Spec.NodeName, resource, "core")
-				case corev1.ResourceStorage, corev1.ResourceEphemeralStorage, corev1.ResourceMemory:
-					e.Add(float64(q.Value()), cs[i].Name, p.Spec.NodeName, resource, "byte")
-				default:
-					// Not exclusive: a name such as "hugepages-x/y" is both a huge page and an
-					// extended resource, and KSM emits both points.
-					if strings.HasPrefix(string(name), corev1.ResourceHugePagesPrefix) {
-						e.Add(float64(q.Value()), cs[i].Name, p.Spec.NodeName, resource, "byte")
+				resource := resourceLabel(name)
+				resourceUnits(name, false, func(unit string) {
+					v := float64(q.Value())
+					if unit == unitCore {
+						v = Quantity(q)
 					}
-					if strings.HasPrefix(string(name), corev1.ResourceAttachableVolumesPrefix) {
-						e.Add(float64(q.Value()), cs[i].Name, p.Spec.NodeName, resource, "byte")
-					}
-					if podIsExtendedResource(name) {
-						e.Add(float64(q.Value()), cs[i].Name, p.Spec.NodeName, resource, "integer")
-					}
-				}
+					e.Add(v, cs[i].Name, p.Spec.NodeName, resource, unit)
+				})
 			}
 		}
 	}
-}
-
-// podIsExtendedResource is Kubernetes' extended resource test, as KSM applies it: a domain-prefixed
-// name outside kubernetes.io that stays a qualified name once quota's "requests." is prepended.
-func podIsExtendedResource(name corev1.ResourceName) bool {
-	s := string(name)
-	if !strings.Contains(s, "/") || strings.Contains(s, corev1.ResourceDefaultNamespacePrefix) || strings.HasPrefix(s, corev1.DefaultResourceRequestsPrefix) {
-		return false
-	}
-	return len(validation.IsQualifiedName(corev1.DefaultResourceRequestsPrefix+s)) == 0
 }
 
 // podClaimVolumes emits a point per PVC or ephemeral volume; value(readOnly) gives the value of a PVC
