@@ -15,13 +15,16 @@ import (
 	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/pdata/pmetric/pmetricotlp"
 	"google.golang.org/grpc"
+
+	"github.com/kubestate/kubestate/internal/engine"
 )
 
 // Delivery is what one side handed over in one cycle: one KSM scrape, or every OTLP batch of one
 // kubestate collection cycle (batches of a cycle share their data points' timestamp).
 type Delivery struct {
 	Start, End time.Time // request sent / first batch received; body read / last batch received
-	Points     int       // series (KSM) or data points (kubestate)
+	Points     int       // series (KSM) or live data points (kubestate)
+	Stale      int       // kubestate's stale markers: series gone since the previous cycle
 	Batches    int
 	Bytes      int // exposition bytes (KSM) or OTLP protobuf bytes (kubestate)
 }
@@ -41,7 +44,7 @@ func (s *Sink) Export(_ context.Context, req pmetricotlp.ExportRequest) (pmetric
 	now := time.Now()
 	md := req.Metrics()
 	ts := firstTimestamp(md)
-	n := md.DataPointCount()
+	n, stale := livePoints(md)
 	size := s.sizer.MetricsSize(md)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -55,6 +58,7 @@ func (s *Sink) Export(_ context.Context, req pmetricotlp.ExportRequest) (pmetric
 	}
 	d.End = now
 	d.Points += n
+	d.Stale += stale
 	d.Batches++
 	d.Bytes += size
 	return pmetricotlp.NewExportResponse(), nil
@@ -72,28 +76,27 @@ func (s *Sink) Cycles() []Delivery {
 	return out
 }
 
-func firstTimestamp(md pmetric.Metrics) uint64 {
-	rms := md.ResourceMetrics()
-	for i := 0; i < rms.Len(); i++ {
-		sms := rms.At(i).ScopeMetrics()
-		for j := 0; j < sms.Len(); j++ {
-			ms := sms.At(j).Metrics()
-			for k := 0; k < ms.Len(); k++ {
-				m := ms.At(k)
-				switch m.Type() {
-				case pmetric.MetricTypeGauge:
-					if dps := m.Gauge().DataPoints(); dps.Len() > 0 {
-						return uint64(dps.At(0).Timestamp())
-					}
-				case pmetric.MetricTypeSum:
-					if dps := m.Sum().DataPoints(); dps.Len() > 0 {
-						return uint64(dps.At(0).Timestamp())
-					}
-				}
-			}
+// livePoints counts md's points, and apart its stale markers (NoRecordedValue: series gone since
+// the previous cycle), which a scrape of KSM has no counterpart for.
+func livePoints(md pmetric.Metrics) (live, stale int) {
+	engine.EachPoint(md, func(_ pmetric.Metric, dp pmetric.NumberDataPoint) bool {
+		if dp.Flags().NoRecordedValue() {
+			stale++
+		} else {
+			live++
 		}
-	}
-	return 0
+		return true
+	})
+	return live, stale
+}
+
+// firstTimestamp is the timestamp of md's first point: the cycle it belongs to.
+func firstTimestamp(md pmetric.Metrics) (ts uint64) {
+	engine.EachPoint(md, func(_ pmetric.Metric, dp pmetric.NumberDataPoint) bool {
+		ts = uint64(dp.Timestamp())
+		return false
+	})
+	return ts
 }
 
 // StartSink serves a Sink on a free loopback port; stop shuts it down.

@@ -15,6 +15,8 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/pmetric"
+
+	"github.com/kubestate/kubestate/internal/engine"
 )
 
 // otlpSink is an OTLP/HTTP metrics endpoint that records every batch it receives, per data point
@@ -125,39 +127,23 @@ func (s *otlpSink) record(md pmetric.Metrics) (hang bool) {
 // pointKeys lists one key per data point: metric, timestamp and sorted attributes.
 func pointKeys(md pmetric.Metrics, ts *uint64) []string {
 	var keys []string
-	rms := md.ResourceMetrics()
-	for i := 0; i < rms.Len(); i++ {
-		sms := rms.At(i).ScopeMetrics()
-		for j := 0; j < sms.Len(); j++ {
-			ms := sms.At(j).Metrics()
-			for k := 0; k < ms.Len(); k++ {
-				m := ms.At(k)
-				var dps pmetric.NumberDataPointSlice
-				switch m.Type() {
-				case pmetric.MetricTypeGauge:
-					dps = m.Gauge().DataPoints()
-				case pmetric.MetricTypeSum:
-					dps = m.Sum().DataPoints()
-				default:
-					keys = append(keys, m.Name()+"{unexpected type "+m.Type().String()+"}")
-					continue
-				}
-				for p := 0; p < dps.Len(); p++ {
-					dp := dps.At(p)
-					if *ts == 0 {
-						*ts = uint64(dp.Timestamp())
-					}
-					var attrs []string
-					dp.Attributes().Range(func(k string, v pcommon.Value) bool {
-						attrs = append(attrs, k+"="+v.AsString())
-						return true
-					})
-					slices.Sort(attrs)
-					keys = append(keys, fmt.Sprintf("%s{%s}@%d", m.Name(), strings.Join(attrs, ","), dp.Timestamp()))
-				}
-			}
+	engine.EachPoint(md, func(m pmetric.Metric, dp pmetric.NumberDataPoint) bool {
+		if *ts == 0 {
+			*ts = uint64(dp.Timestamp())
 		}
-	}
+		var attrs []string
+		dp.Attributes().Range(func(k string, v pcommon.Value) bool {
+			attrs = append(attrs, k+"="+v.AsString())
+			return true
+		})
+		slices.Sort(attrs)
+		stale := ""
+		if dp.Flags().NoRecordedValue() {
+			stale = " stale" // a stale marker and a live point of one series may share a cycle
+		}
+		keys = append(keys, fmt.Sprintf("%s{%s}@%d%s", m.Name(), strings.Join(attrs, ","), dp.Timestamp(), stale))
+		return true
+	})
 	return keys
 }
 

@@ -5,6 +5,10 @@
 // ListerWatcher is wrapped (health.go) so every failed List or Watch call is seen, also those the
 // reflector retries without telling anyone; ReadErr says which resources are stale.
 //
+// A cycle also exports, once, every series the last cycle delivered whole and this one does not
+// (deleted objects, changed label values), flagged NoRecordedValue, before the live points of the
+// same Store: consumers drop series at once, as a Prometheus scrape of KSM would (snapshot.go).
+//
 //	kube-apiserver --list/watch--> reflector --queue: strip, Record (immutable), atomic publish--> Store
 //	ticker --> one cycle at a time --> snapshot Stores --> batches of <= MaxPointsPerBatch --> consumer
 //

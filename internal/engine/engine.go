@@ -68,6 +68,7 @@ type Engine struct {
 	version   string
 	resources []*resourceState
 	startTime pcommon.Timestamp
+	last      *LastExported // what the last cycle exported; cycles never overlap, so only the one running uses it
 
 	lifetime context.Context
 	cancel   context.CancelFunc
@@ -81,7 +82,7 @@ type Engine struct {
 
 // New builds an engine; Start runs it. scope names the instrumentation scope of exported metrics.
 func New(sources []Source, clients Clients, cfg Config, next consumer.Metrics, hooks Hooks, log *zap.Logger, scope, version string) *Engine {
-	e := &Engine{cfg: cfg, clients: clients, next: next, hooks: hooks, log: log, scope: scope, version: version}
+	e := &Engine{cfg: cfg, clients: clients, next: next, hooks: hooks, log: log, scope: scope, version: version, last: NewLastExported()}
 	for _, s := range sources {
 		e.resources = append(e.resources, &resourceState{src: s})
 	}
@@ -290,7 +291,7 @@ func (e *Engine) cycle() CycleStats {
 	ctx, cancel := context.WithTimeout(e.lifetime, e.cfg.ExportTimeout)
 	defer cancel()
 	var exportTime time.Duration
-	st := e.snapshot(ctx, pcommon.NewTimestampFromTime(start), func(md pmetric.Metrics) error {
+	st := e.snapshot(ctx, pcommon.NewTimestampFromTime(start), e.last, func(md pmetric.Metrics) error {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("batch dropped: %w", err)
 		}
@@ -308,9 +309,9 @@ func (e *Engine) cycle() CycleStats {
 }
 
 // Snapshot builds one snapshot outside the timer and hands its batches to emit. For tests and the
-// parity harness; the batches are those a cycle would export.
+// parity harness; the batches are those a cycle would export, without stale points.
 func (e *Engine) Snapshot(ctx context.Context, emit func(pmetric.Metrics) error) SnapshotStats {
-	return e.snapshot(ctx, pcommon.NewTimestampFromTime(time.Now()), emit)
+	return e.snapshot(ctx, pcommon.NewTimestampFromTime(time.Now()), nil, emit)
 }
 
 // Shutdown stops the timer and the informers and cancels the cycle in flight, then waits for every

@@ -160,29 +160,14 @@ func (h *harness) cycle() CycleStats {
 
 // objectValues collects, per object, the set of values its points carry in md.
 func objectValues(md pmetric.Metrics, into map[string]map[float64]bool) {
-	rms := md.ResourceMetrics()
-	for i := 0; i < rms.Len(); i++ {
-		sms := rms.At(i).ScopeMetrics()
-		for j := 0; j < sms.Len(); j++ {
-			ms := sms.At(j).Metrics()
-			for k := 0; k < ms.Len(); k++ {
-				m := ms.At(k)
-				var dps pmetric.NumberDataPointSlice
-				if m.Type() == pmetric.MetricTypeSum {
-					dps = m.Sum().DataPoints()
-				} else {
-					dps = m.Gauge().DataPoints()
-				}
-				for p := 0; p < dps.Len(); p++ {
-					name, _ := dps.At(p).Attributes().Get("configmap")
-					if into[name.Str()] == nil {
-						into[name.Str()] = map[float64]bool{}
-					}
-					into[name.Str()][dps.At(p).DoubleValue()] = true
-				}
-			}
+	EachPoint(md, func(_ pmetric.Metric, dp pmetric.NumberDataPoint) bool {
+		name, _ := dp.Attributes().Get("configmap")
+		if into[name.Str()] == nil {
+			into[name.Str()] = map[float64]bool{}
 		}
-	}
+		into[name.Str()][dp.DoubleValue()] = true
+		return true
+	})
 }
 
 func TestStoreConcurrentReadersAndWriter(t *testing.T) {

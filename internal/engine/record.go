@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"encoding/binary"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -70,6 +71,67 @@ func (r *Record) Points(fams []FamilyDesc) []Point {
 		}
 	}
 	return out
+}
+
+// strings is how many strings of the record's data the point holds.
+func (p *point) strings() int {
+	if p.kv {
+		return 2 * int(p.n)
+	}
+	return int(p.n)
+}
+
+// prefixValues appends the prefix values to dst, sliced out of data without copying.
+func (r *Record) prefixValues(dst []string) []string {
+	start := uint32(0)
+	for _, end := range r.ends[:r.prefix] {
+		dst = append(dst, r.data[start:end])
+		start = end
+	}
+	return dst
+}
+
+// sameStrings reports whether a's strings [i, i+n) equal b's strings [j, j+n).
+func sameStrings(a *Record, i int, b *Record, j, n int) bool {
+	for k := range n {
+		if a.str(i+k) != b.str(j+k) {
+			return false
+		}
+	}
+	return true
+}
+
+// samePoint reports whether two points are the same series (their records having the same
+// prefix): family, kind and labels; ai and bi index each point's first string.
+func samePoint(a *Record, ap *point, ai int, b *Record, bp *point, bi int) bool {
+	return ap.family == bp.family && ap.kv == bp.kv && ap.n == bp.n && sameStrings(a, ai, b, bi, ap.strings())
+}
+
+// seriesKey identifies a point's series within its record: family, kind and label strings, each
+// string length-prefixed so that no two label lists share a key.
+func (r *Record) seriesKey(p *point, i int) string {
+	k := make([]byte, 0, 64)
+	k = append(k, byte(p.family>>8), byte(p.family))
+	if p.kv {
+		k = append(k, 1)
+	}
+	for j := range p.strings() {
+		v := r.str(i + j)
+		k = binary.AppendUvarint(k, uint64(len(v)))
+		k = append(k, v...)
+	}
+	return string(k)
+}
+
+// seriesSet is the set of seriesKeys of every point.
+func (r *Record) seriesSet() map[string]struct{} {
+	set := make(map[string]struct{}, len(r.points))
+	s := int(r.prefix)
+	for i := range r.points {
+		set[r.seriesKey(&r.points[i], s)] = struct{}{}
+		s += r.points[i].strings()
+	}
+	return set
 }
 
 func (r *Record) str(i int) string {
@@ -207,6 +269,17 @@ func (s *Store) Retain(keep map[string]struct{}) {
 			s.Delete(key)
 		}
 	}
+}
+
+// Load appends the record of every slot [0, high) to dst, nil for empty slots, loading each slot
+// exactly once: slot i of the Store is element i. Safe from any goroutine, like Range.
+func (s *Store) Load(dst []*Record) []*Record {
+	high := s.high.Load() // before dir: a high seen implies its chunks are published
+	dir := *s.dir.Load()
+	for i := int32(0); i < high; i++ {
+		dst = append(dst, dir[i/chunkSize][i%chunkSize].Load())
+	}
+	return dst
 }
 
 // Len is the number of objects held; safe from any goroutine.

@@ -49,8 +49,9 @@ type CollectorOptions struct {
 // RecommendedMetricExpiration is the smallest metric_expiration under which a live series never
 // drops out of the exporter between two cycles, with one tick skipped: a series refreshed early in
 // one cycle is next refreshed at the latest one skipped tick and a whole export later. Series of a
-// deleted object (or a label set an object no longer has) linger in the exporter's output for up to
-// this long after the cycle that last carried them; KSM drops them at once.
+// deleted object (or a label set an object no longer has) do not wait for it: the next cycle marks
+// them stale and the exporter drops them then. It remains the backstop for series whose stale
+// point never came (the collector restarted in between).
 func RecommendedMetricExpiration(collectionInterval, exportTimeout time.Duration) time.Duration {
 	return 2*collectionInterval + exportTimeout
 }

@@ -17,9 +17,10 @@ type ExpiryResult struct {
 	KSMGone          time.Duration // from the delete call until kube-state-metrics no longer served its series
 	ExporterGone     time.Duration // the same for the Prometheus exporter
 	MetricExpiration time.Duration
-	// Bound is the latest the exporter may drop them: the series were last refreshed by a cycle that
-	// took its snapshot before the delete event arrived, at most one collection_interval plus one
-	// export before the end of that cycle, and then live for metric_expiration.
+	// Bound is the latest the exporter may drop them: the first cycle that starts after the delete
+	// event arrived marks them stale (NoRecordedValue), and the exporter drops a stale series at
+	// once. That cycle starts within one collection_interval and ends within export_timeout. It is
+	// shorter than metric_expiration, so a pass shows the stale points at work, not the expiry.
 	Bound time.Duration
 }
 
@@ -27,17 +28,17 @@ type ExpiryResult struct {
 func (e ExpiryResult) OK() bool { return e.ExporterGone <= e.Bound }
 
 func (e ExpiryResult) String() string {
-	return fmt.Sprintf("metric_expiration %s: the series of deleted ConfigMap %s left kube-state-metrics' output after %s and the exporter's after %s (bound %s: metric_expiration + collection_interval + export_timeout)",
-		e.MetricExpiration, e.Object, e.KSMGone.Round(10*time.Millisecond), e.ExporterGone.Round(10*time.Millisecond), e.Bound)
+	return fmt.Sprintf("deleted object: the series of ConfigMap %s left kube-state-metrics' output after %s and the exporter's after %s (bound %s: collection_interval + export_timeout, the next cycle marks them stale; metric_expiration %s)",
+		e.Object, e.KSMGone.Round(10*time.Millisecond), e.ExporterGone.Round(10*time.Millisecond), e.Bound, e.MetricExpiration)
 }
 
 // CheckExpiry creates a ConfigMap in namespace ns, waits until both sides serve its
 // kube_configmap_info series, deletes it, and measures how long each side keeps serving it. KSM
-// drops it at once; the exporter keeps it until metric_expiration has passed since the last cycle
-// that carried it. It fails if a side still serves it after the bound (plus 30s for KSM).
+// drops it at once; the exporter when the next cycle's stale points reach it. It fails if a side
+// still serves it after the bound plus 30s.
 func CheckExpiry(ctx context.Context, kube kubernetes.Interface, ns string, ksm *KSM, col *Collector) (ExpiryResult, error) {
 	s := col.Settings
-	res := ExpiryResult{MetricExpiration: s.MetricExpiration, Bound: s.MetricExpiration + s.CollectionInterval + s.ExportTimeout}
+	res := ExpiryResult{MetricExpiration: s.MetricExpiration, Bound: s.CollectionInterval + s.ExportTimeout}
 	cm, err := kube.CoreV1().ConfigMaps(ns).Create(ctx, &corev1.ConfigMap{
 		ObjectMeta: metav1.ObjectMeta{GenerateName: "parity-expiry-"},
 		Data:       map[string]string{"purpose": "deleted by the parity harness to measure metric_expiration"},

@@ -265,6 +265,9 @@ func (s *Set) addMetric(m pmetric.Metric) error {
 	s.Families[m.Name()] = FamilyMeta{Type: typ, Help: m.Description()}
 	for i := 0; i < dps.Len(); i++ {
 		dp := dps.At(i)
+		if dp.Flags().NoRecordedValue() {
+			continue // a stale marker: the series is gone
+		}
 		labels := make([]Label, 0, dp.Attributes().Len())
 		dp.Attributes().Range(func(k string, v pcommon.Value) bool {
 			labels = append(labels, Label{Name: k, Value: v.AsString()})

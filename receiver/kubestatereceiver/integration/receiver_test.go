@@ -19,6 +19,7 @@ import (
 	"go.opentelemetry.io/collector/receiver/receivertest"
 	"go.uber.org/goleak"
 
+	"github.com/kubestate/kubestate/internal/engine"
 	"github.com/kubestate/kubestate/internal/testenv"
 	"github.com/kubestate/kubestate/receiver/kubestatereceiver"
 )
@@ -70,34 +71,20 @@ func kubectl(t *testing.T, args ...string) {
 }
 
 // hasPoint reports whether md holds a point of metric name whose attributes include attrs, valued v.
-func hasPoint(md pmetric.Metrics, name string, attrs map[string]string, v float64) bool {
-	rms := md.ResourceMetrics()
-	for i := 0; i < rms.Len(); i++ {
-		sms := rms.At(i).ScopeMetrics()
-		for j := 0; j < sms.Len(); j++ {
-			ms := sms.At(j).Metrics()
-			for k := 0; k < ms.Len(); k++ {
-				m := ms.At(k)
-				if m.Name() != name || m.Type() != pmetric.MetricTypeGauge {
-					continue
-				}
-				dps := m.Gauge().DataPoints()
-			points:
-				for p := 0; p < dps.Len(); p++ {
-					dp := dps.At(p)
-					for ak, av := range attrs {
-						if got, ok := dp.Attributes().Get(ak); !ok || got.Str() != av {
-							continue points
-						}
-					}
-					if dp.DoubleValue() == v {
-						return true
-					}
-				}
+func hasPoint(md pmetric.Metrics, name string, attrs map[string]string, v float64) (found bool) {
+	engine.EachPoint(md, func(m pmetric.Metric, dp pmetric.NumberDataPoint) bool {
+		if m.Name() != name || m.Type() != pmetric.MetricTypeGauge || dp.DoubleValue() != v {
+			return true
+		}
+		for ak, av := range attrs {
+			if got, ok := dp.Attributes().Get(ak); !ok || got.Str() != av {
+				return true
 			}
 		}
-	}
-	return false
+		found = true
+		return false
+	})
+	return found
 }
 
 // waitForPoint waits until a batch exported after the call holds the point.

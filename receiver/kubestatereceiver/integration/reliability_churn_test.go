@@ -45,6 +45,7 @@ type churnCheck struct {
 	prev      map[string]bool
 	ended     map[string]bool
 	seen      map[string]bool
+	staled    map[string]int // pod -> cycles that carried stale points for it
 	problems  []string
 	maxPods   int
 	deletedAt map[string]time.Time // pod name -> when the deletes of its wave returned
@@ -52,7 +53,7 @@ type churnCheck struct {
 }
 
 func newChurnCheck() *churnCheck {
-	return &churnCheck{prev: map[string]bool{}, ended: map[string]bool{}, seen: map[string]bool{}, deletedAt: map[string]time.Time{}}
+	return &churnCheck{prev: map[string]bool{}, ended: map[string]bool{}, seen: map[string]bool{}, staled: map[string]int{}, deletedAt: map[string]time.Time{}}
 }
 
 func (cc *churnCheck) problem(format string, args ...any) {
@@ -77,6 +78,15 @@ func (cc *churnCheck) onCycle(c *cycle) {
 			cc.problem("cycle %d: pod %s missing from a snapshot while it lived", cc.cycles, key)
 		}
 		cc.seen[key] = true
+	}
+	for key, n := range c.stale {
+		cc.staled[key]++
+		if n != 1 {
+			cc.problem("cycle %d: pod %s has %d stale kube_pod_info points", cc.cycles, key, n)
+		}
+		if c.objects[key] > 0 {
+			cc.problem("cycle %d: pod %s is both live and stale", cc.cycles, key)
+		}
 	}
 	for key := range cc.prev {
 		if c.objects[key] == 0 {
@@ -160,6 +170,16 @@ func runChurn(t *testing.T, sz churnSize) {
 		}
 	}
 	seen := len(check.seen)
+	// Every pod that left the snapshot got a stale point: exactly once if no cycle was dropped; at
+	// least once otherwise (a dropped cycle's stale points are sent again by the next).
+	cut := run.logs.FilterMessage("export failed").Len()
+	var staleWrong []string
+	for key := range check.ended {
+		if n := check.staled[key]; n == 0 || (n > 1 && cut == 0) {
+			staleWrong = append(staleWrong, fmt.Sprintf("%s:%d", key, n))
+		}
+	}
+	staledPods := len(check.staled)
 	check.seen, check.ended, check.prev, check.deletedAt = nil, nil, nil, nil // not part of the memory figure
 	check.mu.Unlock()
 	created = nil
@@ -170,7 +190,11 @@ func runChurn(t *testing.T, sz churnSize) {
 	t.Logf("figures: churn memory (test process, receiver in it; after GC): heap in use %.1f MB -> peak %.1f MB -> %.1f MB; RSS %.1f MB -> peak %.1f MB -> %.1f MB",
 		base.HeapInuseMB, peak.HeapInuseMB, end.HeapInuseMB, base.RSSMB, peak.RSSMB, end.RSSMB)
 
-	t.Logf("cycles cut by export_timeout (dropped): %d", run.logs.FilterMessage("export failed").Len())
+	t.Logf("cycles cut by export_timeout (dropped): %d; pods marked stale once gone: %d", cut, staledPods)
+	if len(staleWrong) > 0 {
+		slices.Sort(staleWrong)
+		t.Errorf("%d deleted pods were not marked stale as they should (pod:times), e.g. %v", len(staleWrong), staleWrong[:min(5, len(staleWrong))])
+	}
 	for _, p := range problems {
 		t.Error(p)
 	}

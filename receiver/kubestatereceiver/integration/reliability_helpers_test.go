@@ -43,6 +43,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
+	"github.com/kubestate/kubestate/internal/engine"
 	"github.com/kubestate/kubestate/internal/testenv"
 	"github.com/kubestate/kubestate/receiver/kubestatereceiver"
 )
@@ -142,7 +143,9 @@ type cycle struct {
 	points   int
 	// objects maps "<key>" of every point of the tracked metric to the number of its points.
 	objects map[string]int
-	names   map[string]bool // metric names seen
+	// stale does the same for its stale points (NoRecordedValue: series gone since the last cycle).
+	stale map[string]int
+	names map[string]bool // metric names seen
 }
 
 // cycleSink is the next consumer: it groups batches into cycles by timestamp and keeps, per
@@ -171,61 +174,48 @@ func newCycleSink(metric string, keys ...string) *cycleSink {
 
 func (s *cycleSink) consume(_ context.Context, md pmetric.Metrics) error {
 	var ts pcommon.Timestamp
-	objs := map[string]int{}
+	objs, stale := map[string]int{}, map[string]int{}
 	names := map[string]bool{}
 	points := md.DataPointCount()
-	rms := md.ResourceMetrics()
-	for i := 0; i < rms.Len(); i++ {
-		sms := rms.At(i).ScopeMetrics()
-		for j := 0; j < sms.Len(); j++ {
-			ms := sms.At(j).Metrics()
-			for k := 0; k < ms.Len(); k++ {
-				m := ms.At(k)
-				names[m.Name()] = true
-				var dps pmetric.NumberDataPointSlice
-				switch m.Type() {
-				case pmetric.MetricTypeGauge:
-					dps = m.Gauge().DataPoints()
-				case pmetric.MetricTypeSum:
-					dps = m.Sum().DataPoints()
-				default:
-					continue
-				}
-				if dps.Len() > 0 {
-					ts = dps.At(0).Timestamp()
-				}
-				if m.Name() != s.metric {
-					continue
-				}
-				for p := 0; p < dps.Len(); p++ {
-					attrs := dps.At(p).Attributes()
-					if s.filter != nil && !s.filter(attrs) {
-						continue
-					}
-					var b strings.Builder
-					for n, key := range s.keys {
-						if n > 0 {
-							b.WriteByte('/')
-						}
-						v, _ := attrs.Get(key)
-						b.WriteString(v.Str())
-					}
-					objs[b.String()]++
-				}
-			}
+	engine.EachPoint(md, func(m pmetric.Metric, dp pmetric.NumberDataPoint) bool {
+		names[m.Name()] = true
+		ts = dp.Timestamp()
+		if m.Name() != s.metric {
+			return true
 		}
-	}
+		attrs := dp.Attributes()
+		if s.filter != nil && !s.filter(attrs) {
+			return true
+		}
+		var b strings.Builder
+		for n, key := range s.keys {
+			if n > 0 {
+				b.WriteByte('/')
+			}
+			v, _ := attrs.Get(key)
+			b.WriteString(v.Str())
+		}
+		if dp.Flags().NoRecordedValue() {
+			stale[b.String()]++
+		} else {
+			objs[b.String()]++
+		}
+		return true
+	})
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.cur != nil && s.cur.ts != ts {
 		s.finish()
 	}
 	if s.cur == nil {
-		s.cur = &cycle{ts: ts, received: time.Now(), objects: map[string]int{}, names: map[string]bool{}}
+		s.cur = &cycle{ts: ts, received: time.Now(), objects: map[string]int{}, stale: map[string]int{}, names: map[string]bool{}}
 	}
 	s.cur.points += points
 	for k, n := range objs {
 		s.cur.objects[k] += n
+	}
+	for k, n := range stale {
+		s.cur.stale[k] += n
 	}
 	for n := range names {
 		s.cur.names[n] = true

@@ -1,0 +1,199 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"testing"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/pmetric"
+	kruntime "k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/tools/cache"
+)
+
+// staleSource has one gauge family keyed by "x", one counter, and a labels family with per-object
+// keys; objects are identified by namespace and name.
+type staleSource struct{}
+
+func (staleSource) Name() string         { return "things" }
+func (staleSource) Namespaced() bool     { return true }
+func (staleSource) PrefixKeys() []string { return []string{"namespace", "thing"} }
+func (staleSource) Families() []FamilyDesc {
+	return []FamilyDesc{
+		{Name: "thing_info", Type: Gauge, Keys: []string{"x"}},
+		{Name: "thing_restarts_total", Type: Counter},
+		{Name: "thing_labels", Type: Gauge},
+	}
+}
+func (staleSource) ListWatch(Clients, string, string) cache.ListerWatcher { return nil }
+func (staleSource) Example() kruntime.Object                              { return nil }
+func (staleSource) Transform(obj any) (any, error)                        { return obj, nil }
+func (staleSource) Record(any) *Record                                    { return nil }
+
+// exported is one point as a consumer sees it, in the order it was handed on.
+type exported struct {
+	series string // name{k=v,...}, keys sorted
+	value  float64
+	stale  bool
+}
+
+func collectWith(t *testing.T, st *Store, last *LastExported) ([]exported, SnapshotStats) {
+	t.Helper()
+	var out []exported
+	stats := Collect(context.Background(), []Collection{{Source: staleSource{}, Stores: []*Store{st}}},
+		BatchOptions{MaxPoints: 3, Now: 2, Start: 1, Last: last}, func(md pmetric.Metrics) error {
+			EachPoint(md, func(m pmetric.Metric, dp pmetric.NumberDataPoint) bool {
+				var kv []string
+				dp.Attributes().Range(func(k string, v pcommon.Value) bool {
+					kv = append(kv, k+"="+v.Str())
+					return true
+				})
+				slices.Sort(kv)
+				out = append(out, exported{m.Name() + "{" + strings.Join(kv, ",") + "}", dp.DoubleValue(), dp.Flags().NoRecordedValue()})
+				return true
+			})
+			return nil
+		})
+	return out, stats
+}
+
+func thing(ns, name string, xs []string, restarts float64, labels map[string]string) *Record {
+	var pts []Point
+	for _, x := range xs {
+		pts = append(pts, Point{Family: 0, Values: []string{x}, Value: 1})
+	}
+	pts = append(pts, Point{Family: 1, Values: []string{}, Value: restarts})
+	var keys, values []string
+	for _, k := range slices.Sorted(func(yield func(string) bool) {
+		for k := range labels {
+			if !yield(k) {
+				return
+			}
+		}
+	}) {
+		keys, values = append(keys, "label_"+k), append(values, labels[k])
+	}
+	pts = append(pts, Point{Family: 2, Keys: keys, Values: values, Value: 1})
+	return NewRecord([]string{ns, name}, pts)
+}
+
+func staleOnes(points []exported) []string {
+	var out []string
+	for _, p := range points {
+		if p.stale {
+			out = append(out, p.series)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// A series exported by one cycle and absent from the next is exported once more, flagged
+// NoRecordedValue with the staleness NaN: deleted objects, changed label values, changed label
+// keys; unchanged series, changed values and objects that merely moved slot are never stale.
+func TestStalePointsForVanishedSeries(t *testing.T) {
+	st := NewStore()
+	last := NewLastExported()
+	st.Put("ns/a", thing("ns", "a", []string{"1", "2"}, 0, map[string]string{"app": "web"}))
+	st.Put("ns/b", thing("ns", "b", []string{"1"}, 5, nil))
+	st.Put("ns/d", thing("ns", "d", []string{"1"}, 0, nil))
+
+	first, stats := collectWith(t, st, last)
+	if got := staleOnes(first); len(got) != 0 || stats.Stale != 0 {
+		t.Fatalf("first cycle: stale %v (%d), want none", got, stats.Stale)
+	}
+	if stats.Points != 10 {
+		t.Fatalf("first cycle: %d points, want 10", stats.Points)
+	}
+
+	// a: x=2 goes, x=3 comes (in another position), its restart count changes, its label value
+	// changes; b is deleted and c takes its slot; d is deleted, e takes d's slot, and d comes back
+	// under the same labels in a new slot.
+	st.Put("ns/a", thing("ns", "a", []string{"3", "1"}, 1, map[string]string{"app": "api"}))
+	st.Delete("ns/b")
+	st.Put("ns/c", thing("ns", "c", []string{"1"}, 0, nil))
+	st.Delete("ns/d")
+	st.Put("ns/e", thing("ns", "e", []string{"1"}, 0, nil))
+	st.Put("ns/d", thing("ns", "d", []string{"1"}, 0, nil))
+
+	second, stats := collectWith(t, st, last)
+	want := []string{
+		"thing_info{namespace=ns,thing=a,x=2}",
+		"thing_info{namespace=ns,thing=b,x=1}",
+		"thing_info{namespace=ns,thing=d,x=1}",
+		"thing_labels{label_app=web,namespace=ns,thing=a}",
+		"thing_labels{namespace=ns,thing=b}",
+		"thing_labels{namespace=ns,thing=d}",
+		"thing_restarts_total{namespace=ns,thing=b}",
+		"thing_restarts_total{namespace=ns,thing=d}",
+	}
+	if got := staleOnes(second); !slices.Equal(got, want) {
+		t.Fatalf("second cycle stale:\n got %v\nwant %v", got, want)
+	}
+	if stats.Stale != len(want) || stats.Points != 4+3+3+3 {
+		t.Fatalf("second cycle stats: %d stale, %d points; want %d, 13", stats.Stale, stats.Points, len(want))
+	}
+	for _, p := range second {
+		if p.stale && (math.Float64bits(p.value) != 0x7ff0000000000002) {
+			t.Fatalf("stale point %s has value %v, want the staleness NaN", p.series, p.value)
+		}
+	}
+	// d was marked stale (its old slot) and is live again (its new slot): the marker must come
+	// first, or a consumer that drops on the marker would lose a live series.
+	staleAt, liveAt := -1, -1
+	for i, p := range second {
+		if p.series == "thing_info{namespace=ns,thing=d,x=1}" {
+			if p.stale {
+				staleAt = i
+			} else {
+				liveAt = i
+			}
+		}
+	}
+	if staleAt < 0 || liveAt < 0 || staleAt > liveAt {
+		t.Fatalf("d: stale point at %d, live point at %d; want both, stale first", staleAt, liveAt)
+	}
+
+	// Nothing vanished: nothing stale, and stale points are sent once only.
+	third, stats := collectWith(t, st, last)
+	if got := staleOnes(third); len(got) != 0 || stats.Stale != 0 {
+		t.Fatalf("third cycle: stale %v, want none", got)
+	}
+	// Without Last (Engine.Snapshot, the parity harness) nothing is ever stale.
+	st.Delete("ns/a")
+	if pts, stats := collectWith(t, st, nil); len(staleOnes(pts)) != 0 || stats.Stale != 0 {
+		t.Fatalf("snapshot without Last: stale %v", staleOnes(pts))
+	}
+	fourth, _ := collectWith(t, st, last)
+	if got := staleOnes(fourth); len(got) != 4 {
+		t.Fatalf("after deleting a: stale %v, want its 4 series", got)
+	}
+}
+
+// A refused batch may have carried stale points: the next snapshot compares with the last one
+// delivered whole, so they are sent again rather than lost.
+func TestStalePointsResentAfterRefusedBatch(t *testing.T) {
+	st := NewStore()
+	last := NewLastExported()
+	st.Put("ns/a", thing("ns", "a", []string{"1"}, 0, nil))
+	st.Put("ns/b", thing("ns", "b", []string{"1"}, 0, nil))
+	if _, stats := collectWith(t, st, last); stats.Points != 6 {
+		t.Fatalf("first cycle: %d points, want 6", stats.Points)
+	}
+	st.Delete("ns/b")
+	refused := Collect(context.Background(), []Collection{{Source: staleSource{}, Stores: []*Store{st}}},
+		BatchOptions{MaxPoints: 3, Now: 3, Last: last}, func(pmetric.Metrics) error { return fmt.Errorf("backend down") })
+	if refused.Stale != 3 || len(refused.Errors) == 0 {
+		t.Fatalf("refused cycle: %d stale, %d errors; want 3 stale and errors", refused.Stale, len(refused.Errors))
+	}
+	pts, stats := collectWith(t, st, last)
+	if got := staleOnes(pts); stats.Stale != 3 || len(got) != 3 || !strings.Contains(got[0], "thing=b") {
+		t.Fatalf("after the refused cycle: stale %v, want b's 3 series again", got)
+	}
+	if pts, _ := collectWith(t, st, last); len(staleOnes(pts)) != 0 {
+		t.Fatalf("once delivered, stale points are not sent again: %v", staleOnes(pts))
+	}
+}
