@@ -28,6 +28,7 @@ type Summary struct {
 	FirstComplete time.Duration // from process start to the end of the first complete delivery; <0 if none
 	PerCycle      int           // median points (series) per delivery in the steady window
 	BytesPerCycle int           // median bytes per delivery in the steady window
+	StalePerCycle int           // median stale markers per delivery (kubestate: series gone since the last cycle)
 	Cycles        int           // deliveries in the steady window
 	CycleCPU      time.Duration // CPUSteady / Cycles: what one cycle of collect+deliver costs, churn included
 }
@@ -79,17 +80,19 @@ func Summarize(s *Side, from, to time.Time, want int, tol float64) Summary {
 	if n > 0 {
 		out.RSSSteady = uint64(sum / float64(n))
 	}
-	var points, bytes []int
+	var points, bytes, stale []int
 	for _, d := range s.Deliveries {
 		if d.Start.Before(from) || d.End.After(to) {
 			continue
 		}
 		points = append(points, d.Points)
 		bytes = append(bytes, d.Bytes)
+		stale = append(stale, d.Stale)
 	}
 	out.Cycles = len(points)
 	out.PerCycle = median(points)
 	out.BytesPerCycle = median(bytes)
+	out.StalePerCycle = median(stale)
 	if out.Cycles > 0 {
 		out.CycleCPU = out.CPUSteady / time.Duration(out.Cycles)
 	}
@@ -190,6 +193,7 @@ func (r Result) Table() string {
 	row("RSS peak during start-up (VmHWM)", mb(r.KSM.PeakStartup), mb(r.Kubestate.PeakStartup), rt(r.PeakRSSRatio()))
 	row("first complete scrape / export", first(r.KSM.FirstComplete), first(r.Kubestate.FirstComplete), "")
 	row("series / points per cycle", fmt.Sprint(r.KSM.PerCycle), fmt.Sprint(r.Kubestate.PerCycle), rt(ratio(float64(r.Kubestate.PerCycle), float64(r.KSM.PerCycle))))
+	row("stale markers per cycle (gone series)", "-", fmt.Sprint(r.Kubestate.StalePerCycle), "")
 	row("bytes per cycle (text / OTLP)", mb(uint64(r.KSM.BytesPerCycle)), mb(uint64(r.Kubestate.BytesPerCycle)), rt(ratio(float64(r.Kubestate.BytesPerCycle), float64(r.KSM.BytesPerCycle))))
 	for _, n := range r.Notes {
 		fmt.Fprintf(&b, "\nnote: %s", n)
