@@ -193,7 +193,7 @@ func (r Result) Table() string {
 	row("RSS peak during start-up (VmHWM)", mb(r.KSM.PeakStartup), mb(r.Kubestate.PeakStartup), rt(r.PeakRSSRatio()))
 	row("first complete scrape / export", first(r.KSM.FirstComplete), first(r.Kubestate.FirstComplete), "")
 	row("series / points per cycle", fmt.Sprint(r.KSM.PerCycle), fmt.Sprint(r.Kubestate.PerCycle), rt(ratio(float64(r.Kubestate.PerCycle), float64(r.KSM.PerCycle))))
-	row("stale markers per cycle (gone series)", "-", fmt.Sprint(r.Kubestate.StalePerCycle), "")
+	row("stale markers per cycle", "-", fmt.Sprint(r.Kubestate.StalePerCycle), "")
 	row("bytes per cycle (text / OTLP)", mb(uint64(r.KSM.BytesPerCycle)), mb(uint64(r.Kubestate.BytesPerCycle)), rt(ratio(float64(r.Kubestate.BytesPerCycle), float64(r.KSM.BytesPerCycle))))
 	for _, n := range r.Notes {
 		fmt.Fprintf(&b, "\nnote: %s", n)
