@@ -195,11 +195,47 @@ func (a *Applier) applyOne(ctx context.Context, obj *unstructured.Unstructured) 
 	if !hasStatus || !a.hasStatusSubresource(mapping.Resource) {
 		return nil
 	}
+	if gvk.Group == "certificates.k8s.io" && gvk.Kind == "CertificateSigningRequest" {
+		if created, err = approve(ctx, ri, created, status); err != nil {
+			return err
+		}
+	}
 	created.Object["status"] = status
 	if _, err := ri.UpdateStatus(ctx, created, metav1.UpdateOptions{}); err != nil {
 		return fmt.Errorf("writing status: %w", err)
 	}
 	return nil
+}
+
+// approve writes a CertificateSigningRequest's Approved and Denied conditions, as an approver
+// would: through the approval subresource, the only one that takes them (/status refuses them).
+func approve(ctx context.Context, ri dynamic.ResourceInterface, csr *unstructured.Unstructured, status any) (*unstructured.Unstructured, error) {
+	st, _ := status.(map[string]any)
+	conds, _ := st["conditions"].([]any)
+	var decisions []any
+	for _, c := range conds {
+		if m, ok := c.(map[string]any); ok && (m["type"] == "Approved" || m["type"] == "Denied") {
+			decisions = append(decisions, c)
+		}
+	}
+	if len(decisions) == 0 {
+		return csr, nil
+	}
+	// The approval subresource may change only the decisions: keep every other condition the
+	// object has now (re-seeding finds the signer's Failed condition there).
+	cur, _ := csr.Object["status"].(map[string]any)
+	curConds, _ := cur["conditions"].([]any)
+	for _, c := range curConds {
+		if m, ok := c.(map[string]any); ok && m["type"] != "Approved" && m["type"] != "Denied" {
+			decisions = append(decisions, c)
+		}
+	}
+	csr.Object["status"] = map[string]any{"conditions": decisions}
+	approved, err := ri.Update(ctx, csr, metav1.UpdateOptions{}, "approval")
+	if err != nil {
+		return nil, fmt.Errorf("writing the Approved/Denied conditions through the approval subresource: %w", err)
+	}
+	return approved, nil
 }
 
 // resolveOwners fills the uid of owner references that name their owner by kind and name only, which

@@ -2,8 +2,10 @@ package seed
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -79,6 +81,13 @@ func TestFixturesApplyAndReadBack(t *testing.T) {
 		for k, v := range want {
 			if _, ok := have[k]; !ok && !isZero(v) { // the apiserver omits zero values
 				t.Errorf("%s: status.%s written by the fixture is missing", o, k)
+			}
+		}
+		// Every condition as the fixture gives it, also those only a subresource other than
+		// /status takes (a CertificateSigningRequest's Approved and Denied).
+		for _, c := range conditionStates(want) {
+			if !slices.Contains(conditionStates(have), c) {
+				t.Errorf("%s: condition %s written by the fixture is missing (have %v)", o, c, conditionStates(have))
 			}
 		}
 	}
@@ -211,4 +220,16 @@ func isZero(v any) bool {
 		return !x
 	}
 	return false
+}
+
+// conditionStates lists a status' conditions as "type=status".
+func conditionStates(status map[string]any) []string {
+	conds, _, _ := unstructured.NestedSlice(status, "conditions")
+	var out []string
+	for _, c := range conds {
+		if m, ok := c.(map[string]any); ok {
+			out = append(out, fmt.Sprintf("%v=%v", m["type"], m["status"]))
+		}
+	}
+	return out
 }
