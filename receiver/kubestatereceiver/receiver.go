@@ -181,6 +181,9 @@ func (r *kubestateReceiver) registerCallbacks() error {
 func (r *kubestateReceiver) cycleDone(s engine.CycleStats) {
 	ctx := context.Background()
 	r.lastPoints.Store(int64(s.Points))
+	if s.Stale > 0 {
+		r.telemetry.KubestateStaleDataPoints.Add(ctx, int64(s.Stale))
+	}
 	r.telemetry.KubestateSnapshotDuration.Record(ctx, s.Duration.Seconds())
 	r.telemetry.KubestateExportDuration.Record(ctx, s.ExportDuration.Seconds())
 	if n := len(s.Errors); n > 0 {

@@ -190,7 +190,11 @@ func runChurn(t *testing.T, sz churnSize) {
 	t.Logf("figures: churn memory (test process, receiver in it; after GC): heap in use %.1f MB -> peak %.1f MB -> %.1f MB; RSS %.1f MB -> peak %.1f MB -> %.1f MB",
 		base.HeapInuseMB, peak.HeapInuseMB, end.HeapInuseMB, base.RSSMB, peak.RSSMB, end.RSSMB)
 
-	t.Logf("cycles cut by export_timeout (dropped): %d; pods marked stale once gone: %d", cut, staledPods)
+	stalePoints := run.counter(t, "otelcol_kubestate_stale_data_points")
+	t.Logf("cycles cut by export_timeout (dropped): %d; pods marked stale once gone: %d; otelcol_kubestate_stale_data_points %d", cut, staledPods, stalePoints)
+	if stalePoints < int64(staledPods) {
+		t.Errorf("otelcol_kubestate_stale_data_points = %d, want at least one per pod marked stale (%d)", stalePoints, staledPods)
+	}
 	if len(staleWrong) > 0 {
 		slices.Sort(staleWrong)
 		t.Errorf("%d deleted pods were not marked stale as they should (pod:times), e.g. %v", len(staleWrong), staleWrong[:min(5, len(staleWrong))])

@@ -129,6 +129,24 @@ func (run *running) gauge(t *testing.T, name string) map[string]int64 {
 	return out
 }
 
+// counter reads an int64 sum of the receiver's telemetry (0 if nothing was recorded yet).
+func (run *running) counter(t *testing.T, name string) int64 {
+	t.Helper()
+	m, err := run.tel.GetMetric(name)
+	if err != nil {
+		return 0
+	}
+	sum, ok := m.Data.(metricdata.Sum[int64])
+	if !ok {
+		t.Fatalf("%s is %T, not an int64 sum", name, m.Data)
+	}
+	var total int64
+	for _, dp := range sum.DataPoints {
+		total += dp.Value
+	}
+	return total
+}
+
 // statuses returns the status events so far.
 func (h *statusHost) all() []*componentstatus.Event {
 	h.mu.Lock()

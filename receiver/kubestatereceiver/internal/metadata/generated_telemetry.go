@@ -35,6 +35,7 @@ type TelemetryBuilder struct {
 	KubestateInformerSynced   metric.Int64ObservableGauge
 	KubestateObjects          metric.Int64ObservableGauge
 	KubestateSnapshotDuration metric.Float64Histogram
+	KubestateStaleDataPoints  metric.Int64Counter
 }
 
 // TelemetryBuilderOption applies changes to default builder.
@@ -163,6 +164,12 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		metric.WithDescription("Duration of a collection cycle, from snapshot start to the last batch handed on. [Alpha]"),
 		metric.WithUnit("s"),
 		metric.WithExplicitBucketBoundaries([]float64{0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30}...),
+	)
+	errs = errors.Join(errs, err)
+	builder.KubestateStaleDataPoints, err = builder.meter.Int64Counter(
+		"otelcol_kubestate_stale_data_points",
+		metric.WithDescription("Stale data points sent (NoRecordedValue), one per series that the last delivered cycle held and the current one does not. [Alpha]"),
+		metric.WithUnit("{points}"),
 	)
 	errs = errors.Join(errs, err)
 	return &builder, errs

@@ -124,3 +124,19 @@ func AssertEqualKubestateSnapshotDuration(t *testing.T, tt *componenttest.Teleme
 	require.NoError(t, err)
 	metricdatatest.AssertEqual(t, want, got, opts...)
 }
+
+func AssertEqualKubestateStaleDataPoints(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
+	want := metricdata.Metrics{
+		Name:        "otelcol_kubestate_stale_data_points",
+		Description: "Stale data points sent (NoRecordedValue), one per series that the last delivered cycle held and the current one does not. [Alpha]",
+		Unit:        "{points}",
+		Data: metricdata.Sum[int64]{
+			Temporality: metricdata.CumulativeTemporality,
+			IsMonotonic: true,
+			DataPoints:  dps,
+		},
+	}
+	got, err := tt.GetMetric("otelcol_kubestate_stale_data_points")
+	require.NoError(t, err)
+	metricdatatest.AssertEqual(t, want, got, opts...)
+}

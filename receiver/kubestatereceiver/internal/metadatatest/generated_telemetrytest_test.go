@@ -36,6 +36,7 @@ func TestSetupTelemetry(t *testing.T) {
 	tb.KubestateExportDuration.Record(context.Background(), 1)
 	tb.KubestateExportsFailed.Add(context.Background(), 1)
 	tb.KubestateSnapshotDuration.Record(context.Background(), 1)
+	tb.KubestateStaleDataPoints.Add(context.Background(), 1)
 	AssertEqualKubestateCycleDataPoints(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
@@ -56,6 +57,9 @@ func TestSetupTelemetry(t *testing.T) {
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualKubestateSnapshotDuration(t, testTel,
 		[]metricdata.HistogramDataPoint[float64]{{}}, metricdatatest.IgnoreValue(),
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualKubestateStaleDataPoints(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 
 	require.NoError(t, testTel.Shutdown(context.Background()))
