@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync/atomic"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/watch"
@@ -60,6 +62,9 @@ func (h *readHealth) IsWatchListSemanticsUnSupported() bool {
 func (h *readHealth) observe(ctx context.Context, err error) {
 	if ctx.Err() != nil {
 		return // shutting down: a cancelled call says nothing about the apiserver
+	}
+	if err != nil && (apierrors.IsResourceExpired(err) || apierrors.IsGone(err)) {
+		return // 410: the resource version is too old; the reflector relists, as the protocol wants
 	}
 	var prev *error
 	if err == nil {

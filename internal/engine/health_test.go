@@ -14,6 +14,7 @@ import (
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.uber.org/zap"
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	kruntime "k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/watch"
@@ -26,6 +27,7 @@ import (
 type flakySource struct {
 	*fakeSource
 	refuse atomic.Bool
+	expire atomic.Bool // the next Watch call gets 410 Gone
 	mu     sync.Mutex
 	cur    *watch.FakeWatcher
 	calls  atomic.Int32 // Watch calls made
@@ -38,6 +40,9 @@ func (s *flakySource) ListWatch(Clients, string, string) cache.ListerWatcher {
 		},
 		WatchFunc: func(metav1.ListOptions) (watch.Interface, error) {
 			s.calls.Add(1)
+			if s.expire.CompareAndSwap(true, false) {
+				return nil, apierrors.NewResourceExpired("too old resource version: 2 (7)")
+			}
 			if s.refuse.Load() {
 				return nil, &net.OpError{Op: "dial", Net: "tcp", Err: &os.SyscallError{Syscall: "connect", Err: syscall.ECONNREFUSED}}
 			}
@@ -128,5 +133,21 @@ func TestReadErrSeesSilentlyRetriedWatchFailures(t *testing.T) {
 	}
 	if n := src.calls.Load(); n < calls+2 {
 		t.Fatalf("Watch calls = %d, want at least one refused and one accepted after %d", n, calls)
+	}
+
+	// 410 Gone is the protocol asking for a relist, not an outage: no status change.
+	src.watcher().Add(configMap(8, 1))
+	waitFor(t, "the second event's record", func() bool { return eng.Objects()["configmaps"] == 5 })
+	calls = src.calls.Load()
+	src.expire.Store(true)
+	src.watcher().Stop()
+	waitFor(t, "the watch after the 410", func() bool { return src.calls.Load() >= calls+2 && src.watcher() != nil })
+	select {
+	case c := <-changes:
+		t.Fatalf("ReadFailed(%q, %v) after a 410, want no call", c.resource, c.err)
+	default:
+	}
+	if err := eng.ReadErr(); err != nil {
+		t.Fatalf("ReadErr after a 410 = %v, want nil", err)
 	}
 }
