@@ -5,7 +5,6 @@ import (
 	"sync/atomic"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/watch"
@@ -22,8 +21,8 @@ type readHealth struct {
 	lw       cache.ListerWatcherWithContext
 	inner    cache.ListerWatcher
 	resource string
-	// changed is called, from the reflector's goroutine, when the state flips (err != nil: failing, or failing
-	// differently; nil: readable again).
+	// changed is called from the reflector's goroutine when the state flips (err != nil: failing,
+	// or failing differently; nil: readable again).
 	changed func(resource string, err error)
 
 	err atomic.Pointer[error] // the last call's error; nil after a success
