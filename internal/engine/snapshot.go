@@ -53,7 +53,12 @@ func Collect(ctx context.Context, cols []Collection, o BatchOptions, emit func(p
 	}
 	b.startBatch()
 	total := 0
+	cut := false // ctx ended before every record was added
 	for _, c := range cols {
+		if ctx.Err() != nil {
+			cut = true
+			break
+		}
 		b.source(c.Source)
 		for _, st := range c.Stores {
 			if o.Last == nil {
@@ -80,20 +85,23 @@ func Collect(ctx context.Context, cols []Collection, o BatchOptions, emit func(p
 			}
 			o.Last.spare[st] = cur
 			for _, r := range cur {
-				if r != nil && ctx.Err() == nil {
-					b.add(r)
-					total += r.Len()
+				if r == nil {
+					continue
 				}
+				if ctx.Err() != nil {
+					cut = true
+					break
+				}
+				b.add(r)
+				total += r.Len()
 			}
-		}
-		if ctx.Err() != nil {
-			break
 		}
 	}
 	b.flush()
-	if o.Last != nil && len(b.errs) == 0 && ctx.Err() == nil {
-		// Delivered whole: the next snapshot compares with this one. Otherwise with the last one
-		// that was, so stale points lost with a refused batch are sent again.
+	if o.Last != nil && !cut && len(b.errs) == 0 {
+		// Delivered whole (even if the deadline passed just after): the next snapshot compares with
+		// this one. Otherwise with the last one that was, so stale points lost with a refused batch
+		// are sent again.
 		o.Last.prev, o.Last.spare = o.Last.spare, o.Last.prev
 	}
 	return SnapshotStats{Points: total, Stale: b.stale, Sent: b.sent, Batches: b.batches, Errors: b.errs}

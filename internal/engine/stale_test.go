@@ -197,3 +197,29 @@ func TestStalePointsResentAfterRefusedBatch(t *testing.T) {
 		t.Fatalf("once delivered, stale points are not sent again: %v", staleOnes(pts))
 	}
 }
+
+// A cycle delivered whole counts as delivered even if its deadline passes right after its last
+// batch: a series that first appeared in it gets its stale point when it goes.
+func TestStaleBaseAdvancesWhenDeadlinePassesAfterDelivery(t *testing.T) {
+	st := NewStore()
+	last := NewLastExported()
+	st.Put("ns/a", thing("ns", "a", []string{"1"}, 0, nil))
+	collectWith(t, st, last)
+
+	st.Put("ns/new", thing("ns", "new", []string{"1"}, 0, nil))
+	ctx, cancel := context.WithCancel(context.Background())
+	delivered := Collect(ctx, []Collection{{Source: staleSource{}, Stores: []*Store{st}}},
+		BatchOptions{MaxPoints: 1000, Now: 3, Last: last}, func(pmetric.Metrics) error {
+			cancel() // the deadline passes as the consumer returns
+			return nil
+		})
+	if delivered.Points != 6 || len(delivered.Errors) != 0 {
+		t.Fatalf("delivered cycle: %d points, errors %v; want 6, none", delivered.Points, delivered.Errors)
+	}
+
+	st.Delete("ns/new")
+	pts, _ := collectWith(t, st, last)
+	if got := staleOnes(pts); len(got) != 3 || !strings.Contains(got[0], "thing=new") {
+		t.Fatalf("after the object seen only in the late-finishing cycle went: stale %v, want its 3 series", got)
+	}
+}
