@@ -12,9 +12,6 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/pdata/pmetric/pmetricotlp"
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/utils/ptr"
 
 	"github.com/kubestate/kubestate/internal/engine"
 	"github.com/kubestate/kubestate/internal/family"
@@ -90,7 +87,7 @@ func podPoints(b *testing.B) flatPoints {
 	src := resources.Pods.Compile(family.Filter{})
 	var out flatPoints
 	out.descs = src.Families()
-	for _, p := range benchPods(2000) {
+	for _, p := range seed.ServedPods(2000) {
 		obj, err := src.Transform(p)
 		if err != nil {
 			b.Fatal(err)
@@ -163,7 +160,7 @@ func BenchmarkCollect(b *testing.B) {
 	src := resources.Pods.Compile(family.Filter{})
 	st := engine.NewStore()
 	total := 0
-	for i, p := range benchPods(2000) { // the same pods as BenchmarkFloor/pods
+	for i, p := range seed.ServedPods(2000) { // the same pods as BenchmarkFloor/pods
 		obj, err := src.Transform(p)
 		if err != nil {
 			b.Fatal(err)
@@ -237,24 +234,4 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// benchPods are the seeder's synthetic pods, as `make bench` creates them and the apiserver returns them.
-func benchPods(n int) []*corev1.Pod {
-	sz := seed.Size{Nodes: 100, Namespaces: 20, Deployments: 1000, Pods: 10000}
-	owner := metav1.OwnerReference{APIVersion: "apps/v1", Kind: "ReplicaSet", Name: "app-5d8f7c9b4", UID: "5c4d1f6e-1b2a-4c3d-9e8f-0a1b2c3d4e5f", Controller: ptr.To(true), BlockOwnerDeletion: ptr.To(true)}
-	out := make([]*corev1.Pod, n)
-	for i := range out {
-		p := seed.SyntheticPod(sz, i%sz.Deployments, i/sz.Deployments, owner, i)
-		p.UID = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
-		p.CreationTimestamp = metav1.NewTime(time.Unix(1700000000, 0))
-		p.Spec.Tolerations = []corev1.Toleration{
-			{Key: "node.kubernetes.io/not-ready", Operator: corev1.TolerationOpExists, Effect: corev1.TaintEffectNoExecute, TolerationSeconds: ptr.To[int64](300)},
-			{Key: "node.kubernetes.io/unreachable", Operator: corev1.TolerationOpExists, Effect: corev1.TaintEffectNoExecute, TolerationSeconds: ptr.To[int64](300)},
-		}
-		p.Spec.RestartPolicy, p.Spec.SchedulerName = corev1.RestartPolicyAlways, corev1.DefaultSchedulerName
-		p.Status.PodIPs = []corev1.PodIP{{IP: p.Status.PodIP}}
-		out[i] = p
-	}
-	return out
 }

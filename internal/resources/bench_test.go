@@ -10,7 +10,6 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	kruntime "k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/utils/ptr"
@@ -27,7 +26,7 @@ import (
 // of the informer: protobuf decode, transform (strip), record.
 
 func BenchmarkRecord(b *testing.B) {
-	benchRecord(b, "pods", Pods, benchPods(64))
+	benchRecord(b, "pods", Pods, seed.ServedPods(64))
 	benchRecord(b, "nodes", Nodes, benchNodes(16))
 	benchRecord(b, "deployments", Deployments, benchDeployments(16))
 }
@@ -107,50 +106,11 @@ func benchRecord[T protoObject](b *testing.B, name string, r *family.Resource[T]
 	})
 }
 
-// benchPods are the seeder's synthetic pods: two containers, mostly running, some pending,
-// crash-looping or evicted, as `make bench` runs them.
-func benchPods(n int) []*corev1.Pod {
-	sz := seed.Size{Nodes: 100, Namespaces: 20, Deployments: 1000, Pods: 10000}
-	owner := metav1.OwnerReference{APIVersion: "apps/v1", Kind: "ReplicaSet", Name: "app-5d8f7c9b4", UID: "5c4d1f6e-1b2a-4c3d-9e8f-0a1b2c3d4e5f", Controller: ptr.To(true), BlockOwnerDeletion: ptr.To(true)}
-	out := make([]*corev1.Pod, n)
-	for i := range out {
-		p := seed.SyntheticPod(sz, i%sz.Deployments, i/sz.Deployments, owner, i)
-		p.UID = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
-		p.CreationTimestamp = metav1.NewTime(time.Unix(1700000000, 0))
-		p.Spec.Tolerations = []corev1.Toleration{
-			{Key: "node.kubernetes.io/not-ready", Operator: corev1.TolerationOpExists, Effect: corev1.TaintEffectNoExecute, TolerationSeconds: ptr.To[int64](300)},
-			{Key: "node.kubernetes.io/unreachable", Operator: corev1.TolerationOpExists, Effect: corev1.TaintEffectNoExecute, TolerationSeconds: ptr.To[int64](300)},
-		}
-		p.Spec.RestartPolicy, p.Spec.SchedulerName = corev1.RestartPolicyAlways, corev1.DefaultSchedulerName
-		p.Status.PodIPs = []corev1.PodIP{{IP: p.Status.PodIP}}
-		out[i] = p
-	}
-	return out
-}
-
 func benchNodes(n int) []*corev1.Node {
 	out := make([]*corev1.Node, n)
-	now := metav1.NewTime(time.Unix(1700000000, 0))
 	for i := range out {
-		out[i] = &corev1.Node{
-			ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("node-%04d", i), UID: "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", CreationTimestamp: now, Labels: map[string]string{
-				"kubernetes.io/os": "linux", "node.kubernetes.io/instance-type": "m5.2xlarge", "topology.kubernetes.io/zone": fmt.Sprintf("zone-%c", 'a'+i%3),
-			}},
-			Spec: corev1.NodeSpec{PodCIDR: fmt.Sprintf("10.%d.%d.0/24", 64+i/256, i%256), ProviderID: fmt.Sprintf("synthetic://node-%04d", i)},
-			Status: corev1.NodeStatus{
-				Capacity:    corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("8"), corev1.ResourceMemory: resource.MustParse("32Gi"), corev1.ResourcePods: resource.MustParse("110"), corev1.ResourceEphemeralStorage: resource.MustParse("100Gi")},
-				Allocatable: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("7910m"), corev1.ResourceMemory: resource.MustParse("31Gi"), corev1.ResourcePods: resource.MustParse("110"), corev1.ResourceEphemeralStorage: resource.MustParse("95Gi")},
-				Conditions: []corev1.NodeCondition{
-					{Type: corev1.NodeReady, Status: corev1.ConditionTrue, LastHeartbeatTime: now, LastTransitionTime: now, Reason: "KubeletReady"},
-					{Type: corev1.NodeMemoryPressure, Status: corev1.ConditionFalse, LastHeartbeatTime: now, LastTransitionTime: now},
-					{Type: corev1.NodeDiskPressure, Status: corev1.ConditionFalse, LastHeartbeatTime: now, LastTransitionTime: now},
-					{Type: corev1.NodePIDPressure, Status: corev1.ConditionFalse, LastHeartbeatTime: now, LastTransitionTime: now},
-				},
-				Addresses: []corev1.NodeAddress{{Type: corev1.NodeInternalIP, Address: fmt.Sprintf("10.0.%d.%d", i/256, i%256)}, {Type: corev1.NodeHostName, Address: fmt.Sprintf("node-%04d", i)}},
-				NodeInfo: corev1.NodeSystemInfo{KernelVersion: "6.1.0-18-amd64", OSImage: "Debian GNU/Linux 12 (bookworm)", ContainerRuntimeVersion: "containerd://1.7.13",
-					KubeletVersion: "v1.37.2", KubeProxyVersion: "v1.37.2", OperatingSystem: "linux", Architecture: "amd64", SystemUUID: fmt.Sprintf("uuid-%04d", i), BootID: fmt.Sprintf("boot-%04d", i)},
-			},
-		}
+		out[i] = seed.SyntheticNode(i, metav1.NewTime(time.Unix(1700000000, 0)))
+		out[i].UID, out[i].CreationTimestamp = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", metav1.NewTime(time.Unix(1700000000, 0))
 	}
 	return out
 }

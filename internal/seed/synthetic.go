@@ -92,13 +92,35 @@ func Synthetic(ctx context.Context, cs kubernetes.Interface, sz Size, log io.Wri
 
 func nsOf(sz Size, d int) string { return fmt.Sprintf("synth-%03d", d%sz.Namespaces) }
 
-func createNode(ctx context.Context, cs kubernetes.Interface, i int) error {
-	n := &corev1.Node{
-		ObjectMeta: metav1.ObjectMeta{Name: fmt.Sprintf("node-%04d", i), Labels: map[string]string{
+// SyntheticNode is node i of the synthetic cluster, with the status a kubelet would report at now.
+func SyntheticNode(i int, now metav1.Time) *corev1.Node {
+	name := fmt.Sprintf("node-%04d", i)
+	return &corev1.Node{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{
 			"kubernetes.io/os": "linux", "node.kubernetes.io/instance-type": "m5.2xlarge", "topology.kubernetes.io/zone": fmt.Sprintf("zone-%c", 'a'+i%3),
 		}},
-		Spec: corev1.NodeSpec{PodCIDR: fmt.Sprintf("10.%d.%d.0/24", 64+i/256, i%256), ProviderID: fmt.Sprintf("synthetic://node-%04d", i)},
+		Spec: corev1.NodeSpec{PodCIDR: fmt.Sprintf("10.%d.%d.0/24", 64+i/256, i%256), ProviderID: "synthetic://" + name},
+		Status: corev1.NodeStatus{
+			Capacity:    corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("8"), corev1.ResourceMemory: resource.MustParse("32Gi"), corev1.ResourcePods: resource.MustParse("110"), corev1.ResourceEphemeralStorage: resource.MustParse("100Gi")},
+			Allocatable: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("7910m"), corev1.ResourceMemory: resource.MustParse("31Gi"), corev1.ResourcePods: resource.MustParse("110"), corev1.ResourceEphemeralStorage: resource.MustParse("95Gi")},
+			Conditions: []corev1.NodeCondition{
+				{Type: corev1.NodeReady, Status: corev1.ConditionTrue, LastHeartbeatTime: now, LastTransitionTime: now, Reason: "KubeletReady"},
+				{Type: corev1.NodeMemoryPressure, Status: corev1.ConditionFalse, LastHeartbeatTime: now, LastTransitionTime: now},
+				{Type: corev1.NodeDiskPressure, Status: corev1.ConditionFalse, LastHeartbeatTime: now, LastTransitionTime: now},
+				{Type: corev1.NodePIDPressure, Status: corev1.ConditionFalse, LastHeartbeatTime: now, LastTransitionTime: now},
+			},
+			Addresses: []corev1.NodeAddress{{Type: corev1.NodeInternalIP, Address: fmt.Sprintf("10.0.%d.%d", i/256, i%256)}, {Type: corev1.NodeHostName, Address: name}},
+			NodeInfo: corev1.NodeSystemInfo{KernelVersion: "6.1.0-18-amd64", OSImage: "Debian GNU/Linux 12 (bookworm)", ContainerRuntimeVersion: "containerd://1.7.13",
+				KubeletVersion: "v1.37.2", KubeProxyVersion: "v1.37.2", OperatingSystem: "linux", Architecture: "amd64", SystemUUID: fmt.Sprintf("uuid-%04d", i), BootID: fmt.Sprintf("boot-%04d", i)},
+		},
 	}
+}
+
+// createNode creates node i, then writes its status (the only way a status reaches a Node).
+func createNode(ctx context.Context, cs kubernetes.Interface, i int) error {
+	n := SyntheticNode(i, metav1.Now())
+	status := n.Status
+	n.Status = corev1.NodeStatus{}
 	created, err := cs.CoreV1().Nodes().Create(ctx, n, metav1.CreateOptions{})
 	if apierrors.IsAlreadyExists(err) {
 		return nil
@@ -106,20 +128,7 @@ func createNode(ctx context.Context, cs kubernetes.Interface, i int) error {
 	if err != nil {
 		return fmt.Errorf("node %s: %w", n.Name, err)
 	}
-	now := metav1.Now()
-	created.Status = corev1.NodeStatus{
-		Capacity:    corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("8"), corev1.ResourceMemory: resource.MustParse("32Gi"), corev1.ResourcePods: resource.MustParse("110"), corev1.ResourceEphemeralStorage: resource.MustParse("100Gi")},
-		Allocatable: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("7910m"), corev1.ResourceMemory: resource.MustParse("31Gi"), corev1.ResourcePods: resource.MustParse("110"), corev1.ResourceEphemeralStorage: resource.MustParse("95Gi")},
-		Conditions: []corev1.NodeCondition{
-			{Type: corev1.NodeReady, Status: corev1.ConditionTrue, LastHeartbeatTime: now, LastTransitionTime: now, Reason: "KubeletReady"},
-			{Type: corev1.NodeMemoryPressure, Status: corev1.ConditionFalse, LastHeartbeatTime: now, LastTransitionTime: now},
-			{Type: corev1.NodeDiskPressure, Status: corev1.ConditionFalse, LastHeartbeatTime: now, LastTransitionTime: now},
-			{Type: corev1.NodePIDPressure, Status: corev1.ConditionFalse, LastHeartbeatTime: now, LastTransitionTime: now},
-		},
-		Addresses: []corev1.NodeAddress{{Type: corev1.NodeInternalIP, Address: fmt.Sprintf("10.0.%d.%d", i/256, i%256)}, {Type: corev1.NodeHostName, Address: n.Name}},
-		NodeInfo: corev1.NodeSystemInfo{KernelVersion: "6.1.0-18-amd64", OSImage: "Debian GNU/Linux 12 (bookworm)", ContainerRuntimeVersion: "containerd://1.7.13",
-			KubeletVersion: "v1.37.2", KubeProxyVersion: "v1.37.2", OperatingSystem: "linux", Architecture: "amd64", SystemUUID: fmt.Sprintf("uuid-%04d", i), BootID: fmt.Sprintf("boot-%04d", i)},
-	}
+	created.Status = status
 	if _, err := cs.CoreV1().Nodes().UpdateStatus(ctx, created, metav1.UpdateOptions{}); err != nil {
 		return fmt.Errorf("node %s status: %w", n.Name, err)
 	}
@@ -236,6 +245,28 @@ func SyntheticPod(sz Size, d, r int, owner metav1.OwnerReference, i int) *corev1
 }
 
 // CreatePod creates a pod and writes its status, as a scheduler and kubelet would have.
+// ServedPods are n of the synthetic cluster's pods of a 10,000-pod cluster as the apiserver
+// returns them (uid, creation time, default tolerations, restart policy, scheduler, pod IPs), for
+// benchmarks that need realistic pods without an apiserver.
+func ServedPods(n int) []*corev1.Pod {
+	sz := Size{Nodes: 100, Namespaces: 20, Deployments: 1000, Pods: 10000}
+	owner := metav1.OwnerReference{APIVersion: "apps/v1", Kind: "ReplicaSet", Name: "app-5d8f7c9b4", UID: "5c4d1f6e-1b2a-4c3d-9e8f-0a1b2c3d4e5f", Controller: ptr.To(true), BlockOwnerDeletion: ptr.To(true)}
+	out := make([]*corev1.Pod, n)
+	for i := range out {
+		p := SyntheticPod(sz, i%sz.Deployments, i/sz.Deployments, owner, i)
+		p.UID = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+		p.CreationTimestamp = metav1.NewTime(time.Unix(1700000000, 0))
+		p.Spec.Tolerations = []corev1.Toleration{
+			{Key: "node.kubernetes.io/not-ready", Operator: corev1.TolerationOpExists, Effect: corev1.TaintEffectNoExecute, TolerationSeconds: ptr.To[int64](300)},
+			{Key: "node.kubernetes.io/unreachable", Operator: corev1.TolerationOpExists, Effect: corev1.TaintEffectNoExecute, TolerationSeconds: ptr.To[int64](300)},
+		}
+		p.Spec.RestartPolicy, p.Spec.SchedulerName = corev1.RestartPolicyAlways, corev1.DefaultSchedulerName
+		p.Status.PodIPs = []corev1.PodIP{{IP: p.Status.PodIP}}
+		out[i] = p
+	}
+	return out
+}
+
 func CreatePod(ctx context.Context, cs kubernetes.Interface, p *corev1.Pod) error {
 	status := p.Status
 	created, err := cs.CoreV1().Pods(p.Namespace).Create(ctx, p, metav1.CreateOptions{})
