@@ -35,6 +35,7 @@ import (
 
 	"github.com/kubestate/kubestate/internal/bench"
 	"github.com/kubestate/kubestate/internal/controlplane"
+	"github.com/kubestate/kubestate/internal/proc"
 	"github.com/kubestate/kubestate/internal/seed"
 )
 
@@ -200,11 +201,11 @@ func runBench(ctx context.Context, o options) (res bench.Result, err error) {
 	if err := os.WriteFile(cfgPath, []byte(collectorConfig(kubeconfig, sinkAddr, o)), 0o644); err != nil {
 		return res, err
 	}
-	ksmPort, err := bench.FreePort()
+	ksmPort, err := proc.FreePort()
 	if err != nil {
 		return res, err
 	}
-	ksmTelemetry, err := bench.FreePort()
+	ksmTelemetry, err := proc.FreePort()
 	if err != nil {
 		return res, err
 	}
@@ -212,14 +213,14 @@ func runBench(ctx context.Context, o options) (res bench.Result, err error) {
 	if o.gogc != "" {
 		env = append(env, "GOGC="+o.gogc)
 	}
-	ksm, err := bench.StartProcess("kube-state-metrics", filepath.Join(o.bin, "kube-state-metrics"), filepath.Join(o.workDir, "kube-state-metrics.log"), append(env, splitEnv(o.envKSM)...),
+	ksm, err := proc.Start("kube-state-metrics", filepath.Join(o.bin, "kube-state-metrics"), filepath.Join(o.workDir, "kube-state-metrics.log"), append(env, splitEnv(o.envKSM)...),
 		"--kubeconfig="+kubeconfig, "--host=127.0.0.1", "--port="+strconv.Itoa(ksmPort),
 		"--telemetry-host=127.0.0.1", "--telemetry-port="+strconv.Itoa(ksmTelemetry))
 	if err != nil {
 		return res, err
 	}
 	defer ksm.Stop(10 * time.Second)
-	col, err := bench.StartProcess("otelcol-kubestate", o.collector, filepath.Join(o.workDir, "otelcol-kubestate.log"), append(env, splitEnv(o.envCollector)...), append([]string{"--config=" + cfgPath}, strings.Fields(o.collectorArgs)...)...)
+	col, err := proc.Start("otelcol-kubestate", o.collector, filepath.Join(o.workDir, "otelcol-kubestate.log"), append(env, splitEnv(o.envCollector)...), append([]string{"--config=" + cfgPath}, strings.Fields(o.collectorArgs)...)...)
 	if err != nil {
 		return res, err
 	}
@@ -272,7 +273,7 @@ func runBench(ctx context.Context, o options) (res bench.Result, err error) {
 		case <-sample.C:
 		}
 		for _, p := range []struct {
-			proc *bench.Process
+			proc *proc.Process
 			side *bench.Side
 		}{{ksm, ksmSide}, {col, colSide}} {
 			if p.proc.Exited() {

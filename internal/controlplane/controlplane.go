@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -27,6 +26,8 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+
+	"github.com/kubestate/kubestate/internal/proc"
 )
 
 // Identity is a bearer token the apiserver accepts, for tests that need a user other than the admin.
@@ -126,11 +127,11 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 
 // StartEtcd starts etcd on a fresh loopback port (again, after StopEtcd) and waits until it serves.
 func (c *Cluster) StartEtcd(ctx context.Context) error {
-	clientPort, err := freePort()
+	clientPort, err := proc.FreePort()
 	if err != nil {
 		return err
 	}
-	peerPort, err := freePort()
+	peerPort, err := proc.FreePort()
 	if err != nil {
 		return err
 	}
@@ -167,7 +168,7 @@ func (c *Cluster) StartAPIServer(ctx context.Context) error {
 		port, _ = strconv.Atoi(u)
 	}
 	if port == 0 {
-		p, err := freePort()
+		p, err := proc.FreePort()
 		if err != nil {
 			return err
 		}
@@ -315,14 +316,14 @@ func (c *Cluster) waitReady(ctx context.Context, name, url string, client *http.
 	var lastErr error
 	for {
 		if c.exited(name, pid) {
-			return fmt.Errorf("%s exited during start-up; last lines of %s:\n%s", name, c.logPath(name), tail(c.logPath(name), 15))
+			return fmt.Errorf("%s exited during start-up; last lines of %s:\n%s", name, c.logPath(name), proc.Tail(c.logPath(name), 15))
 		}
 		if lastErr = probe(ctx, client, url, c.AdminToken); lastErr == nil {
 			c.progress("%s ready after %.1fs", name, time.Since(start).Seconds())
 			return nil
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("%s not ready after %s (%v); last lines of %s:\n%s", name, c.opts.ReadyTimeout, lastErr, c.logPath(name), tail(c.logPath(name), 15))
+			return fmt.Errorf("%s not ready after %s (%v); last lines of %s:\n%s", name, c.opts.ReadyTimeout, lastErr, c.logPath(name), proc.Tail(c.logPath(name), 15))
 		}
 		if time.Since(lastReport) > 10*time.Second {
 			c.progress("waiting for %s (%.0fs): %v", name, time.Since(start).Seconds(), lastErr)
@@ -420,15 +421,6 @@ func probe(ctx context.Context, client *http.Client, url, token string) error {
 	return nil
 }
 
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("finding a free loopback port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
 func processAlive(pid int) bool {
 	if pid <= 0 {
 		return false
@@ -449,18 +441,6 @@ func randomToken() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-func tail(path string, n int) string {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return "(no log: " + err.Error() + ")"
-	}
-	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return "  " + strings.Join(lines, "\n  ")
 }
 
 func lastLine(s string) string {

@@ -9,15 +9,14 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"go.opentelemetry.io/collector/confmap"
 
+	"github.com/kubestate/kubestate/internal/proc"
 	"github.com/kubestate/kubestate/receiver/kubestatereceiver"
 )
 
@@ -138,11 +137,11 @@ func StartCollector(cfg *kubestatereceiver.Config, o CollectorOptions) (*Collect
 	if o.Name == "" {
 		o.Name = "collector"
 	}
-	port, err := freePort()
+	port, err := proc.FreePort()
 	if err != nil {
 		return nil, err
 	}
-	tport, err := freePort()
+	tport, err := proc.FreePort()
 	if err != nil {
 		return nil, err
 	}
@@ -241,8 +240,8 @@ func (c *Collector) poll(ctx context.Context, done func(CollectorState) (bool, e
 	every := c.Settings.CollectionInterval / 8
 	var lastErr error
 	for {
-		if c.proc.exited() {
-			return fmt.Errorf("the collector exited; last lines of %s:\n%s", c.LogPath, tail(c.LogPath, 20))
+		if c.proc.Exited() {
+			return fmt.Errorf("the collector exited; last lines of %s:\n%s", c.LogPath, proc.Tail(c.LogPath, 20))
 		}
 		st, err := c.State(ctx)
 		if err == nil {
@@ -254,7 +253,7 @@ func (c *Collector) poll(ctx context.Context, done func(CollectorState) (bool, e
 		lastErr = err
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("collector: %w (last: %v); last lines of %s:\n%s", ctx.Err(), lastErr, c.LogPath, tail(c.LogPath, 20))
+			return fmt.Errorf("collector: %w (last: %v); last lines of %s:\n%s", ctx.Err(), lastErr, c.LogPath, proc.Tail(c.LogPath, 20))
 		case <-time.After(every):
 		}
 	}
@@ -292,56 +291,30 @@ func (c *Collector) WaitStable(ctx context.Context) error {
 }
 
 // process is a child process serving HTTP on loopback, in its own process group.
+// process is a child process and the HTTP client that reads its endpoints.
 type process struct {
-	cmd  *exec.Cmd
-	done chan struct{}
-	hc   *httpGetter
+	*proc.Process
+	hc *httpGetter
 }
 
 func startProcess(bin, logPath string, args ...string) (*process, error) {
-	logf, err := os.Create(logPath)
+	p, err := proc.Start(filepath.Base(bin), bin, logPath, nil, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer logf.Close()
-	cmd := exec.Command(bin, args...)
-	cmd.Stdout, cmd.Stderr = logf, logf
-	// Its own process group, killed with us if we die.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	p := &process{cmd: cmd, done: make(chan struct{}), hc: newHTTPGetter()}
-	go func() { _ = cmd.Wait(); close(p.done) }()
-	return p, nil
+	return &process{Process: p, hc: newHTTPGetter()}, nil
 }
 
 func (p *process) stop() {
-	if p == nil || p.cmd == nil || p.cmd.Process == nil {
+	if p == nil {
 		return
 	}
-	pid := p.cmd.Process.Pid
-	_ = syscall.Kill(-pid, syscall.SIGTERM)
-	select {
-	case <-p.done:
-	case <-time.After(10 * time.Second):
-		_ = syscall.Kill(-pid, syscall.SIGKILL)
-		<-p.done
-	}
+	p.Stop(10 * time.Second)
 	p.hc.close()
 }
 
-func (p *process) exited() bool {
-	select {
-	case <-p.done:
-		return true
-	default:
-		return false
-	}
-}
-
 func (p *process) get(ctx context.Context, url string) ([]byte, error) {
-	if p.exited() {
+	if p.Exited() {
 		return nil, errors.New("process exited")
 	}
 	return p.hc.get(ctx, url)

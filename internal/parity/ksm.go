@@ -5,14 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/kubestate/kubestate/internal/proc"
 	"github.com/kubestate/kubestate/receiver/kubestatereceiver"
 )
 
@@ -82,11 +81,11 @@ func StartKSM(bin, kubeconfig, logPath string, flags []string) (*KSM, error) {
 	if _, err := os.Stat(bin); err != nil {
 		return nil, fmt.Errorf("kube-state-metrics binary: %w (run make tools)", err)
 	}
-	port, err := freePort()
+	port, err := proc.FreePort()
 	if err != nil {
 		return nil, err
 	}
-	tport, err := freePort()
+	tport, err := proc.FreePort()
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +113,7 @@ func (k *KSM) Stop() {
 	}
 }
 
-func (k *KSM) exited() bool { return k.proc.exited() }
+func (k *KSM) exited() bool { return k.proc.Exited() }
 
 func (k *KSM) get(ctx context.Context, url string) ([]byte, error) { return k.proc.get(ctx, url) }
 
@@ -189,7 +188,7 @@ func (k *KSM) WaitStable(ctx context.Context, settle time.Duration) error {
 	var lastErr error
 	for {
 		if k.exited() {
-			return fmt.Errorf("kube-state-metrics exited; last lines of %s:\n%s", k.LogPath, tail(k.LogPath, 20))
+			return fmt.Errorf("kube-state-metrics exited; last lines of %s:\n%s", k.LogPath, proc.Tail(k.LogPath, 20))
 		}
 		n, err := k.watchedResources(ctx)
 		wantResources := k.activeResources()
@@ -217,29 +216,8 @@ func (k *KSM) WaitStable(ctx context.Context, settle time.Duration) error {
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("kube-state-metrics not ready: %w (last: %v); last lines of %s:\n%s", ctx.Err(), lastErr, k.LogPath, tail(k.LogPath, 20))
+			return fmt.Errorf("kube-state-metrics not ready: %w (last: %v); last lines of %s:\n%s", ctx.Err(), lastErr, k.LogPath, proc.Tail(k.LogPath, 20))
 		case <-time.After(settle):
 		}
 	}
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("finding a free loopback port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-func tail(path string, n int) string {
-	data, err := os.ReadFile(filepath.Clean(path))
-	if err != nil {
-		return "(no log: " + err.Error() + ")"
-	}
-	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return "  " + strings.Join(lines, "\n  ")
 }

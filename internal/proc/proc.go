@@ -1,4 +1,7 @@
-package bench
+// Package proc starts and stops the child processes of the harnesses (the control plane's tools,
+// kube-state-metrics, the distribution): each in its own process group, killed if we die, its
+// output in a log file whose tail error messages quote.
+package proc
 
 import (
 	"fmt"
@@ -10,7 +13,7 @@ import (
 	"time"
 )
 
-// Process is a child process in its own process group, killed if the bench dies.
+// Process is a child process in its own process group, killed if the parent dies.
 type Process struct {
 	Name    string
 	LogPath string
@@ -19,8 +22,8 @@ type Process struct {
 	done    chan struct{}
 }
 
-// StartProcess runs bin with args, its output going to logPath.
-func StartProcess(name, bin, logPath string, env []string, args ...string) (*Process, error) {
+// Start runs bin with args and env (added to ours), its output going to logPath.
+func Start(name, bin, logPath string, env []string, args ...string) (*Process, error) {
 	logf, err := os.Create(logPath)
 	if err != nil {
 		return nil, err
@@ -68,8 +71,11 @@ func (p *Process) Stop(grace time.Duration) {
 }
 
 // Tail returns the last n lines of the process's log.
-func (p *Process) Tail(n int) string {
-	data, err := os.ReadFile(p.LogPath)
+func (p *Process) Tail(n int) string { return Tail(p.LogPath, n) }
+
+// Tail returns the last n lines of the file at path, indented, for error messages.
+func Tail(path string, n int) string {
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return "(no log: " + err.Error() + ")"
 	}
@@ -84,7 +90,7 @@ func (p *Process) Tail(n int) string {
 func FreePort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("finding a free loopback port: %w", err)
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
