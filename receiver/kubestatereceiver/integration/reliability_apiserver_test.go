@@ -254,18 +254,7 @@ func TestEtcdRestartUnderReceiver(t *testing.T) {
 	cs := adminClient(t)
 	ctx := context.Background()
 
-	ns := makeNamespace(t, cs, "rel-etcd")
-	pods, err := createPods(ctx, cs, ns, "before", 0, 20, 8)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sink := newCycleSink("kube_pod_info", "pod", "uid")
-	sink.filter, sink.keep = podsIn(ns), 100
-	cfg := newConfig()
-	cfg.Resources, cfg.Namespaces = []string{"pods"}, []string{ns}
-	cfg.CollectionInterval, cfg.ExportTimeout = 200*time.Millisecond, 150*time.Millisecond
-	run := startReceiver(t, cfg, kubeconfig, sink)
-	sink.waitCycle(t, 0, 30*time.Second, "all 20 pods are exported once", exactly(pods))
+	ns, pods, sink, run := watchedPods(t, cs, kubeconfig, "rel-etcd", 20)
 	statusBefore := len(run.host.all())
 
 	stopping := time.Now()
@@ -285,6 +274,7 @@ func TestEtcdRestartUnderReceiver(t *testing.T) {
 	// The API server reconnects to etcd on its own (same client URL); wait until it serves writes.
 	var more map[string]string
 	if err := pollUntil(2*time.Minute, func() bool {
+		var err error
 		more, err = createPods(ctx, cs, ns, "after", 0, 5, 5)
 		return err == nil
 	}); err != nil {
@@ -316,18 +306,7 @@ func TestPartitionBetweenReceiverAndAPIServer(t *testing.T) {
 	px := startProxy(t, strings.TrimPrefix(cluster.Server, "https://"))
 	kubeconfig := writeKubeconfig(t, "https://"+px.addr(), cluster.AdminToken, cluster.CAData)
 
-	ns := makeNamespace(t, cs, "rel-partition")
-	pods, err := createPods(ctx, cs, ns, "before", 0, 30, 8)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sink := newCycleSink("kube_pod_info", "pod", "uid")
-	sink.filter, sink.keep = podsIn(ns), 100
-	cfg := newConfig()
-	cfg.Resources, cfg.Namespaces = []string{"pods"}, []string{ns}
-	cfg.CollectionInterval, cfg.ExportTimeout = 200*time.Millisecond, 150*time.Millisecond
-	run := startReceiver(t, cfg, kubeconfig, sink)
-	sink.waitCycle(t, 0, 30*time.Second, "all 30 pods are exported once", exactly(pods))
+	ns, pods, sink, run := watchedPods(t, cs, kubeconfig, "rel-partition", 30)
 	statusBefore := len(run.host.all())
 
 	cut := time.Now()
@@ -353,4 +332,24 @@ func TestPartitionBetweenReceiverAndAPIServer(t *testing.T) {
 	t.Logf("figures: partition: cut %.1fs, receiver current %.1fs after the partition healed",
 		healed.Sub(cut).Seconds(), got.received.Sub(healed).Seconds())
 	reportStatuses(t, run, statusBefore)
+}
+
+// watchedPods creates n pods in a new namespace and a receiver exporting that namespace's pods every
+// 200 ms (150 ms export_timeout) into a sink of their kube_pod_info points, and waits until a cycle
+// holds each pod exactly once.
+func watchedPods(t *testing.T, cs kubernetes.Interface, kubeconfig, prefix string, n int) (string, map[string]string, *cycleSink, *running) {
+	t.Helper()
+	ns := makeNamespace(t, cs, prefix)
+	pods, err := createPods(context.Background(), cs, ns, "before", 0, n, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink := newCycleSink("kube_pod_info", "pod", "uid")
+	sink.filter, sink.keep = podsIn(ns), 100
+	cfg := newConfig()
+	cfg.Resources, cfg.Namespaces = []string{"pods"}, []string{ns}
+	cfg.CollectionInterval, cfg.ExportTimeout = 200*time.Millisecond, 150*time.Millisecond
+	run := startReceiver(t, cfg, kubeconfig, sink)
+	sink.waitCycle(t, 0, 30*time.Second, fmt.Sprintf("all %d pods are exported once", n), exactly(pods))
+	return ns, pods, sink, run
 }
