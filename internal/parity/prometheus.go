@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"path/filepath"
-	"strings"
-	"time"
 
 	"github.com/kubestate/kubestate/receiver/kubestatereceiver"
 )
@@ -33,22 +30,9 @@ type PrometheusOptions struct {
 // compares them series by series (Compare) and byte for byte (CompareExposition). Both processes are
 // stopped before it returns.
 func RunConfigPrometheus(ctx context.Context, name string, cfg *kubestatereceiver.Config, opts Options, popts PrometheusOptions) (run Run, err error) {
-	if opts.Timeout == 0 {
-		opts.Timeout = 3 * time.Minute
-	}
-	if opts.Settle == 0 {
-		opts.Settle = time.Second
-	}
-	if opts.Tolerances == nil {
-		opts.Tolerances = TimeDerived
-	}
+	opts = opts.withDefaults()
 	run.Name, run.Via = name, ViaPrometheus
-	if run.KSMArgs, err = KSMArgs(cfg); err != nil {
-		return run, err
-	}
-	logPath := filepath.Join(opts.WorkDir, "parity-kube-state-metrics-"+name+".log")
-	opts.progress("[%s] starting kube-state-metrics %s", name, strings.Join(run.KSMArgs, " "))
-	ksm, err := StartKSM(opts.KSMBinary, opts.Kubeconfig, logPath, run.KSMArgs)
+	ksm, err := startKSMFor(name, cfg, opts, &run)
 	if err != nil {
 		return run, err
 	}
@@ -71,7 +55,7 @@ func RunConfigPrometheus(ctx context.Context, name string, cfg *kubestatereceive
 	if err := ksm.WaitStable(waitCtx, opts.Settle); err != nil {
 		return run, err
 	}
-	opts.progress("[%s] kube-state-metrics synced (log %s)", name, logPath)
+	opts.progress("[%s] kube-state-metrics synced (log %s)", name, ksm.LogPath)
 	if err := col.WaitStable(waitCtx); err != nil {
 		return run, err
 	}

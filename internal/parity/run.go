@@ -106,29 +106,41 @@ func (o *Options) progress(format string, args ...any) {
 	}
 }
 
+// withDefaults fills the options a run leaves zero.
+func (o Options) withDefaults() Options {
+	if o.Timeout == 0 {
+		o.Timeout = 3 * time.Minute
+	}
+	if o.Settle == 0 {
+		o.Settle = time.Second
+	}
+	if o.Tolerances == nil {
+		o.Tolerances = TimeDerived
+	}
+	return o
+}
+
+// startKSMFor starts kube-state-metrics with the flags equivalent to cfg, recording them in run.
+func startKSMFor(name string, cfg *kubestatereceiver.Config, opts Options, run *Run) (*KSM, error) {
+	args, err := KSMArgs(cfg)
+	if err != nil {
+		return nil, err
+	}
+	run.KSMArgs = args
+	logPath := filepath.Join(opts.WorkDir, "parity-kube-state-metrics-"+name+".log")
+	opts.progress("[%s] starting kube-state-metrics %s", name, strings.Join(args, " "))
+	return StartKSM(opts.KSMBinary, opts.Kubeconfig, logPath, args)
+}
+
 // RunConfig compares one receiver configuration: it starts kube-state-metrics with the equivalent
 // flags and the receiver's engine with the receiver's compiled families, against the cluster of
 // opts.Kubeconfig, waits until each side's output is complete and stable, takes one scrape and one
 // snapshot, and compares them. Both are stopped before it returns.
 func RunConfig(ctx context.Context, name string, cfg *kubestatereceiver.Config, opts Options) (run Run, err error) {
-	if opts.Timeout == 0 {
-		opts.Timeout = 3 * time.Minute
-	}
-	if opts.Settle == 0 {
-		opts.Settle = time.Second
-	}
-	if opts.Tolerances == nil {
-		opts.Tolerances = TimeDerived
-	}
+	opts = opts.withDefaults()
 	run.Name = name
-	if run.KSMArgs, err = KSMArgs(cfg); err != nil {
-		return run, err
-	}
-
 	// kube-state-metrics first: it is the slower to start.
-	logPath := filepath.Join(opts.WorkDir, "parity-kube-state-metrics-"+name+".log")
-	opts.progress("[%s] starting kube-state-metrics %s", name, strings.Join(run.KSMArgs, " "))
-	ksm, err := StartKSM(opts.KSMBinary, opts.Kubeconfig, logPath, run.KSMArgs)
+	ksm, err := startKSMFor(name, cfg, opts, &run)
 	if err != nil {
 		return run, err
 	}
@@ -146,7 +158,7 @@ func RunConfig(ctx context.Context, name string, cfg *kubestatereceiver.Config, 
 	if err := ksm.WaitStable(waitCtx, opts.Settle); err != nil {
 		return run, err
 	}
-	opts.progress("[%s] kube-state-metrics synced (log %s)", name, logPath)
+	opts.progress("[%s] kube-state-metrics synced (log %s)", name, ksm.LogPath)
 	if err := rcv.waitStable(waitCtx, opts.Settle); err != nil {
 		return run, err
 	}
