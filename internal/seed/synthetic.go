@@ -39,7 +39,7 @@ func Synthetic(ctx context.Context, cs kubernetes.Interface, sz Size, log io.Wri
 		log = io.Discard
 	}
 	start := time.Now()
-	if err := parallel(ctx, sz.Workers, sz.Nodes, func(ctx context.Context, i int) error {
+	if err := Parallel(ctx, sz.Workers, sz.Nodes, func(ctx context.Context, i int) error {
 		return createNode(ctx, cs, i)
 	}); err != nil {
 		return err
@@ -57,7 +57,7 @@ func Synthetic(ctx context.Context, cs kubernetes.Interface, sz Size, log io.Wri
 	}
 	fmt.Fprintf(log, "seed: %d namespaces\n", sz.Namespaces)
 	rsUIDs := make([]metav1.OwnerReference, sz.Deployments)
-	if err := parallel(ctx, sz.Workers, sz.Deployments, func(ctx context.Context, d int) error {
+	if err := Parallel(ctx, sz.Workers, sz.Deployments, func(ctx context.Context, d int) error {
 		ref, err := createWorkload(ctx, cs, sz, d)
 		rsUIDs[d] = ref
 		return err
@@ -68,7 +68,7 @@ func Synthetic(ctx context.Context, cs kubernetes.Interface, sz Size, log io.Wri
 	var done atomic.Int64
 	lastReport := time.Now()
 	var reportMu sync.Mutex
-	err := parallel(ctx, sz.Workers, sz.Pods, func(ctx context.Context, p int) error {
+	err := Parallel(ctx, sz.Workers, sz.Pods, func(ctx context.Context, p int) error {
 		d := p % sz.Deployments
 		if err := CreatePod(ctx, cs, SyntheticPod(sz, d, p/sz.Deployments, rsUIDs[d], p)); err != nil {
 			return err
@@ -284,7 +284,9 @@ func CreatePod(ctx context.Context, cs kubernetes.Interface, p *corev1.Pod) erro
 }
 
 // parallel runs fn for 0..n-1 on workers goroutines and returns the first error.
-func parallel(ctx context.Context, workers, n int, fn func(context.Context, int) error) error {
+// Parallel runs fn(ctx, i) for i in [0, n) on workers goroutines; the first error cancels the
+// rest and is returned.
+func Parallel(ctx context.Context, workers, n int, fn func(context.Context, int) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	next := make(chan int)

@@ -44,6 +44,7 @@ import (
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/kubestate/kubestate/internal/engine"
+	"github.com/kubestate/kubestate/internal/seed"
 	"github.com/kubestate/kubestate/internal/testenv"
 	"github.com/kubestate/kubestate/receiver/kubestatereceiver"
 )
@@ -361,7 +362,8 @@ func simplePod(ns, name string) *corev1.Pod {
 func createPods(ctx context.Context, cs kubernetes.Interface, ns, prefix string, from, to, workers int) (map[string]string, error) {
 	var mu sync.Mutex
 	uids := map[string]string{}
-	err := parallel(ctx, workers, from, to, func(ctx context.Context, i int) error {
+	err := seed.Parallel(ctx, workers, to-from, func(ctx context.Context, i int) error {
+		i += from
 		name := prefix + "-" + strconv.Itoa(i)
 		p, err := cs.CoreV1().Pods(ns).Create(ctx, simplePod(ns, name), metav1.CreateOptions{})
 		if err != nil {
@@ -378,50 +380,13 @@ func createPods(ctx context.Context, cs kubernetes.Interface, ns, prefix string,
 // deletePods deletes the named pods with workers in parallel (grace period 0: no kubelet here).
 func deletePods(ctx context.Context, cs kubernetes.Interface, ns string, names []string, workers int) error {
 	zero := int64(0)
-	return parallel(ctx, workers, 0, len(names), func(ctx context.Context, i int) error {
+	return seed.Parallel(ctx, workers, len(names), func(ctx context.Context, i int) error {
 		err := cs.CoreV1().Pods(ns).Delete(ctx, names[i], metav1.DeleteOptions{GracePeriodSeconds: &zero})
 		if err != nil && !apierrors.IsNotFound(err) {
 			return fmt.Errorf("delete pod %s: %w", names[i], err)
 		}
 		return nil
 	})
-}
-
-func parallel(ctx context.Context, workers, from, to int, fn func(context.Context, int) error) error {
-	next := make(chan int)
-	errs := make(chan error, workers)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				if err := fn(ctx, i); err != nil {
-					errs <- err
-					for range next { // drain
-					}
-					return
-				}
-			}
-		}()
-	}
-	for i := from; i < to; i++ {
-		select {
-		case next <- i:
-		case err := <-errs:
-			close(next)
-			wg.Wait()
-			return err
-		}
-	}
-	close(next)
-	wg.Wait()
-	select {
-	case err := <-errs:
-		return err
-	default:
-		return nil
-	}
 }
 
 // --- etcd, over its JSON gRPC gateway (plain HTTP on loopback) ---
