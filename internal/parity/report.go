@@ -147,21 +147,7 @@ func WriteReport(w io.Writer, h ReportHeader, runs []Run) error {
 func FamilyDetails(f FamilyResult) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "#### %s: matched %d/%d, missing %d, extra %d, differing %d\n", f.Name, f.Matched, f.Total, f.Missing, f.Extra, f.Differing)
-	list := func(title string, n int, lines []string) {
-		if n == 0 {
-			return
-		}
-		fmt.Fprintf(&b, "\n%s (%d):\n\n```\n", title, n)
-		for i, l := range lines {
-			if i == maxExamples {
-				fmt.Fprintf(&b, "... %d more\n", len(lines)-maxExamples)
-				break
-			}
-			b.WriteString(l)
-			b.WriteByte('\n')
-		}
-		b.WriteString("```\n")
-	}
+	list := func(title string, n int, lines []string) { writeExamples(&b, title, n, lines) }
 	var lines []string
 	for _, s := range f.MissingSeries {
 		lines = append(lines, s.String())
@@ -213,21 +199,7 @@ func ExpositionDetails(e *ExpositionResult) string {
 			"metadata API (`/api/v1/metadata`, `/api/v1/targets/metadata`), which lists these names for kube-state-metrics' target only: %s\n",
 			len(e.KSMHeaderOnly), "`"+strings.Join(e.KSMHeaderOnly, "`, `")+"`")
 	}
-	list := func(title string, lines []string) {
-		if len(lines) == 0 {
-			return
-		}
-		fmt.Fprintf(&b, "\n%s (%d):\n\n```\n", title, len(lines))
-		for i, l := range lines {
-			if i == maxExamples {
-				fmt.Fprintf(&b, "... %d more\n", len(lines)-maxExamples)
-				break
-			}
-			b.WriteString(l)
-			b.WriteByte('\n')
-		}
-		b.WriteString("```\n")
-	}
+	list := func(title string, lines []string) { writeExamples(&b, title, len(lines), lines) }
 	list("sample lines only kube-state-metrics serves", e.KSMOnly)
 	list("sample lines only the exporter serves", e.OursOnly)
 	var vals []string
@@ -245,4 +217,21 @@ func ExpositionDetails(e *ExpositionResult) string {
 	list("families whose HELP/TYPE lines differ", e.HeaderDiffs)
 	list("families only the exporter declares", e.OursHeaderOnly)
 	return b.String()
+}
+
+// writeExamples writes a titled code block of at most maxExamples lines (n is the total counted).
+func writeExamples(b *strings.Builder, title string, n int, lines []string) {
+	if n == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n%s (%d):\n\n```\n", title, n)
+	for i, l := range lines {
+		if i == maxExamples {
+			fmt.Fprintf(b, "... %d more\n", len(lines)-maxExamples)
+			break
+		}
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	b.WriteString("```\n")
 }
