@@ -38,8 +38,9 @@ func NewLastExported() *LastExported {
 	return &LastExported{prev: map[*Store][]*Record{}, spare: map[*Store][]*Record{}}
 }
 
-// staleValue is the value of a stale point: Prometheus' staleness marker, as the Collector's
-// Prometheus receiver writes it, so that a consumer that ignores the flag still sees no number.
+// staleValue is the value of a stale point: Prometheus' staleness marker, the value the remote-write
+// exporter writes for such points, so that a consumer that ignores the flag still sees no number
+// (the Collector's Prometheus receiver leaves the value empty, which reads as 0).
 var staleValue = math.Float64frombits(0x7ff0000000000002)
 
 // Collect walks every store once and hands batches of at most MaxPoints points to emit, one after
