@@ -29,6 +29,18 @@ type Config struct {
 	// CycleOnSync runs a cycle as soon as every informer has synced, so the first complete export
 	// does not wait for the first tick. The timer keeps its own schedule.
 	CycleOnSync bool
+	// Renderer, if set, gets the whole snapshot once every CollectionInterval (the first as soon
+	// as every informer has synced) on a timer of its own, so no export consumer can delay it.
+	Renderer Renderer
+	// PullOnly runs no export cycles: the Renderer is the only consumer (nothing is sent to next).
+	PullOnly bool
+}
+
+// Renderer consumes whole snapshots apart from the export cycles: the pull path renders its page
+// with it. Render reads every record of cols at most once, with the Stores' atomic loads, and must
+// not block on I/O or on a scraper: it runs in the engine's goroutine, one call at a time.
+type Renderer interface {
+	Render(cols []Collection)
 }
 
 // CycleStats reports one collection cycle.
@@ -108,8 +120,40 @@ func (e *Engine) Start(ctx context.Context) error {
 		}
 	}
 	e.goRun(e.awaitSync)
-	e.goRun(e.loop)
+	if !e.cfg.PullOnly {
+		e.goRun(e.loop)
+	}
+	if e.cfg.Renderer != nil {
+		e.goRun(e.renderLoop)
+	}
 	return nil
+}
+
+// renderLoop hands the Renderer a snapshot as soon as every informer has synced, then every
+// CollectionInterval. Renders never overlap (one goroutine) and never wait on a consumer.
+func (e *Engine) renderLoop() {
+	if !e.WaitForSync(e.lifetime) {
+		return
+	}
+	t := time.NewTicker(e.cfg.CollectionInterval)
+	defer t.Stop()
+	for {
+		e.cfg.Renderer.Render(e.collections())
+		select {
+		case <-e.lifetime.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// collections is what a snapshot reads: each source with the stores of its informers.
+func (e *Engine) collections() []Collection {
+	cols := make([]Collection, len(e.resources))
+	for i, rs := range e.resources {
+		cols[i] = Collection{Source: rs.src, Stores: rs.stores}
+	}
+	return cols
 }
 
 type selection struct{ namespace, fieldSelector string }
@@ -206,7 +250,7 @@ func (e *Engine) awaitSync() {
 		if e.hooks.Synced != nil {
 			e.hooks.Synced()
 		}
-		if e.cfg.CycleOnSync {
+		if e.cfg.CycleOnSync && !e.cfg.PullOnly {
 			e.Tick()
 		}
 	}

@@ -3,8 +3,10 @@ package kubestatereceiver
 import (
 	"errors"
 	"fmt"
+	"net"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -44,7 +46,24 @@ type Config struct {
 	MetricLabelsAllowlist      map[string][]string `mapstructure:"metric_labels_allowlist"`
 	MetricAnnotationsAllowlist map[string][]string `mapstructure:"metric_annotations_allowlist"`
 
+	// Pull serves kube-state-metrics' /metrics from the receiver itself, rendered once per cycle
+	// (off while pull.endpoint is empty).
+	Pull PullConfig `mapstructure:"pull"`
+	// Push sends each cycle's batches to the pipeline's next consumer (default true). false with a
+	// pull endpoint: pull only, no batches are built.
+	Push bool `mapstructure:"push"`
+
 	_ struct{} // keyed literals only
+}
+
+// PullConfig is the receiver's own Prometheus endpoint (the pull path).
+type PullConfig struct {
+	// Endpoint is host:port to serve /metrics on, e.g. "0.0.0.0:8080"; empty: no pull endpoint.
+	Endpoint string `mapstructure:"endpoint"`
+	// WriteTimeout cuts a scrape not written by then (a scraper that stopped reading).
+	WriteTimeout time.Duration `mapstructure:"write_timeout"`
+	// MaxConnections bounds open connections; one more is answered 503 at once.
+	MaxConnections int `mapstructure:"max_connections"`
 }
 
 func createDefaultConfig() *Config {
@@ -53,6 +72,8 @@ func createDefaultConfig() *Config {
 		CollectionInterval:    30 * time.Second,
 		ExportTimeout:         10 * time.Second,
 		MaxDataPointsPerBatch: 8192,
+		Pull:                  PullConfig{WriteTimeout: 30 * time.Second, MaxConnections: 32},
+		Push:                  true,
 	}
 }
 
@@ -130,6 +151,21 @@ func (c *Config) Validate() error {
 				bad("%s[%s]: %v", field.name, res, err)
 			}
 		}
+	}
+	if c.Pull.Endpoint != "" {
+		host, port, err := net.SplitHostPort(c.Pull.Endpoint)
+		if n, perr := strconv.Atoi(port); err != nil || perr != nil || n < 0 || n > 65535 || strings.ContainsAny(host, " /") {
+			bad("pull.endpoint %q must be host:port with a port from 0 to 65535 (for example \"0.0.0.0:8080\")", c.Pull.Endpoint)
+		}
+	}
+	if c.Pull.WriteTimeout <= 0 {
+		bad("pull.write_timeout must be positive (got %s)", c.Pull.WriteTimeout)
+	}
+	if c.Pull.MaxConnections < 1 {
+		bad("pull.max_connections must be at least 1 (got %d)", c.Pull.MaxConnections)
+	}
+	if !c.Push && c.Pull.Endpoint == "" {
+		bad("push is false and pull.endpoint is empty: the receiver would produce nothing; set pull.endpoint or push: true")
 	}
 	return errors.Join(errs...)
 }

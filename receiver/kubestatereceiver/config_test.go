@@ -49,6 +49,16 @@ func TestLoadConfig(t *testing.T) {
 		c.MetricLabelsAllowlist["pods"][1] != "app.kubernetes.io/*" || c.MetricAnnotationsAllowlist["deployments"][0] != "*" {
 		t.Fatalf("loaded: %+v", c)
 	}
+	if def.Pull.Endpoint != "" || def.Pull.WriteTimeout != 30*time.Second || def.Pull.MaxConnections != 32 || !def.Push {
+		t.Fatalf("pull defaults: %+v push=%v", def.Pull, def.Push)
+	}
+	p := loadConfig(t, "pull")
+	if err := confmap.Validate(p); err != nil {
+		t.Fatalf("pull config invalid: %v", err)
+	}
+	if p.Pull.Endpoint != "0.0.0.0:8080" || p.Pull.WriteTimeout != 10*time.Second || p.Pull.MaxConnections != 8 || p.Push {
+		t.Fatalf("pull config: %+v push=%v", p.Pull, p.Push)
+	}
 }
 
 // invalidConfigs are refused by Validate with a message naming the field (BRIEF §5).
@@ -81,6 +91,12 @@ var invalidConfigs = []struct {
 	{"labels allowlist unknown resource", func(c *Config) { c.MetricLabelsAllowlist = map[string][]string{"pod": {"app"}} }, `metric_labels_allowlist: unknown resource "pod"`},
 	{"annotations allowlist unknown resource", func(c *Config) { c.MetricAnnotationsAllowlist = map[string][]string{"Pods": {"a"}} }, `metric_annotations_allowlist: unknown resource "Pods"`},
 	{"two wildcards in a key", func(c *Config) { c.MetricLabelsAllowlist = map[string][]string{"pods": {"*app*"}} }, `metric_labels_allowlist[pods]: "*app*" has 2 wildcards; at most one "*" per key is allowed`},
+	{"pull endpoint without port", func(c *Config) { c.Pull.Endpoint = "0.0.0.0" }, `pull.endpoint "0.0.0.0" must be host:port with a port from 0 to 65535`},
+	{"pull endpoint port out of range", func(c *Config) { c.Pull.Endpoint = ":70000" }, `pull.endpoint ":70000" must be host:port`},
+	{"pull endpoint port not a number", func(c *Config) { c.Pull.Endpoint = "localhost:http" }, `pull.endpoint "localhost:http" must be host:port`},
+	{"pull write_timeout zero", func(c *Config) { c.Pull.WriteTimeout = 0 }, "pull.write_timeout must be positive (got 0s)"},
+	{"pull max_connections zero", func(c *Config) { c.Pull.MaxConnections = 0 }, "pull.max_connections must be at least 1 (got 0)"},
+	{"push off without pull", func(c *Config) { c.Push = false }, "push is false and pull.endpoint is empty: the receiver would produce nothing"},
 	{"two wildcards in an annotation key", func(c *Config) {
 		c.MetricAnnotationsAllowlist = map[string][]string{"*": {"a*b*c"}}
 	}, `metric_annotations_allowlist[*]: "a*b*c" has 2 wildcards`},

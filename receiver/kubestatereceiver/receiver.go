@@ -22,6 +22,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/kubestate/kubestate/internal/engine"
+	"github.com/kubestate/kubestate/internal/exposition"
 	"github.com/kubestate/kubestate/internal/resources"
 	"github.com/kubestate/kubestate/receiver/kubestatereceiver/internal/metadata"
 )
@@ -36,7 +37,9 @@ type kubestateReceiver struct {
 	conns      *connTracker
 	host       component.Host
 	lastPoints atomic.Int64
-	healthy    atomic.Int32 // last status reported: 0 none, 1 ok, 2 recoverable error
+	pages      *exposition.Pages  // the pull path's current page; nil without pull.endpoint
+	pull       *exposition.Server // serves pages
+	healthy    atomic.Int32       // last status reported: 0 none, 1 ok, 2 recoverable error
 }
 
 func newReceiver(set receiver.Settings, cfg *Config, next consumer.Metrics) (*kubestateReceiver, error) {
@@ -116,6 +119,25 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 		return err
 	}
 	log := r.set.Logger
+	var renderer engine.Renderer
+	if r.cfg.Pull.Endpoint != "" {
+		r.pages = exposition.NewPages()
+		r.pages.OnRender = func(p *exposition.Page) {
+			r.telemetry.KubestatePullRenderDuration.Record(context.Background(), p.Took.Seconds())
+		}
+		renderer = r.pages
+		// Bound before the telemetry callbacks that read it are registered; serves 503 until the
+		// first page is rendered after sync.
+		r.pull, err = exposition.Listen(exposition.ServerConfig{
+			Endpoint:       r.cfg.Pull.Endpoint,
+			WriteTimeout:   r.cfg.Pull.WriteTimeout,
+			MaxConnections: r.cfg.Pull.MaxConnections,
+		}, r.pages)
+		if err != nil {
+			return err
+		}
+		log.Info("serving kube-state-metrics' /metrics (pull path)", zap.String("endpoint", r.pull.Addr()), zap.Bool("push", r.cfg.Push))
+	}
 	r.eng = engine.New(sources, engine.Clients{Kube: kube, Dynamic: dyn}, engine.Config{
 		CollectionInterval: r.cfg.CollectionInterval,
 		ExportTimeout:      r.cfg.ExportTimeout,
@@ -123,6 +145,8 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 		Namespaces:         r.cfg.Namespaces,
 		NamespacesDenylist: r.cfg.NamespacesDenylist,
 		CycleOnSync:        true,
+		Renderer:           renderer,
+		PullOnly:           !r.cfg.Push,
 	}, r.next, engine.Hooks{
 		Synced:       r.reportReadState,
 		ReadFailed:   r.readFailed,
@@ -175,6 +199,32 @@ func (r *kubestateReceiver) registerCallbacks() error {
 			o.Observe(r.lastPoints.Load())
 			return nil
 		}),
+		r.registerPullCallbacks(),
+	)
+}
+
+// registerPullCallbacks reports the pull endpoint's page and scrapes (nothing without one).
+func (r *kubestateReceiver) registerPullCallbacks() error {
+	counter := func(f func(*exposition.Server) int64) metric.Int64Callback {
+		return func(_ context.Context, o metric.Int64Observer) error {
+			if srv := r.pull; srv != nil {
+				o.Observe(f(srv))
+			}
+			return nil
+		}
+	}
+	return errors.Join(
+		r.telemetry.RegisterKubestatePullPageBytesCallback(func(_ context.Context, o metric.Int64Observer) error {
+			if r.pages != nil {
+				if p := r.pages.Current(); p != nil {
+					o.Observe(int64(p.Size))
+				}
+			}
+			return nil
+		}),
+		r.telemetry.RegisterKubestatePullScrapesCallback(counter(func(s *exposition.Server) int64 { return s.Served.Load() })),
+		r.telemetry.RegisterKubestatePullScrapesCutCallback(counter(func(s *exposition.Server) int64 { return s.Cut.Load() })),
+		r.telemetry.RegisterKubestatePullConnectionsRefusedCallback(counter(func(s *exposition.Server) int64 { return s.Refused.Load() })),
 	)
 }
 
@@ -247,8 +297,12 @@ func (r *kubestateReceiver) report(ok bool, err error) {
 
 func (r *kubestateReceiver) Shutdown(ctx context.Context) error {
 	var err error
+	if r.pull != nil {
+		// First, so no scrape (stuck or not) outlives the receiver; scrapers are never waited for.
+		err = r.pull.Shutdown(ctx)
+	}
 	if r.eng != nil {
-		err = r.eng.Shutdown(ctx)
+		err = errors.Join(err, r.eng.Shutdown(ctx))
 	}
 	if r.conns != nil {
 		// The watches are closed now; close their connections so no reader goroutine outlives us.
