@@ -7,7 +7,7 @@ PROGRESS := $(CURDIR)/tools/with-progress.sh
 
 export GOFLAGS ?= -buildvcs=false
 
-.PHONY: all tools cluster-up cluster-down test build run generate check-generated parity parity-prometheus mixin reliability fuzz bench bench-go clean help
+.PHONY: all tools cluster-up cluster-down test build run generate check-generated parity parity-prometheus parity-pull mixin reliability fuzz bench bench-go clean help
 
 all: help
 
@@ -16,6 +16,7 @@ help:
 	@echo "make test          unit and integration tests (builds tools on first use)"
 	@echo "make parity        compare with kube-state-metrics v2.20.0 (report: .local/parity-report.md)"
 	@echo "make parity-prometheus  parity through the distribution's Prometheus exporter (report: .local/parity-prometheus-report.md)"
+	@echo "make parity-pull   parity through the receiver's own pull endpoint, headers and label order included"
 	@echo "make mixin         kubernetes-mixin alerts/rules evaluated by Prometheus' engine over KSM and over kubestate"
 	@echo "make reliability   long forms of the fault-injection tests (about 15 min)"
 	@echo "make bench         kubestate vs kube-state-metrics side by side (BENCH_PODS=10000; about 10 min)"
@@ -90,6 +91,14 @@ parity: tools
 parity-prometheus: tools build
 	@$(GO) run ./cmd/parity -via prometheus -bin $(BIN) -collector _build/otelcol-kubestate \
 		-report $(STATE)/parity-prometheus-report.md \
+		$(if $(PARITY_FIXTURES),-fixtures $(PARITY_FIXTURES)) \
+		-config testdata/parity/default.yaml -config testdata/parity/allowlists.yaml
+
+# The same through the receiver's own pull endpoint (pull.endpoint, push: false), held to KSM's label
+# order and HELP/TYPE lines too.
+parity-pull: tools build
+	@$(GO) run ./cmd/parity -via pull -bin $(BIN) -collector _build/otelcol-kubestate \
+		-report $(STATE)/parity-pull-report.md \
 		$(if $(PARITY_FIXTURES),-fixtures $(PARITY_FIXTURES)) \
 		-config testdata/parity/default.yaml -config testdata/parity/allowlists.yaml
 

@@ -25,6 +25,7 @@ import (
 	"compress/gzip"
 	"math"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -110,9 +111,9 @@ func (p *Pages) Render(cols []engine.Collection) {
 					series++
 					cur.Next()
 				}
-			}
-			if len(p.line) >= lineFlush {
-				flush()
+				if len(p.line) >= lineFlush {
+					flush()
+				}
 			}
 		}
 		clear(p.cursors)
@@ -181,7 +182,12 @@ func appendLabel(b []byte, sep byte, k, v string) []byte {
 
 // appendEscaped escapes backslash, double quote and newline, as KSM (and the text format) do.
 func appendEscaped(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
+	i := strings.IndexAny(s, "\\\"\n")
+	if i < 0 {
+		return append(b, s...) // most values: nothing to escape
+	}
+	b = append(b, s[:i]...)
+	for ; i < len(s); i++ {
 		switch c := s[i]; c {
 		case '\\':
 			b = append(b, `\\`...)
