@@ -33,6 +33,8 @@ type Config struct {
 	Context    string   `mapstructure:"context"`
 
 	CollectionInterval    time.Duration `mapstructure:"collection_interval"`
+	// ExportTimeout bounds one cycle's exports; 0 (the default) follows the interval: the smaller of
+	// 10s and collection_interval (see EffectiveExportTimeout).
 	ExportTimeout         time.Duration `mapstructure:"export_timeout"`
 	MaxDataPointsPerBatch int           `mapstructure:"max_data_points_per_batch"`
 
@@ -70,7 +72,6 @@ func createDefaultConfig() *Config {
 	return &Config{
 		AuthType:              AuthServiceAccount,
 		CollectionInterval:    30 * time.Second,
-		ExportTimeout:         10 * time.Second,
 		MaxDataPointsPerBatch: 8192,
 		Pull:                  PullConfig{WriteTimeout: 30 * time.Second, MaxConnections: 32},
 		Push:                  true,
@@ -94,8 +95,8 @@ func (c *Config) Validate() error {
 	if c.CollectionInterval <= 0 {
 		bad("collection_interval must be positive (got %s)", c.CollectionInterval)
 	}
-	if c.ExportTimeout <= 0 {
-		bad("export_timeout must be positive (got %s)", c.ExportTimeout)
+	if c.ExportTimeout < 0 {
+		bad("export_timeout must be positive, or 0 for the default (the smaller of 10s and collection_interval) (got %s)", c.ExportTimeout)
 	} else if c.CollectionInterval > 0 && c.ExportTimeout > c.CollectionInterval {
 		bad("export_timeout (%s) must not exceed collection_interval (%s)", c.ExportTimeout, c.CollectionInterval)
 	}
@@ -168,6 +169,18 @@ func (c *Config) Validate() error {
 		bad("push is false and pull.endpoint is empty: the receiver would produce nothing; set pull.endpoint or push: true")
 	}
 	return errors.Join(errs...)
+}
+
+// defaultExportTimeout is export_timeout when neither it nor a shorter collection_interval is set.
+const defaultExportTimeout = 10 * time.Second
+
+// EffectiveExportTimeout is export_timeout as set, or by default the smaller of 10s and
+// collection_interval, so that setting a short interval alone is a valid config.
+func (c *Config) EffectiveExportTimeout() time.Duration {
+	if c.ExportTimeout > 0 {
+		return c.ExportTimeout
+	}
+	return min(defaultExportTimeout, c.CollectionInterval)
 }
 
 // enabledResources is the configured resource set, or KSM's default set.

@@ -32,7 +32,7 @@ func loadConfig(t *testing.T, name string) *Config {
 
 func TestLoadConfig(t *testing.T) {
 	def := loadConfig(t, "")
-	if def.AuthType != AuthServiceAccount || def.CollectionInterval != 30*time.Second || def.ExportTimeout != 10*time.Second || def.MaxDataPointsPerBatch != 8192 {
+	if def.AuthType != AuthServiceAccount || def.CollectionInterval != 30*time.Second || def.EffectiveExportTimeout() != 10*time.Second || def.MaxDataPointsPerBatch != 8192 {
 		t.Fatalf("defaults: %+v", def)
 	}
 	if err := confmap.Validate(def); err != nil {
@@ -61,6 +61,25 @@ func TestLoadConfig(t *testing.T) {
 	}
 }
 
+// Setting a short collection_interval alone is valid: the default export_timeout follows it.
+func TestExportTimeoutDefaultFollowsInterval(t *testing.T) {
+	for _, tc := range []struct{ interval, set, want time.Duration }{
+		{30 * time.Second, 0, 10 * time.Second},
+		{5 * time.Second, 0, 5 * time.Second},
+		{5 * time.Second, 2 * time.Second, 2 * time.Second},
+		{time.Minute, 20 * time.Second, 20 * time.Second},
+	} {
+		c := createDefaultConfig()
+		c.CollectionInterval, c.ExportTimeout = tc.interval, tc.set
+		if err := c.Validate(); err != nil {
+			t.Errorf("collection_interval %s, export_timeout %s: %v", tc.interval, tc.set, err)
+		}
+		if got := c.EffectiveExportTimeout(); got != tc.want {
+			t.Errorf("collection_interval %s, export_timeout %s: effective %s, want %s", tc.interval, tc.set, got, tc.want)
+		}
+	}
+}
+
 // invalidConfigs are refused by Validate with a message naming the field (BRIEF §5).
 var invalidConfigs = []struct {
 	name   string
@@ -74,8 +93,9 @@ var invalidConfigs = []struct {
 	{"context with none", func(c *Config) { c.AuthType = AuthNone; c.Context = "x" }, `kubeconfig and context are only used with auth_type "kubeConfig"`},
 	{"zero interval", func(c *Config) { c.CollectionInterval = 0 }, "collection_interval must be positive"},
 	{"negative interval", func(c *Config) { c.CollectionInterval = -time.Second }, "collection_interval must be positive"},
-	{"zero export_timeout", func(c *Config) { c.ExportTimeout = 0 }, "export_timeout must be positive"},
-	{"negative export_timeout", func(c *Config) { c.ExportTimeout = -1 }, "export_timeout must be positive"},
+	{"negative export_timeout", func(c *Config) { c.ExportTimeout = -1 }, "export_timeout must be positive, or 0 for the default"},
+	{"explicit export_timeout above a short interval", func(c *Config) { c.CollectionInterval = 5 * time.Second; c.ExportTimeout = 10 * time.Second },
+		"export_timeout (10s) must not exceed collection_interval (5s)"},
 	{"export_timeout above interval", func(c *Config) { c.ExportTimeout = time.Minute }, "export_timeout (1m0s) must not exceed collection_interval (30s)"},
 	{"zero batch", func(c *Config) { c.MaxDataPointsPerBatch = 0 }, "max_data_points_per_batch must be at least 1"},
 	{"negative batch", func(c *Config) { c.MaxDataPointsPerBatch = -5 }, "max_data_points_per_batch must be at least 1"},

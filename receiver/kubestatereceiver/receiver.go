@@ -140,7 +140,7 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 	}
 	r.eng = engine.New(sources, engine.Clients{Kube: kube, Dynamic: dyn}, engine.Config{
 		CollectionInterval: r.cfg.CollectionInterval,
-		ExportTimeout:      r.cfg.ExportTimeout,
+		ExportTimeout:      r.cfg.EffectiveExportTimeout(),
 		MaxPointsPerBatch:  r.cfg.MaxDataPointsPerBatch,
 		Namespaces:         r.cfg.Namespaces,
 		NamespacesDenylist: r.cfg.NamespacesDenylist,
@@ -158,7 +158,7 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 		return err
 	}
 	log.Info("starting kubestate receiver", zap.String("server", restCfg.Host), zap.Strings("resources", r.cfg.enabledResources()),
-		zap.Duration("collection_interval", r.cfg.CollectionInterval), zap.Duration("export_timeout", r.cfg.ExportTimeout))
+		zap.Duration("collection_interval", r.cfg.CollectionInterval), zap.Duration("export_timeout", r.cfg.EffectiveExportTimeout()))
 	return r.eng.Start(ctx)
 }
 
