@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	github.com/dlclark/regexp2/v2 v2.6.0
+	github.com/klauspost/compress v1.18.0
 	github.com/netresearch/go-cron v0.15.1
 	github.com/stretchr/testify v1.12.1
 	go.opentelemetry.io/collector/component v1.64.0

@@ -166,6 +166,23 @@ service:
 		cut, _ := sum(text, "otelcol_kubestate_pull_scrapes_cut")
 		return cut >= stuck, fmt.Sprintf("otelcol_kubestate_pull_scrapes_cut=%v", cut)
 	})
+	if text, err := get(p.telemetry); err == nil {
+		// The telemetry exporter may add unit suffixes: match the stems.
+		stem := func(prefix, suffix string) float64 {
+			for line := range strings.SplitSeq(text, "\n") {
+				name, rest, _ := strings.Cut(line, " ")
+				if strings.HasPrefix(name, prefix) && strings.HasSuffix(strings.Split(name, "{")[0], suffix) {
+					v, _ := strconv.ParseFloat(strings.Fields(rest)[0], 64)
+					return v
+				}
+			}
+			return 0
+		}
+		secs := stem("otelcol_kubestate_pull_render_duration", "_sum")
+		n := stem("otelcol_kubestate_pull_render_duration", "_count")
+		size := stem("otelcol_kubestate_pull_page_bytes", "")
+		t.Logf("figures: %v pages rendered, %.3f s each on average, %.1f MB of text each", n, secs/max(n, 1), size/1e6)
+	}
 	after := p.measure(3)
 	t.Logf("figures: after the write timeout: %s (goroutines %+d vs. before the clients)", after, after.goroutines-base.goroutines)
 	if after.goroutines > base.goroutines+5 {

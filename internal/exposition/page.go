@@ -22,12 +22,13 @@ package exposition
 
 import (
 	"bytes"
-	"compress/gzip"
 	"math"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/klauspost/compress/gzip"
 
 	"github.com/kubestate/kubestate/internal/engine"
 )

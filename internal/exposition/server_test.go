@@ -161,7 +161,7 @@ func TestNoPageBeforeFirstRender(t *testing.T) {
 // A scrape copies nothing: it writes the shared page (gzip) or decompresses it as it goes, so what
 // a scrape allocates does not grow with the page (invariant 1).
 func TestScrapesShareOnePage(t *testing.T) {
-	p, _, _ := bigPages(4000) // about 9.6 MB of text
+	p, _, _ := bigPages(2000) // about 7 MB of text
 	page := p.Current()
 	s := &Server{pages: p}
 	for _, gz := range []bool{true, false} {
@@ -171,7 +171,7 @@ func TestScrapesShareOnePage(t *testing.T) {
 		}
 		w := &countingWriter{header: http.Header{}}
 		s.ServeHTTP(w, req) // warm the decompressor pool
-		const scrapes = 20
+		const scrapes = 8
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
@@ -220,7 +220,7 @@ func stuckClient(t *testing.T, addr string, gz bool) net.Conn {
 // Ten scrapers that never read do not delay renders, do not keep a healthy scraper from the newest
 // page, and are cut at the write deadline; then nothing of them is left (invariants 2 and 3).
 func TestStuckScrapersDoNotDelayPages(t *testing.T) {
-	p, cols, st := bigPages(4000)
+	p, cols, st := bigPages(2000)
 	s := listen(t, p, ServerConfig{WriteTimeout: 2 * time.Second})
 	for range 10 {
 		stuckClient(t, s.Addr(), false)
@@ -246,7 +246,7 @@ func inFlight(s *Server) int { return int(s.ln.open.Load()) }
 
 // Past max_connections a connection is answered 503 at once; it does not wait for a slot.
 func TestScrapeLimit(t *testing.T) {
-	p, _, _ := bigPages(4000)
+	p, _, _ := bigPages(2000)
 	s := listen(t, p, ServerConfig{MaxConnections: 2, WriteTimeout: time.Minute})
 	stuckClient(t, s.Addr(), false)
 	stuckClient(t, s.Addr(), false)
@@ -268,7 +268,7 @@ func TestScrapeLimit(t *testing.T) {
 
 // Shutdown with stuck scrapers returns at once and leaves no goroutine (goleak in TestMain).
 func TestShutdownWithStuckScrapers(t *testing.T) {
-	p, _, _ := bigPages(4000)
+	p, _, _ := bigPages(2000)
 	s, err := Listen(ServerConfig{Endpoint: "127.0.0.1:0", WriteTimeout: time.Hour, MaxConnections: 32}, p)
 	if err != nil {
 		t.Fatal(err)
