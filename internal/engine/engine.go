@@ -32,6 +32,8 @@ type Config struct {
 	// Renderer, if set, gets the whole snapshot once every CollectionInterval (the first as soon
 	// as every informer has synced) on a timer of its own, so no export consumer can delay it.
 	Renderer Renderer
+	// Shard, if Total > 1, keeps only the objects of one shard (as kube-state-metrics' sharding).
+	Shard Shard
 	// PullOnly runs no export cycles: the Renderer is the only consumer (nothing is sent to next).
 	PullOnly bool
 }
@@ -186,7 +188,7 @@ func (e *Engine) selections(s Source) []selection {
 func (e *Engine) addInformer(rs *resourceState, namespace, fieldSelector string) error {
 	src := rs.src
 	st := NewStore()
-	q := newQueue(src, st)
+	q := newQueue(src, st, e.cfg.Shard)
 	resource := src.Name()
 	rh := newReadHealth(resource, src.ListWatch(e.clients, namespace, fieldSelector), func(resource string, err error) {
 		if e.hooks.ReadFailed != nil {
