@@ -63,6 +63,9 @@ func KSMArgs(cfg *kubestatereceiver.Config) ([]string, error) {
 		allow("metric-labels-allowlist", cfg.MetricLabelsAllowlist),
 		allow("metric-annotations-allowlist", cfg.MetricAnnotationsAllowlist),
 	)
+	if cfg.TotalShards > 1 {
+		args = append(args, "--shard="+strconv.Itoa(cfg.Shard), "--total-shards="+strconv.Itoa(cfg.TotalShards))
+	}
 	return args, err
 }
 

@@ -13,6 +13,7 @@ import (
 	regexp2 "github.com/dlclark/regexp2/v2"
 	"k8s.io/apimachinery/pkg/util/validation"
 
+	"github.com/kubestate/kubestate/internal/engine"
 	"github.com/kubestate/kubestate/internal/family"
 	"github.com/kubestate/kubestate/internal/resources"
 )
@@ -32,7 +33,7 @@ type Config struct {
 	Kubeconfig string   `mapstructure:"kubeconfig"`
 	Context    string   `mapstructure:"context"`
 
-	CollectionInterval    time.Duration `mapstructure:"collection_interval"`
+	CollectionInterval time.Duration `mapstructure:"collection_interval"`
 	// ExportTimeout bounds one cycle's exports; 0 (the default) follows the interval: the smaller of
 	// 10s and collection_interval (see EffectiveExportTimeout).
 	ExportTimeout         time.Duration `mapstructure:"export_timeout"`
@@ -47,6 +48,11 @@ type Config struct {
 	MetricOptInList            []string            `mapstructure:"metric_opt_in_list"`
 	MetricLabelsAllowlist      map[string][]string `mapstructure:"metric_labels_allowlist"`
 	MetricAnnotationsAllowlist map[string][]string `mapstructure:"metric_annotations_allowlist"`
+
+	// Shard and TotalShards split the cluster's objects among instances exactly as kube-state-metrics'
+	// --shard and --total-shards do (by uid), so KSM and kubestate shards can be mixed.
+	Shard       int `mapstructure:"shard"`
+	TotalShards int `mapstructure:"total_shards"`
 
 	// Pull serves kube-state-metrics' /metrics from the receiver itself, rendered once per cycle
 	// (off while pull.endpoint is empty).
@@ -75,6 +81,7 @@ func createDefaultConfig() *Config {
 		MaxDataPointsPerBatch: 8192,
 		Pull:                  PullConfig{WriteTimeout: 30 * time.Second, MaxConnections: 32},
 		Push:                  true,
+		TotalShards:           1,
 	}
 }
 
@@ -153,6 +160,11 @@ func (c *Config) Validate() error {
 			}
 		}
 	}
+	if c.TotalShards < 1 {
+		bad("total_shards must be at least 1 (got %d)", c.TotalShards)
+	} else if c.Shard < 0 || c.Shard >= c.TotalShards {
+		bad("shard must be from 0 to total_shards-1 (%d) (got %d)", c.TotalShards-1, c.Shard)
+	}
 	if c.Pull.Endpoint != "" {
 		host, port, err := net.SplitHostPort(c.Pull.Endpoint)
 		if n, perr := strconv.Atoi(port); err != nil || perr != nil || n < 0 || n > 65535 || strings.ContainsAny(host, " /") {
@@ -181,6 +193,20 @@ func (c *Config) EffectiveExportTimeout() time.Duration {
 		return c.ExportTimeout
 	}
 	return min(defaultExportTimeout, c.CollectionInterval)
+}
+
+// EngineConfig translates the configuration into the engine's: the one translation the receiver
+// and the harnesses share, so a new key cannot make them diverge.
+func (c *Config) EngineConfig() engine.Config {
+	return engine.Config{
+		CollectionInterval: c.CollectionInterval,
+		ExportTimeout:      c.EffectiveExportTimeout(),
+		MaxPointsPerBatch:  c.MaxDataPointsPerBatch,
+		Namespaces:         c.Namespaces,
+		NamespacesDenylist: c.NamespacesDenylist,
+		Shard:              engine.Shard{Index: c.Shard, Total: c.TotalShards},
+		PullOnly:           !c.Push,
+	}
 }
 
 // enabledResources is the configured resource set, or KSM's default set.

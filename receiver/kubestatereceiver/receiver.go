@@ -138,16 +138,9 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 		}
 		log.Info("serving kube-state-metrics' /metrics (pull path)", zap.String("endpoint", r.pull.Addr()), zap.Bool("push", r.cfg.Push))
 	}
-	r.eng = engine.New(sources, engine.Clients{Kube: kube, Dynamic: dyn}, engine.Config{
-		CollectionInterval: r.cfg.CollectionInterval,
-		ExportTimeout:      r.cfg.EffectiveExportTimeout(),
-		MaxPointsPerBatch:  r.cfg.MaxDataPointsPerBatch,
-		Namespaces:         r.cfg.Namespaces,
-		NamespacesDenylist: r.cfg.NamespacesDenylist,
-		CycleOnSync:        true,
-		Renderer:           renderer,
-		PullOnly:           !r.cfg.Push,
-	}, r.next, engine.Hooks{
+	ecfg := r.cfg.EngineConfig()
+	ecfg.CycleOnSync, ecfg.Renderer = true, renderer
+	r.eng = engine.New(sources, engine.Clients{Kube: kube, Dynamic: dyn}, ecfg, r.next, engine.Hooks{
 		Synced:       r.reportReadState,
 		ReadFailed:   r.readFailed,
 		CycleDone:    r.cycleDone,
@@ -158,7 +151,8 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 		return err
 	}
 	log.Info("starting kubestate receiver", zap.String("server", restCfg.Host), zap.Strings("resources", r.cfg.enabledResources()),
-		zap.Duration("collection_interval", r.cfg.CollectionInterval), zap.Duration("export_timeout", r.cfg.EffectiveExportTimeout()))
+		zap.Duration("collection_interval", r.cfg.CollectionInterval), zap.Duration("export_timeout", r.cfg.EffectiveExportTimeout()),
+		zap.Int("shard", r.cfg.Shard), zap.Int("total_shards", r.cfg.TotalShards))
 	return r.eng.Start(ctx)
 }
 
