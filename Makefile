@@ -19,7 +19,7 @@ help:
 	@echo "make parity-pull   parity through the receiver's own pull endpoint, headers and label order included"
 	@echo "make mixin         kubernetes-mixin alerts/rules evaluated by Prometheus' engine over KSM and over kubestate"
 	@echo "make reliability   long forms of the fault-injection tests (about 15 min)"
-	@echo "make bench         kubestate vs kube-state-metrics side by side (BENCH_PODS=10000; about 10 min)"
+	@echo "make bench         kubestate vs kube-state-metrics side by side, push then pull (BENCH_PODS=10000; about 15 min)"
 	@echo "make bench-go      Go benchmarks of the hot paths: pdata floor, snapshot, object -> record"
 	@echo "make tools         build kube-apiserver, kubectl, etcd, kube-state-metrics into bin/"
 	@echo "make cluster-up    start the local control plane (kubeconfig: .local/kubeconfig)"
@@ -138,6 +138,7 @@ BENCH_FLAGS ?=
 
 bench: tools build
 	@$(GO) run ./cmd/bench -pods $(BENCH_PODS) -bin $(BIN) -collector _build/otelcol-kubestate $(BENCH_FLAGS)
+	@$(GO) run ./cmd/bench -pull -pods $(BENCH_PODS) -bin $(BIN) -collector _build/otelcol-kubestate $(BENCH_FLAGS)
 
 # The hot paths as Go benchmarks (benchstat-friendly): the pdata floor, the snapshot, object -> record.
 bench-go:
