@@ -32,6 +32,9 @@ type Config struct {
 	// Renderer, if set, gets the whole snapshot once every CollectionInterval (the first as soon
 	// as every informer has synced) on a timer of its own, so no export consumer can delay it.
 	Renderer Renderer
+	// FieldSelector, if set, is ANDed into every informer's field selector (the receiver's per-node
+	// mode: spec.nodeName=<node> for pods).
+	FieldSelector string
 	// Shard, if Total > 1, keeps only the objects of one shard (as kube-state-metrics' sharding).
 	Shard Shard
 	// PullOnly runs no export cycles: the Renderer is the only consumer (nothing is sent to next).
@@ -164,23 +167,26 @@ type selection struct{ namespace, fieldSelector string }
 // namespaces minus the denylist; cluster-scoped sources always get one.
 func (e *Engine) selections(s Source) []selection {
 	if !s.Namespaced() {
-		return []selection{{}}
+		return []selection{{fieldSelector: e.cfg.FieldSelector}}
 	}
 	if len(e.cfg.Namespaces) > 0 {
 		// As KSM: with both set, the listed namespaces minus the denied ones.
 		var out []selection
 		for _, ns := range e.cfg.Namespaces {
 			if !slices.Contains(e.cfg.NamespacesDenylist, ns) {
-				out = append(out, selection{namespace: ns})
+				out = append(out, selection{namespace: ns, fieldSelector: e.cfg.FieldSelector})
 			}
 		}
 		return out
 	}
-	var deny []string
+	var terms []string
 	for _, ns := range e.cfg.NamespacesDenylist {
-		deny = append(deny, "metadata.namespace!="+ns)
+		terms = append(terms, "metadata.namespace!="+ns)
 	}
-	return []selection{{fieldSelector: strings.Join(deny, ",")}}
+	if e.cfg.FieldSelector != "" {
+		terms = append(terms, e.cfg.FieldSelector)
+	}
+	return []selection{{fieldSelector: strings.Join(terms, ",")}}
 }
 
 // addInformer sets up one reflector of a source: a cache.Controller that lists and watches into a

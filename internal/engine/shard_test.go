@@ -105,3 +105,35 @@ func TestShardDropsOtherObjectsBeforeRecords(t *testing.T) {
 		t.Fatalf("shard 1 of 3 owns %d of 300 objects: the test proves nothing", owned)
 	}
 }
+
+// The per-node field selector is ANDed with the namespace filters of every informer.
+func TestSelectionsAddFieldSelector(t *testing.T) {
+	ns := newFakeSource(0, 1) // the fake reports Namespaced() false: wrap it
+	for _, tc := range []struct {
+		cfg        Config
+		namespaced bool
+		want       []selection
+	}{
+		{Config{FieldSelector: "spec.nodeName=n1"}, true, []selection{{fieldSelector: "spec.nodeName=n1"}}},
+		{Config{FieldSelector: "spec.nodeName=n1", NamespacesDenylist: []string{"a", "b"}}, true,
+			[]selection{{fieldSelector: "metadata.namespace!=a,metadata.namespace!=b,spec.nodeName=n1"}}},
+		{Config{FieldSelector: "spec.nodeName=", Namespaces: []string{"a", "b"}, NamespacesDenylist: []string{"b"}}, true,
+			[]selection{{namespace: "a", fieldSelector: "spec.nodeName="}}},
+		{Config{NamespacesDenylist: []string{"a"}}, true, []selection{{fieldSelector: "metadata.namespace!=a"}}},
+		{Config{FieldSelector: "spec.nodeName=n1"}, false, []selection{{fieldSelector: "spec.nodeName=n1"}}},
+	} {
+		e := &Engine{cfg: tc.cfg}
+		var src Source = ns
+		if tc.namespaced {
+			src = namespacedSource{ns}
+		}
+		got := e.selections(src)
+		if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+			t.Errorf("%+v: got %v, want %v", tc.cfg, got, tc.want)
+		}
+	}
+}
+
+type namespacedSource struct{ *fakeSource }
+
+func (namespacedSource) Namespaced() bool { return true }

@@ -78,3 +78,62 @@ func TestParitySharded(t *testing.T) {
 		t.Errorf("the shards hold %d series together, the unsharded run %d", len(seen), len(whole.Ours.Series))
 	}
 }
+
+// TestParityPerNode runs the per-node modes on the fixtures: node: worker-b1 equals kube-state-metrics
+// --node=worker-b1, track_unscheduled_pods equals --track-unscheduled-pods (both with
+// --resources=pods), and each holds only its pods.
+func TestParityPerNode(t *testing.T) {
+	bin, err := testenv.BinDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ksm := filepath.Join(bin, "kube-state-metrics")
+	ctx, cancel := context.WithTimeout(t.Context(), 8*time.Minute)
+	defer cancel()
+	rc := testenv.RESTConfig(t)
+	dir := t.TempDir()
+	kubeconfig := filepath.Join(dir, "kubeconfig")
+	if err := WriteKubeconfig(rc, kubeconfig); err != nil {
+		t.Fatal(err)
+	}
+	applyFixtures(ctx, t, rc)
+	for _, tc := range []struct {
+		name, node  string
+		unscheduled bool
+		wantNode    string // the node label every kube_pod_info series must carry
+	}{
+		{name: "node-worker-b1", node: "worker-b1", wantNode: "worker-b1"},
+		{name: "unscheduled", unscheduled: true, wantNode: ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := LoadConfig(filepath.Join("..", "..", "testdata", "parity", "default.yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg.Resources, cfg.Node, cfg.TrackUnscheduledPods = []string{"pods"}, tc.node, tc.unscheduled
+			r, err := RunConfig(ctx, tc.name, cfg, Options{KSMBinary: ksm, Kubeconfig: kubeconfig, WorkDir: dir, Progress: logWriter{t}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !r.Result.OK() {
+				for _, f := range r.Result.Failing() {
+					t.Errorf("\n%s", FamilyDetails(f))
+				}
+				t.Errorf("%s (kube-state-metrics flags: %s)", r.Result.Summary(), strings.Join(r.KSMArgs, " "))
+			}
+			pods := 0
+			for _, s := range r.Ours.Series {
+				if s.Name == "kube_pod_info" {
+					pods++
+					if got := s.Label("node"); got != tc.wantNode {
+						t.Errorf("%s: node=%q, want %q", s.Key(), got, tc.wantNode)
+					}
+				}
+			}
+			if pods == 0 {
+				t.Fatal("no pod exported: the test proves nothing")
+			}
+			t.Logf("%d pods; %s", pods, r.Result.Summary())
+		})
+	}
+}

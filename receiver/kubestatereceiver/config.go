@@ -54,6 +54,11 @@ type Config struct {
 	Shard       int `mapstructure:"shard"`
 	TotalShards int `mapstructure:"total_shards"`
 
+	// Node limits the receiver to the pods of one node (a per-node collector, as KSM's --node, usually
+	// from the downward API); TrackUnscheduledPods to the pods of no node. Both need resources: [pods].
+	Node                 string `mapstructure:"node"`
+	TrackUnscheduledPods bool   `mapstructure:"track_unscheduled_pods"`
+
 	// Pull serves kube-state-metrics' /metrics from the receiver itself, rendered once per cycle
 	// (off while pull.endpoint is empty).
 	Pull PullConfig `mapstructure:"pull"`
@@ -165,6 +170,21 @@ func (c *Config) Validate() error {
 	} else if c.Shard < 0 || c.Shard >= c.TotalShards {
 		bad("shard must be from 0 to total_shards-1 (%d) (got %d)", c.TotalShards-1, c.Shard)
 	}
+	if c.Node != "" || c.TrackUnscheduledPods {
+		field := "node"
+		if c.TrackUnscheduledPods {
+			field = "track_unscheduled_pods"
+		}
+		if c.Node != "" && c.TrackUnscheduledPods {
+			bad("node and track_unscheduled_pods are mutually exclusive (pods of one node, or pods of none)")
+		}
+		if !slices.Equal(c.Resources, []string{"pods"}) {
+			bad("%s selects pods by spec.nodeName: resources must be exactly [pods] (got %v)", field, c.enabledResources())
+		}
+		if msgs := validation.IsDNS1123Subdomain(c.Node); c.Node != "" && len(msgs) > 0 {
+			bad("node: %q is not a valid node name: %s", c.Node, strings.Join(msgs, "; "))
+		}
+	}
 	if c.Pull.Endpoint != "" {
 		host, port, err := net.SplitHostPort(c.Pull.Endpoint)
 		if n, perr := strconv.Atoi(port); err != nil || perr != nil || n < 0 || n > 65535 || strings.ContainsAny(host, " /") {
@@ -204,9 +224,22 @@ func (c *Config) EngineConfig() engine.Config {
 		MaxPointsPerBatch:  c.MaxDataPointsPerBatch,
 		Namespaces:         c.Namespaces,
 		NamespacesDenylist: c.NamespacesDenylist,
+		FieldSelector:      c.nodeFieldSelector(),
 		Shard:              engine.Shard{Index: c.Shard, Total: c.TotalShards},
 		PullOnly:           !c.Push,
 	}
+}
+
+// nodeFieldSelector selects the pods of the configured node (or of none), as KSM's --node and
+// --track-unscheduled-pods do.
+func (c *Config) nodeFieldSelector() string {
+	switch {
+	case c.TrackUnscheduledPods:
+		return "spec.nodeName="
+	case c.Node != "":
+		return "spec.nodeName=" + c.Node
+	}
+	return ""
 }
 
 // enabledResources is the configured resource set, or KSM's default set.
