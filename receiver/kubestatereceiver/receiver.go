@@ -39,7 +39,11 @@ type kubestateReceiver struct {
 	lastPoints atomic.Int64
 	pages      *exposition.Pages  // the pull path's current page; nil without pull.endpoint
 	pull       *exposition.Server // serves pages
-	healthy    atomic.Int32       // last status reported: 0 none, 1 ok, 2 recoverable error
+	elector    *elector           // nil without leader_election
+	leading    atomic.Int32       // 1 while this replica leads (telemetry)
+	leaseErr   atomic.Pointer[error]
+	restCfg    *rest.Config
+	healthy    atomic.Int32 // last status reported: 0 none, 1 ok, 2 recoverable error
 }
 
 func newReceiver(set receiver.Settings, cfg *Config, next consumer.Metrics) (*kubestateReceiver, error) {
@@ -140,6 +144,8 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 	}
 	ecfg := r.cfg.EngineConfig()
 	ecfg.CycleOnSync, ecfg.Renderer = true, renderer
+	ecfg.Standby = r.cfg.LeaderElection.Enabled // exports once elected
+	r.restCfg = restCfg
 	r.eng = engine.New(sources, engine.Clients{Kube: kube, Dynamic: dyn}, ecfg, r.next, engine.Hooks{
 		Synced:       r.reportReadState,
 		ReadFailed:   r.readFailed,
@@ -153,7 +159,41 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 	log.Info("starting kubestate receiver", zap.String("server", restCfg.Host), zap.Strings("resources", r.cfg.enabledResources()),
 		zap.Duration("collection_interval", r.cfg.CollectionInterval), zap.Duration("export_timeout", r.cfg.EffectiveExportTimeout()),
 		zap.Int("shard", r.cfg.Shard), zap.Int("total_shards", r.cfg.TotalShards))
-	return r.eng.Start(ctx)
+	if err := r.eng.Start(ctx); err != nil {
+		return err
+	}
+	if r.cfg.LeaderElection.Enabled {
+		r.elector, err = startElector(r.cfg, restCfg, r.eng, log, r.leadershipChanged, r.leaseChecked)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// leadershipChanged counts a transition (the engine has already been switched).
+func (r *kubestateReceiver) leadershipChanged(leading bool) {
+	v := int32(0)
+	if leading {
+		v = 1
+	}
+	r.leading.Store(v)
+	r.telemetry.KubestateLeaderTransitions.Add(context.Background(), 1)
+}
+
+// leaseChecked is told the outcome of every call on the Lease: a failure (RBAC, the apiserver) is
+// logged once and made a recoverable status until a call succeeds.
+func (r *kubestateReceiver) leaseChecked(err error) {
+	prev := r.leaseErr.Swap(&err)
+	hadErr := prev != nil && *prev != nil
+	switch {
+	case err != nil && (!hadErr || (*prev).Error() != err.Error()):
+		r.set.Logger.Error("leader election cannot use its Lease; this replica stays a standby and exports nothing until it can (RBAC: get, create and update on leases.coordination.k8s.io)", zap.Error(err))
+		r.report(false, err)
+	case err == nil && hadErr:
+		r.set.Logger.Info("leader election can use its Lease again")
+		r.reportReadState()
+	}
 }
 
 // Sources compiles the enabled resources with the configured filters: what the receiver watches.
@@ -194,6 +234,12 @@ func (r *kubestateReceiver) registerCallbacks() error {
 			return nil
 		}),
 		r.registerPullCallbacks(),
+		r.telemetry.RegisterKubestateLeaderCallback(func(_ context.Context, o metric.Int64Observer) error {
+			if r.cfg.LeaderElection.Enabled {
+				o.Observe(int64(r.leading.Load()))
+			}
+			return nil
+		}),
 	)
 }
 
@@ -243,6 +289,10 @@ func (r *kubestateReceiver) cycleDone(s engine.CycleStats) {
 // reportReadState reports OK once every informer has synced and can read the API now; while one
 // cannot, its error (the cycle exported what was read last).
 func (r *kubestateReceiver) reportReadState() {
+	if err := r.leaseErr.Load(); err != nil && *err != nil {
+		r.report(false, *err)
+		return
+	}
 	if err := r.eng.ReadErr(); err != nil {
 		r.report(false, fmt.Errorf("cannot read from the Kubernetes API, exporting what was read last: %w", err))
 		return
@@ -294,6 +344,13 @@ func (r *kubestateReceiver) Shutdown(ctx context.Context) error {
 	if r.pull != nil {
 		// First, so no scrape (stuck or not) outlives the receiver; scrapers are never waited for.
 		err = r.pull.Shutdown(ctx)
+	}
+	if r.elector != nil {
+		// Before the engine: stop exporting, then release the Lease (client-go releases it before it
+		// calls back), so another replica takes over at once instead of after lease_duration and
+		// the two never export together.
+		r.eng.SetExporting(false)
+		err = errors.Join(err, r.elector.stop(ctx))
 	}
 	if r.eng != nil {
 		err = errors.Join(err, r.eng.Shutdown(ctx))
