@@ -102,7 +102,7 @@ type Engine struct {
 	// cancelled when exporting stops, so the cycle in flight stops handing batches on.
 	exporting atomic.Bool
 	term      atomic.Pointer[exportTerm]
-	skipped atomic.Int64
+	skipped   atomic.Int64
 }
 
 // New builds an engine; Start runs it. scope names the instrumentation scope of exported metrics.
