@@ -341,3 +341,29 @@ func envFieldPath(t *testing.T, w *unstructured.Unstructured, name string) strin
 	}
 	return ""
 }
+
+// The examples of the receiver's README are configs the distribution accepts (a receiver-only
+// example is completed with a nop pipeline).
+func TestReceiverREADMEExamplesValidate(t *testing.T) {
+	otelcol := collector(t)
+	readme, err := os.ReadFile("../../receiver/kubestatereceiver/README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := strings.Split(string(readme), "```yaml\n")[1:]
+	if len(blocks) < 4 {
+		t.Fatalf("%d yaml examples in the receiver's README, want at least 4", len(blocks))
+	}
+	for i, b := range blocks {
+		cfg, _, ok := strings.Cut(b, "```")
+		if !ok {
+			t.Fatalf("example %d is not closed", i+1)
+		}
+		if !strings.Contains(cfg, "\nservice:") {
+			cfg += pipeline
+		}
+		if out, err := validateWith(t, otelcol, cfg, deployEnv...); err != nil {
+			t.Errorf("example %d refused: %v\n%s\n%s", i+1, err, cfg, out)
+		}
+	}
+}
