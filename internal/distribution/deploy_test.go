@@ -24,6 +24,10 @@ import (
 // deployDir is the kustomize tree users apply with `kubectl apply -k deploy/<overlay>`.
 const deployDir = "../../deploy"
 
+// deployImage is the image every workload runs: the Makefile's IMAGE, which make image writes into
+// the archive (tools/image checks the archive against deploy/base).
+const deployImage = "kubestate/otelcol-kubestate:0.1.0"
+
 // Values for the ${env:…} references in the overlays' configs, as the pods' downward API gives them.
 var deployEnv = []string{"SHARD=2", "NODE_NAME=node-a"}
 
@@ -195,6 +199,9 @@ func (b *built) checkWorkloads(t *testing.T) {
 			t.Fatalf("%s: %d containers, want 1", id, len(containers))
 		}
 		c := containers[0].(map[string]any)
+		if img := str(c, "image"); img != deployImage {
+			t.Errorf("%s: image %q, want %q (the name make image gives the archive)", id, img, deployImage)
+		}
 		if ro, _, _ := unstructured.NestedBool(c, "securityContext", "readOnlyRootFilesystem"); !ro {
 			t.Errorf("%s: readOnlyRootFilesystem is not true", id)
 		}

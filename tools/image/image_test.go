@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"syscall"
@@ -295,7 +296,8 @@ func fileIn(t *testing.T, layers [][]byte, path string) []byte {
 // amd64 entrypoint validates the bundled config when run from the unpacked image (chrooted into it
 // as uid 65532 when the test runs as root, as a container runtime would).
 func TestImageArchive(t *testing.T) {
-	imgs := readArchive(t, archivePath(t)).images(t)
+	a := readArchive(t, archivePath(t))
+	imgs := a.images(t)
 	var plats []string
 	for p := range imgs {
 		plats = append(plats, p)
@@ -348,6 +350,53 @@ func TestImageArchive(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v in the image: %v (%v)\n%s", args, err, ctx.Err(), out)
 	}
+}
+
+// The archive names the image the way a kubelet looks up deploy/base's image: a pod spec saying
+// kubestate/otelcol-kubestate:0.1.0 finds docker.io/kubestate/otelcol-kubestate:0.1.0 in a node's
+// containerd after the archive is imported there.
+func TestArchiveNamesTheDeployedImage(t *testing.T) {
+	deployment, err := os.ReadFile(filepath.Join("..", "..", "deploy", "base", "deployment.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^\s+image:\s*(\S+)`).FindSubmatch(deployment)
+	if m == nil {
+		t.Fatal("deploy/base/deployment.yaml names no image")
+	}
+	want := dockerNormalized(string(m[1]))
+	top := decode[index](t, readArchive(t, archivePath(t)).files["index.json"])
+	if got := top.Manifests[0].Annotations["io.containerd.image.name"]; got != want {
+		t.Errorf("archive names %q; deploy/base runs %s, which a kubelet looks up as %q (make image IMAGE=… must match deploy/)", got, m[1], want)
+	}
+	for ref, want := range map[string]string{
+		"kubestate/otelcol-kubestate:0.1.0":       "docker.io/kubestate/otelcol-kubestate:0.1.0",
+		"busybox:1":                               "docker.io/library/busybox:1",
+		"registry.example.com:5000/a/b:2":         "registry.example.com:5000/a/b:2",
+		"localhost/kubestate/otelcol-kubestate:3": "localhost/kubestate/otelcol-kubestate:3",
+	} {
+		tag, err := name.NewTag(ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := containerdName(tag); got != want || dockerNormalized(ref) != want {
+			t.Errorf("%s: containerdName %q, test's normalization %q, want %q", ref, got, dockerNormalized(ref), want)
+		}
+	}
+}
+
+// dockerNormalized is the Docker/containerd rule for a reference's full name, written out apart
+// from go-containerregistry's: no registry host in the first component means docker.io, and a
+// single-component name there is in library/.
+func dockerNormalized(ref string) string {
+	first, rest, ok := strings.Cut(ref, "/")
+	if ok && (strings.ContainsAny(first, ".:") || first == "localhost") {
+		return ref
+	}
+	if !ok {
+		return "docker.io/library/" + ref
+	}
+	return "docker.io/" + first + "/" + rest
 }
 
 // Building twice from the same inputs gives the same archive, byte for byte (fixed times, sorted

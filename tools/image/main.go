@@ -169,7 +169,7 @@ func Build(out string, o Options) error {
 		return err
 	}
 	if err := lp.AppendIndex(idx, layout.WithAnnotations(map[string]string{
-		"io.containerd.image.name":          tag.Name(),
+		"io.containerd.image.name":          containerdName(tag),
 		"org.opencontainers.image.ref.name": tag.TagStr(),
 	})); err != nil {
 		return err
@@ -206,6 +206,18 @@ func image(o Options, osName, arch string, layers ...v1.Layer) (v1.Image, error)
 		},
 	}
 	return mutate.ConfigFile(img, cf)
+}
+
+// containerdName is the fully qualified name a kubelet looks an image up by: Docker Hub is
+// "docker.io" there (go-containerregistry says "index.docker.io"), so that an archive built as
+// kubestate/otelcol-kubestate:0.1.0 and imported into a node's containerd is found by a pod spec
+// naming it that way.
+func containerdName(t name.Tag) string {
+	reg := t.RegistryStr()
+	if reg == name.DefaultRegistry {
+		reg = "docker.io"
+	}
+	return reg + "/" + t.RepositoryStr() + ":" + t.TagStr()
 }
 
 func tagOf(ref string) string {
