@@ -51,7 +51,7 @@ func TestDeployKustomizations(t *testing.T) {
 		names = append(names, filepath.Base(filepath.Dir(k)))
 	}
 	slices.Sort(names)
-	if want := []string{"base", "daemonset", "namespaced", "sharded"}; !slices.Equal(names, want) {
+	if want := []string{"base", "daemonset", "ha", "namespaced", "sharded"}; !slices.Equal(names, want) {
 		t.Fatalf("kustomizations under deploy/: %v, want %v (add a new overlay's checks here)", names, want)
 	}
 
@@ -87,6 +87,8 @@ func TestDeployKustomizations(t *testing.T) {
 				m.checkSharded(t, otelcol)
 			case "daemonset":
 				m.checkDaemonSet(t, otelcol)
+			case "ha":
+				m.checkHA(t)
 			}
 
 			apply := exec.CommandContext(ctx, kubectl, "--kubeconfig", kubeconfig, "apply", "--dry-run=server", "-k", dir)
@@ -245,8 +247,17 @@ func (b *built) checkRBAC(t *testing.T, overlay string) {
 	for id, rules := range b.rules {
 		for _, r := range rules {
 			verbs, _, _ := unstructured.NestedStringSlice(r.(map[string]any), "verbs")
-			if !slices.Equal(verbs, []string{"list", "watch"}) {
-				t.Errorf("%s grants %v, want exactly [list watch]", id, verbs)
+			if slices.Equal(verbs, []string{"list", "watch"}) {
+				continue
+			}
+			// Leader election writes its Lease, and nothing else, in its own namespace.
+			groups, _, _ := unstructured.NestedStringSlice(r.(map[string]any), "apiGroups")
+			res, _, _ := unstructured.NestedStringSlice(r.(map[string]any), "resources")
+			lease := overlay == "ha" && id == "Role monitoring/kubestate-leader-election" &&
+				slices.Equal(groups, []string{"coordination.k8s.io"}) && slices.Equal(res, []string{"leases"}) &&
+				slices.Equal(verbs, []string{"get", "create", "update"})
+			if !lease {
+				t.Errorf("%s grants %v on %v, want exactly [list watch]", id, verbs, res)
 			}
 		}
 	}
@@ -335,6 +346,34 @@ func (b *built) checkDaemonSet(t *testing.T, otelcol string) {
 	volumes, _, _ := unstructured.NestedSlice(ds.Object, "spec", "template", "spec", "volumes")
 	cm := str(volumes[0].(map[string]any), "configMap", "name")
 	checkEnvReaches(t, otelcol, b.configs[cm], "NODE_NAME=Not_A_Node", "node")
+}
+
+// checkHA: two replicas, leader election on, each replica named in the Lease by its pod name.
+func (b *built) checkHA(t *testing.T) {
+	t.Helper()
+	if len(b.workloads) != 1 || b.workloads[0].GetKind() != "Deployment" || num(b.workloads[0].Object, "spec", "replicas") != 2 {
+		t.Fatalf("ha: want one Deployment of 2 replicas")
+	}
+	var cfg struct {
+		Receivers struct {
+			Kubestate struct {
+				LeaderElection struct {
+					Enabled bool `json:"enabled"`
+				} `json:"leader_election"`
+			} `json:"kubestate"`
+		} `json:"receivers"`
+	}
+	for _, c := range b.configs {
+		if err := utilyaml.Unmarshal([]byte(c), &cfg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !cfg.Receivers.Kubestate.LeaderElection.Enabled {
+		t.Error("ha: leader_election.enabled is not true")
+	}
+	if got := envFieldPath(t, b.workloads[0], "POD_NAME"); got != "metadata.name" {
+		t.Errorf("ha: POD_NAME comes from %q, want metadata.name", got)
+	}
 }
 
 func envFieldPath(t *testing.T, w *unstructured.Unstructured, name string) string {
