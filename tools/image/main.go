@@ -334,6 +334,9 @@ func tarDir(dir, out string, mtime time.Time) error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil { // CreateTemp's 0600 would hide it from other users
+		return err
+	}
 	return os.Rename(tmp.Name(), out)
 }
 
