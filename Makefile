@@ -95,7 +95,7 @@ parity-prometheus: tools build
 
 ## ---- kubernetes-mixin rules (tools/mixin is its own module: Prometheus' dependencies stay out of go.mod) ----
 
-# Rules from ../shared/reference (or $KUBESTATE_REFERENCE_DIR); V=1 prints one line per expression.
+# Rules from testdata/reference; V=1 prints one line per expression.
 mixin: tools build
 	@echo ">> kubernetes-mixin rules over kube-state-metrics and kubestate (first build of tools/mixin: 3-6 minutes)"
 	@cd tools/mixin && $(GO) run . $(if $(V),-v)

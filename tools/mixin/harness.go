@@ -13,7 +13,7 @@ import (
 	"github.com/kubestate/kubestate/internal/parity"
 )
 
-// RulesFileName is the rules file's name in the reference directory.
+// RulesFileName is the rules file's name in testdata/reference.
 const RulesFileName = "kubernetes-mixin-ksm-rules.json"
 
 // Root is the repository root: the first directory above the working directory with go.mod and
@@ -37,13 +37,9 @@ func Root() (string, error) {
 	}
 }
 
-// RulesPath is $KUBESTATE_REFERENCE_DIR/kubernetes-mixin-ksm-rules.json, or the one in the shared
-// reference directory beside the repository (<root>/../shared/reference).
+// RulesPath is the rules file in the repository: <root>/testdata/reference/kubernetes-mixin-ksm-rules.json.
 func RulesPath(root string) string {
-	if d := os.Getenv("KUBESTATE_REFERENCE_DIR"); d != "" {
-		return filepath.Join(d, RulesFileName)
-	}
-	return filepath.Join(root, "..", "shared", "reference", RulesFileName)
+	return filepath.Join(root, "testdata", "reference", RulesFileName)
 }
 
 // Binaries are the two processes the comparison runs.

@@ -31,7 +31,7 @@ func run() int {
 		fmt.Fprintln(os.Stderr, "mixin:", err)
 		return 1
 	}
-	rulesPath := flag.String("rules", RulesPath(root), "kubernetes-mixin rules file ($KUBESTATE_REFERENCE_DIR/"+RulesFileName+" or <repo>/../shared/reference/"+RulesFileName+")")
+	rulesPath := flag.String("rules", RulesPath(root), "kubernetes-mixin rules file")
 	fixtures := flag.String("fixtures", filepath.Join(root, "testdata", "fixtures"), "fixture folder applied to the local control plane")
 	kubeconfig := flag.String("kubeconfig", "", "use this existing cluster (not seeded) instead of starting a local control plane")
 	verbose := flag.Bool("v", false, "one line per expression")

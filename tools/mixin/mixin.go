@@ -1,5 +1,5 @@
 // Command mixin evaluates the kubernetes-mixin alert and recording expressions that read only
-// kube-state-metrics series (shared/reference/kubernetes-mixin-ksm-rules.json) with Prometheus' own
+// kube-state-metrics series (testdata/reference/kubernetes-mixin-ksm-rules.json) with Prometheus' own
 // scrape parser, TSDB and PromQL engine, once over kube-state-metrics v2.20.0 and once over kubestate's
 // Prometheus exporter, both scraped from the same apiserver, and requires the same answer from each
 // (BRIEF §4 "Real clients decide").
@@ -40,7 +40,7 @@ type Rule struct {
 	Expr  string `json:"expr"`
 }
 
-// RulesFile is shared/reference/kubernetes-mixin-ksm-rules.json.
+// RulesFile is testdata/reference/kubernetes-mixin-ksm-rules.json.
 type RulesFile struct {
 	Source string `json:"source"`
 	Rules  []Rule `json:"rules"`

@@ -104,10 +104,7 @@ func TestMixin(t *testing.T) {
 	rulesPath := RulesPath(root)
 	rules, err := LoadRules(rulesPath)
 	if err != nil {
-		if os.IsNotExist(err) {
-			t.Skipf("the kubernetes-mixin rules file is not there (set KUBESTATE_REFERENCE_DIR): %v", err)
-		}
-		t.Fatal(err)
+		t.Fatalf("the kubernetes-mixin rules (part of the repository, see testdata/reference/README.md): %v", err)
 	}
 	bins, err := FindBinaries(root)
 	if err != nil {
