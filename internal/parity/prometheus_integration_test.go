@@ -51,7 +51,7 @@ func TestParityPrometheus(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	for _, name := range []string{"default", "allowlists"} {
+	for _, name := range []string{"default", "allowlists", "all-resources"} {
 		t.Run(name, func(t *testing.T) {
 			cfg, err := LoadConfig(filepath.Join("..", "..", "testdata", "parity", name+".yaml"))
 			if err != nil {
