@@ -4,6 +4,7 @@ GO    ?= go
 BIN   := $(CURDIR)/bin
 STATE := $(CURDIR)/.local
 PROGRESS := $(CURDIR)/tools/with-progress.sh
+PROMETHEUS := /usr/bin/prometheus
 
 export GOFLAGS ?= -buildvcs=false
 
@@ -83,7 +84,7 @@ run: tools $(BIN)/devcluster build
 parity: tools
 	@$(GO) run ./cmd/parity -bin $(BIN) -report $(STATE)/parity-report.md \
 		$(if $(PARITY_FIXTURES),-fixtures $(PARITY_FIXTURES)) \
-		-config testdata/parity/default.yaml -config testdata/parity/allowlists.yaml
+		-config testdata/parity/default.yaml -config testdata/parity/allowlists.yaml -config testdata/parity/all-resources.yaml
 
 # The same comparison through _build/otelcol-kubestate's Prometheus exporter (README settings), also byte for byte,
 # plus an escaping probe namespace and a metric_expiration measurement on a deleted object.
@@ -91,7 +92,7 @@ parity-prometheus: tools build
 	@$(GO) run ./cmd/parity -via prometheus -bin $(BIN) -collector _build/otelcol-kubestate \
 		-report $(STATE)/parity-prometheus-report.md \
 		$(if $(PARITY_FIXTURES),-fixtures $(PARITY_FIXTURES)) \
-		-config testdata/parity/default.yaml -config testdata/parity/allowlists.yaml
+		-config testdata/parity/default.yaml -config testdata/parity/allowlists.yaml -config testdata/parity/all-resources.yaml
 
 ## ---- kubernetes-mixin rules (tools/mixin is its own module: Prometheus' dependencies stay out of go.mod) ----
 
@@ -106,7 +107,7 @@ mixin: tools build
 RELIABILITY_DURATION ?= 5m
 RELIABILITY_PKGS := ./internal/distribution ./receiver/kubestatereceiver/integration ./internal/resources
 
-reliability: $(BIN)/kube-apiserver $(BIN)/etcd build
+reliability: $(BIN)/kube-apiserver $(BIN)/etcd build $(PROMETHEUS)
 	@echo ">> reliability tests, long form (full output: _build/reliability.log)"
 	@set -o pipefail; KUBESTATE_RELIABILITY_DURATION=$(RELIABILITY_DURATION) KUBESTATE_BADINPUT_OBJECTS=3000 \
 	  $(GO) test -tags reliability -count=1 -timeout 60m -v $(RELIABILITY_PKGS) 2>&1 | tee _build/reliability.log \
@@ -144,9 +145,16 @@ cluster-down: $(BIN)/devcluster
 
 ## ---- tests ----
 
+# Debian's prometheus package (2.42): the remote-write test (internal/distribution) writes into a real
+# Prometheus. Installed only when missing. The test runs its own instance on a free loopback port with
+# its own storage; a service the package may start (on hosts with systemd) is left alone.
+$(PROMETHEUS):
+	@echo ">> installing Debian's prometheus package (the remote-write test needs a real Prometheus)"
+	@apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y prometheus
+
 # make test: everything CI runs. Integration tests start their own control plane from bin/;
 # long benchmarks and scale runs have their own targets (bench, parity, reliability).
-test: tools build check-generated
+test: tools build check-generated $(PROMETHEUS)
 	@echo ">> go build ./... (the receiver module at its go.mod minimum: collector v0.158.0 / v1.64.0)"
 	@$(GO) build ./...
 	@echo ">> gofmt, go vet"
