@@ -209,10 +209,19 @@ func TestMixin(t *testing.T) {
 		if c.Equal != c.Compared {
 			t.Errorf("%s\n%s", c.Summary(), b.String())
 		} else {
-			t.Log(c.Summary())
+			t.Logf("%s\n%s", c.Summary(), b.String())
+		}
+		// The time probes exist to see the timeline: each must have answered differently over it.
+		for _, o := range c.Outcomes {
+			if o.Rule.Kind == "probe" && !o.Changing() {
+				t.Errorf("%s: time probe %q gave the same answer at all %d scrapes: the timeline did not reach it", c.Protocols, o.Rule.Name, c.Times)
+			}
 		}
 	}
 	t.Log(res.Summary())
+	if len(res.Unsettled) > 0 {
+		t.Errorf("the two sides did not agree within %s after: %s", SettleLimit, strings.Join(res.Unsettled, "; "))
+	}
 	if !res.OK() {
 		t.Fail()
 	}
