@@ -31,14 +31,14 @@ type BatchOptions struct {
 // holds more than one batch (invariant 5). It takes no lock: records are read with atomic loads.
 // ctx only stops it early.
 func Collect(ctx context.Context, cols []Collection, o BatchOptions, emit func(pmetric.Metrics) error) SnapshotStats {
-	b := &batcher{BatchOptions: o, emit: emit}
+	b := &batcher{BatchOptions: o, emit: emit, ctx: ctx}
 	if b.MaxPoints < 1 {
 		b.MaxPoints = 1
 	}
 	b.startBatch()
 	total := 0
 	cut := false // ctx ended before every record was added
-	var visited []*Store
+	var visited []visit
 	for _, c := range cols {
 		if ctx.Err() != nil {
 			cut = true
@@ -60,7 +60,7 @@ func Collect(ctx context.Context, cols []Collection, o BatchOptions, emit func(p
 			cur := st.Load(o.Last.spare[st][:0])
 			o.Last.markVanished(b, st, cur)
 			o.Last.spare[st] = cur
-			visited = append(visited, st)
+			visited = append(visited, visit{st, b.added})
 			for _, r := range cur {
 				if r == nil {
 					continue
@@ -76,7 +76,7 @@ func Collect(ctx context.Context, cols []Collection, o BatchOptions, emit func(p
 	}
 	b.flush()
 	if o.Last != nil {
-		o.Last.cycleDone(visited, !cut && len(b.errs) == 0)
+		o.Last.cycleDone(visited, !cut && len(b.errs) == 0, b.handed)
 	}
 	return SnapshotStats{Points: total, Stale: b.stale, Sent: b.sent, Batches: b.batches, Errors: b.errs}
 }
@@ -85,6 +85,12 @@ func Collect(ctx context.Context, cols []Collection, o BatchOptions, emit func(p
 type batcher struct {
 	BatchOptions
 	emit func(pmetric.Metrics) error
+	ctx  context.Context
+
+	// added counts the records added so far; handed is added when the last batch was handed on
+	// before ctx ended: the records numbered below it may have reached a consumer, the others not
+	// (a batch handed on after ctx ended is dropped unsent, and so is every later one).
+	added, handed int
 
 	// The current source.
 	descs      []FamilyDesc
@@ -118,6 +124,9 @@ func (b *batcher) flush() {
 	}
 	n := b.points
 	b.batches++
+	if b.ctx.Err() == nil {
+		b.handed = b.added
+	}
 	if err := b.emit(b.md); err != nil {
 		b.errs = append(b.errs, err)
 	} else {
@@ -162,6 +171,7 @@ func (b *batcher) family(f int) pmetric.NumberDataPointSlice {
 }
 
 func (b *batcher) add(r *Record) {
+	b.added++ // counted first: a batch handed on while r is half added carries some of r
 	var prefixBuf [8]string
 	prefix := r.prefixValues(prefixBuf[:0])
 	s := int(r.prefix) // index in r.ends of the current point's first string

@@ -3,6 +3,7 @@ package engine
 import (
 	"encoding/binary"
 	"math"
+	"slices"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/pmetric"
@@ -76,47 +77,74 @@ func (l *LastExported) markVanished(b *batcher, st *Store, cur []*Record) {
 			b.vanished(p, q, nil)
 		}
 	}
+	var cands [maxPending + 1]*Record
 	for i, recs := range pend {
 		q := at(i)
-		seen := map[string]struct{}{} // a series several of them held is marked once
+		c := cands[:0]
 		if i < len(prev) && prev[i] != nil && prev[i] != q {
-			b.vanished(prev[i], q, seen)
+			c = append(c, prev[i])
 		}
 		for _, r := range recs {
 			if r != q {
-				b.vanished(r, q, seen)
+				c = append(c, r)
 			}
+		}
+		// Versions of one object share series: mark each of those once. Records of different
+		// objects (a slot reused) share none, and need no bookkeeping.
+		var seen map[string]struct{}
+		for j := 1; j < len(c) && seen == nil; j++ {
+			for k := range j {
+				if sameStrings(c[j], 0, c[k], 0, int(c[j].prefix)) {
+					seen = map[string]struct{}{}
+					break
+				}
+			}
+		}
+		for _, r := range c {
+			b.vanished(r, q, seen)
 		}
 	}
 }
 
-// cycleDone records what a snapshot loaded from the stores it visited (l.spare): delivered whole,
-// it is what the next snapshot compares with; otherwise any of its batches may have reached a
-// consumer, so its records are remembered beside the last whole snapshot's until one is delivered
-// whole again, and stale points lost with a refused batch are sent again.
-func (l *LastExported) cycleDone(visited []*Store, whole bool) {
+// visit is a store a snapshot walked (its records are in LastExported.spare), with the number of
+// records the snapshot had added before it.
+type visit struct {
+	st    *Store
+	first int
+}
+
+// cycleDone records what a snapshot loaded from the stores it visited: delivered whole, it is what
+// the next snapshot compares with. Otherwise the records whose points went into a batch handed on
+// before the deadline (numbered below handed) may have reached a consumer: they are remembered
+// beside the last whole snapshot's until one is delivered whole again, and stale points lost with a
+// refused batch are sent again.
+func (l *LastExported) cycleDone(visited []visit, whole bool, handed int) {
 	if whole {
 		l.prev, l.spare = l.spare, l.prev
 		clear(l.pending)
 		return
 	}
-	for _, st := range visited {
-		prev := l.prev[st]
-		for i, r := range l.spare[st] {
-			if r == nil || (i < len(prev) && prev[i] == r) {
+	for _, v := range visited {
+		prev := l.prev[v.st]
+		n := v.first
+		for i, r := range l.spare[v.st] {
+			if r == nil {
 				continue
 			}
-			pend := l.pending[st]
+			if n >= handed {
+				break // this record and every later one never left the snapshot
+			}
+			n++
+			if i < len(prev) && prev[i] == r {
+				continue
+			}
+			pend := l.pending[v.st]
 			if pend == nil {
 				pend = map[int][]*Record{}
-				l.pending[st] = pend
+				l.pending[v.st] = pend
 			}
 			recs := pend[i]
-			known := false
-			for _, x := range recs {
-				known = known || x == r
-			}
-			if known {
+			if slices.Contains(recs, r) {
 				continue
 			}
 			if len(recs) == maxPending {

@@ -393,3 +393,53 @@ func TestRecreatedSeriesStaleAndLivePointsDoNotShareATimestamp(t *testing.T) {
 		}
 	}
 }
+
+// flipCtx is a context that ends once end is called: Collect's own checks see it at once.
+type flipCtx struct {
+	context.Context
+	ended bool
+}
+
+func (c *flipCtx) Err() error {
+	if c.ended {
+		return context.DeadlineExceeded
+	}
+	return nil
+}
+
+// endingSource ends ctx when a snapshot reaches it (Collect asks each Source for its families).
+type endingSource struct {
+	staleSource
+	ctx *flipCtx
+}
+
+func (s endingSource) Families() []FamilyDesc {
+	s.ctx.ended = true
+	return s.staleSource.Families()
+}
+
+// Records whose batch was never handed on (the deadline passed before it was) cannot be at a
+// consumer: a cycle cut that way remembers none of them, so it adds no stale points later.
+func TestStalePendingOnlyRecordsHandedOn(t *testing.T) {
+	st, other := NewStore(), NewStore()
+	last := NewLastExported()
+	st.Put("ns/a", thing("ns", "a", []string{"1"}, 0, nil))
+	collectWith(t, st, last)
+
+	st.Put("ns/n", thing("ns", "n", []string{"1"}, 0, nil))
+	other.Put("ns/o", thing("ns", "o", []string{"1"}, 0, nil))
+	ctx := &flipCtx{Context: context.Background()}
+	emitted := 0
+	stats := Collect(ctx, []Collection{{Source: staleSource{}, Stores: []*Store{st}}, {Source: endingSource{ctx: ctx}, Stores: []*Store{other}}},
+		BatchOptions{MaxPoints: 1000, Now: 3, Last: last}, func(pmetric.Metrics) error {
+			emitted++
+			return fmt.Errorf("batch dropped: %w", ctx.Err())
+		})
+	if emitted != 1 || stats.Points != 6 || len(last.pending) != 0 {
+		t.Fatalf("cycle cut before its only batch was handed on: %d batches, %d points, pending %v; want 1, 6, none", emitted, stats.Points, last.pending)
+	}
+	st.Delete("ns/n")
+	if pts, _ := collectWith(t, st, last); len(staleOnes(pts)) != 0 {
+		t.Fatalf("stale points for a series no consumer was sent: %v", staleOnes(pts))
+	}
+}
