@@ -10,7 +10,8 @@
 // same Store: consumers drop series at once, as a Prometheus scrape of KSM would. "May have
 // delivered" is the last cycle delivered whole plus every cycle since that was cut or had a batch
 // refused. Stale points are stamped 1 ms before the cycle's live points, so that a series live again
-// in the same cycle is never given two values for one timestamp (stale.go).
+// in the same cycle is never given two values for one timestamp (stale.go;
+// TestStalePointsForSeriesFirstDeliveredByFailedCycle, TestRecreatedSeriesStaleAndLivePointsDoNotShareATimestamp).
 //
 //	kube-apiserver --list/watch--> reflector --queue: strip, Record (immutable), atomic publish--> Store
 //	ticker --> one cycle at a time --> snapshot Stores --> batches of <= MaxPointsPerBatch --> consumer
