@@ -8,8 +8,8 @@
 // A cycle also exports, once, every series an earlier cycle may have delivered and this one does not
 // (deleted objects, changed label values), flagged NoRecordedValue, before the live points of the
 // same Store: consumers drop series at once, as a Prometheus scrape of KSM would. "May have
-// delivered" is the last cycle delivered whole plus every cycle since that was cut or had a batch
-// refused. Stale points are stamped 1 ms before the cycle's live points, so that a series live again
+// delivered" is the last cycle delivered whole plus, of every cycle since that was cut or had a batch
+// refused, the records in batches handed on before its deadline. Stale points are stamped 1 ms before the cycle's live points, so that a series live again
 // in the same cycle is never given two values for one timestamp (stale.go;
 // TestStalePointsForSeriesFirstDeliveredByFailedCycle, TestRecreatedSeriesStaleAndLivePointsDoNotShareATimestamp).
 //
