@@ -25,32 +25,79 @@ type Step struct {
 }
 
 // Timeline is what happens between the scrapes: a pod keeps crash-looping (its restart count grows,
-// so increase, rate and max_over_time have something to see), a deployment scales up while its pods
-// lag (KubeDeploymentReplicasMismatch reads changes() of it), and objects are deleted and created
+// so increase, rate and max_over_time have something to see), a node's readiness flaps
+// (KubeNodeReadinessFlapping counts changes()), a deployment's new template goes unobserved and it
+// scales up while its pods lag (KubeDeploymentReplicasMismatch reads changes() of it), and objects are deleted and created
 // again under the same name (their series must end at once on both sides, as Prometheus' staleness
 // handling sees it). The first step creates the objects.
 var Timeline = []Step{
 	{"create the timeline's namespace, a deployment with two pods and a crash-looping pod", createTimelineObjects},
-	{"the crash-looping pod restarts", restartCrashLooper},
-	{"the deployment scales from 2 to 4, two pods not ready yet", scaleWeb(4, 2)},
-	{"the crash-looping pod restarts; the deployment's pods become ready", func(ctx context.Context, kube kubernetes.Interface) error {
-		if err := restartCrashLooper(ctx, kube); err != nil {
-			return err
-		}
-		return scaleWeb(4, 4)(ctx, kube)
-	}},
+	{"node worker-a1 turns NotReady; the crash-looping pod restarts", both(setNodeReady("worker-a1", false), restartCrashLooper)},
+	{"node worker-a1 is Ready again; the deployment's image changes, not yet observed by its controller", both(setNodeReady("worker-a1", true), changeWebImage)},
+	{"node worker-a1 turns NotReady; the deployment scales from 2 to 4, two pods not ready yet", both(setNodeReady("worker-a1", false), scaleWeb(4, 2))},
+	{"node worker-a1 is Ready again; the crash-looping pod restarts; the deployment's pods become ready", both(setNodeReady("worker-a1", true), restartCrashLooper, scaleWeb(4, 4))},
 	{"a pod of the deployment is deleted", deletePod("web-1")},
-	{"the crash-looping pod restarts; a ConfigMap is deleted", func(ctx context.Context, kube kubernetes.Interface) error {
-		if err := restartCrashLooper(ctx, kube); err != nil {
-			return err
-		}
+	{"the crash-looping pod restarts; a ConfigMap is deleted", both(restartCrashLooper, func(ctx context.Context, kube kubernetes.Interface) error {
 		return kube.CoreV1().ConfigMaps(TimelineNamespace).Delete(ctx, "web-config", metav1.DeleteOptions{})
-	}},
+	})},
 	{"the deleted pod is created again under the same name", createWebPod("web-1")},
 	{"the deployment is deleted", func(ctx context.Context, kube kubernetes.Interface) error {
 		return kube.AppsV1().Deployments(TimelineNamespace).Delete(ctx, "web", metav1.DeleteOptions{})
 	}},
 	{"the crash-looping pod is deleted", deletePod("crasher")},
+}
+
+// both runs changes one after another. A change outside the timeline's namespace (a node) goes
+// first: the namespace's change, which the capture waits for, then comes after it.
+func both(changes ...func(context.Context, kubernetes.Interface) error) func(context.Context, kubernetes.Interface) error {
+	return func(ctx context.Context, kube kubernetes.Interface) error {
+		for _, c := range changes {
+			if err := c(ctx, kube); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// setNodeReady sets a node's Ready condition (there is no kubelet): four flips within 15 minutes make
+// KubeNodeReadinessFlapping fire, and KubeNodeNotReady sees the NotReady scrapes.
+func setNodeReady(name string, ready bool) func(context.Context, kubernetes.Interface) error {
+	return func(ctx context.Context, kube kubernetes.Interface) error {
+		n, err := kube.CoreV1().Nodes().Get(ctx, name, metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		status := corev1.ConditionFalse
+		if ready {
+			status = corev1.ConditionTrue
+		}
+		found := false
+		for i := range n.Status.Conditions {
+			if c := &n.Status.Conditions[i]; c.Type == corev1.NodeReady {
+				c.Status, found = status, true
+			}
+		}
+		if !found {
+			return fmt.Errorf("node %s has no Ready condition", name)
+		}
+		_, err = kube.CoreV1().Nodes().UpdateStatus(ctx, n, metav1.UpdateOptions{})
+		return err
+	}
+}
+
+// changeWebImage changes the deployment's pod template: its generation moves on, and with no
+// controller its observed generation stays behind until scaleWeb reports a rollout
+// (KubeDeploymentGenerationMismatch).
+func changeWebImage(ctx context.Context, kube kubernetes.Interface) error {
+	deps := kube.AppsV1().Deployments(TimelineNamespace)
+	d, err := deps.Get(ctx, "web", metav1.GetOptions{})
+	if err != nil {
+		return err
+	}
+	d.Spec.Template.Spec.Containers[0].Image = "registry.example/web:1.1"
+	_, err = deps.Update(ctx, d, metav1.UpdateOptions{})
+	return err
 }
 
 func createTimelineObjects(ctx context.Context, kube kubernetes.Interface) error {
