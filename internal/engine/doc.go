@@ -9,9 +9,11 @@
 // (deleted objects, changed label values), flagged NoRecordedValue, before the live points of the
 // same Store: consumers drop series at once, as a Prometheus scrape of KSM would. "May have
 // delivered" is the last cycle delivered whole plus, of every cycle since that was cut or had a batch
-// refused, the records in batches handed on before its deadline. Stale points are stamped 1 ms before the cycle's live points, so that a series live again
-// in the same cycle is never given two values for one timestamp (stale.go;
-// TestStalePointsForSeriesFirstDeliveredByFailedCycle, TestRecreatedSeriesStaleAndLivePointsDoNotShareATimestamp).
+// refused, the records in batches handed on before its deadline. An object deleted and created again
+// under the same identity (in another slot) is compared with its new record, so the series it still
+// has are not ended. Stale points are stamped 1 ms before the cycle's live points, after the last
+// cycle's (stale.go; TestStalePointsForSeriesFirstDeliveredByFailedCycle,
+// TestRecreatedObjectKeepsItsSeriesAndStaleStampsPrecedeLive).
 //
 //	kube-apiserver --list/watch--> reflector --queue: strip, Record (immutable), atomic publish--> Store
 //	ticker --> one cycle at a time --> snapshot Stores --> batches of <= MaxPointsPerBatch --> consumer

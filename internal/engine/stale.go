@@ -60,35 +60,49 @@ func staleTimestamp(now pcommon.Timestamp) pcommon.Timestamp {
 }
 
 // markVanished adds a stale point for every series a consumer may hold of st (see LastExported)
-// that cur, the records st holds now (slot i is element i), does not.
+// that cur, the records st holds now (slot i is element i), does not. A record is compared with
+// what st holds now of the same object: the record in its slot, or, if the object was deleted and
+// created again under the same identity (it then takes another slot), its record there, so that
+// a series it still has is not ended (a KSM scrape shows it throughout).
 func (l *LastExported) markVanished(b *batcher, st *Store, cur []*Record) {
 	prev, pend := l.prev[st], l.pending[st]
-	at := func(i int) *Record {
-		if i < len(cur) {
-			return cur[i]
+	var objects map[string]*Record // object identity -> its record now, built on first need
+	now := func(p *Record, slot int) *Record {
+		var q *Record
+		if slot < len(cur) {
+			q = cur[slot]
 		}
-		return nil
+		if q == p || (q != nil && sameStrings(p, 0, q, 0, int(p.prefix))) {
+			return q
+		}
+		if objects == nil {
+			objects = make(map[string]*Record, len(cur))
+			for _, r := range cur {
+				if r != nil {
+					objects[r.identity()] = r
+				}
+			}
+		}
+		return objects[p.identity()]
 	}
 	for i, p := range prev {
 		if _, several := pend[i]; several {
 			continue // below
 		}
-		if q := at(i); p != nil && p != q {
+		if p == nil {
+			continue
+		}
+		if q := now(p, i); p != q {
 			b.vanished(p, q, nil)
 		}
 	}
 	var cands [maxPending + 1]*Record
 	for i, recs := range pend {
-		q := at(i)
 		c := cands[:0]
-		if i < len(prev) && prev[i] != nil && prev[i] != q {
+		if i < len(prev) && prev[i] != nil {
 			c = append(c, prev[i])
 		}
-		for _, r := range recs {
-			if r != q {
-				c = append(c, r)
-			}
-		}
+		c = append(c, recs...)
 		// Versions of one object share series: mark each of those once. Records of different
 		// objects (a slot reused) share none, and need no bookkeeping.
 		var seen map[string]struct{}
@@ -101,9 +115,17 @@ func (l *LastExported) markVanished(b *batcher, st *Store, cur []*Record) {
 			}
 		}
 		for _, r := range c {
-			b.vanished(r, q, seen)
+			if q := now(r, i); r != q {
+				b.vanished(r, q, seen)
+			}
 		}
 	}
+}
+
+// identity is the record's prefix values (its object's identity), encoded unambiguously.
+func (r *Record) identity() string {
+	var buf [8]string
+	return prefixKey(r.prefixValues(buf[:0]))
 }
 
 // visit is a store a snapshot walked (its records are in LastExported.spare), with the number of
