@@ -4,6 +4,7 @@ GO    ?= go
 BIN   := $(CURDIR)/bin
 STATE := $(CURDIR)/.local
 PROGRESS := $(CURDIR)/tools/with-progress.sh
+PROMETHEUS := /usr/bin/prometheus
 
 export GOFLAGS ?= -buildvcs=false
 
@@ -117,7 +118,7 @@ run: tools $(BIN)/devcluster build
 parity: tools
 	@$(GO) run ./cmd/parity -bin $(BIN) -report $(STATE)/parity-report.md \
 		$(if $(PARITY_FIXTURES),-fixtures $(PARITY_FIXTURES)) \
-		-config testdata/parity/default.yaml -config testdata/parity/allowlists.yaml
+		-config testdata/parity/default.yaml -config testdata/parity/allowlists.yaml -config testdata/parity/all-resources.yaml
 
 # The same comparison through _build/otelcol-kubestate's Prometheus exporter (README settings), also byte for byte,
 # plus an escaping probe namespace and a metric_expiration measurement on a deleted object.
@@ -125,7 +126,7 @@ parity-prometheus: tools build
 	@$(GO) run ./cmd/parity -via prometheus -bin $(BIN) -collector _build/otelcol-kubestate \
 		-report $(STATE)/parity-prometheus-report.md \
 		$(if $(PARITY_FIXTURES),-fixtures $(PARITY_FIXTURES)) \
-		-config testdata/parity/default.yaml -config testdata/parity/allowlists.yaml
+		-config testdata/parity/default.yaml -config testdata/parity/allowlists.yaml -config testdata/parity/all-resources.yaml
 
 # The same through the receiver's own pull endpoint (pull.endpoint, push: false), held to KSM's label
 # order and HELP/TYPE lines too.
@@ -133,11 +134,11 @@ parity-pull: tools build
 	@$(GO) run ./cmd/parity -via pull -bin $(BIN) -collector _build/otelcol-kubestate \
 		-report $(STATE)/parity-pull-report.md \
 		$(if $(PARITY_FIXTURES),-fixtures $(PARITY_FIXTURES)) \
-		-config testdata/parity/default.yaml -config testdata/parity/allowlists.yaml
+		-config testdata/parity/default.yaml -config testdata/parity/allowlists.yaml -config testdata/parity/all-resources.yaml
 
 ## ---- kubernetes-mixin rules (tools/mixin is its own module: Prometheus' dependencies stay out of go.mod) ----
 
-# Rules from ../shared/reference (or $KUBESTATE_REFERENCE_DIR); V=1 prints one line per expression.
+# Rules from testdata/reference; V=1 prints one line per expression.
 mixin: tools build
 	@echo ">> kubernetes-mixin rules over kube-state-metrics and kubestate (first build of tools/mixin: 3-6 minutes)"
 	@cd tools/mixin && $(GO) run . $(if $(V),-v)
@@ -148,7 +149,7 @@ mixin: tools build
 RELIABILITY_DURATION ?= 5m
 RELIABILITY_PKGS := ./internal/distribution ./receiver/kubestatereceiver/integration ./internal/resources
 
-reliability: $(BIN)/kube-apiserver $(BIN)/etcd build
+reliability: $(BIN)/kube-apiserver $(BIN)/etcd build $(PROMETHEUS)
 	@echo ">> reliability tests, long form (full output: _build/reliability.log)"
 	@set -o pipefail; KUBESTATE_RELIABILITY_DURATION=$(RELIABILITY_DURATION) KUBESTATE_BADINPUT_OBJECTS=3000 \
 	  $(GO) test -tags reliability -count=1 -timeout 60m -v $(RELIABILITY_PKGS) 2>&1 | tee _build/reliability.log \
@@ -187,9 +188,16 @@ cluster-down: $(BIN)/devcluster
 
 ## ---- tests ----
 
+# Debian's prometheus package (2.42): the remote-write test (internal/distribution) writes into a real
+# Prometheus. Installed only when missing. The test runs its own instance on a free loopback port with
+# its own storage; a service the package may start (on hosts with systemd) is left alone.
+$(PROMETHEUS):
+	@echo ">> installing Debian's prometheus package (the remote-write test needs a real Prometheus)"
+	@apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y prometheus
+
 # make test: everything CI runs. Integration tests start their own control plane from bin/;
 # long benchmarks and scale runs have their own targets (bench, parity, reliability).
-test: tools build image check-generated
+test: tools build image check-generated $(PROMETHEUS)
 	@echo ">> go build ./... (the receiver module at its go.mod minimum: collector v0.158.0 / v1.64.0)"
 	@$(GO) build ./...
 	@echo ">> gofmt, go vet"
