@@ -159,6 +159,9 @@ type ExpositionResult struct {
 	// a port listed in two subsets): a Prometheus server ingests such a line once, and the exporter
 	// serves it once. They are compared once and not counted in KSMSamples.
 	KSMDuplicates []string
+	// OurDuplicates are the same on our side: the pull endpoint serves such a line twice, as KSM
+	// does; the Prometheus exporter never does.
+	OurDuplicates []string
 }
 
 // OK reports whether every sample is identical (values within the time-derived tolerances) and
@@ -179,7 +182,7 @@ func (r *ExpositionResult) OK() bool {
 // Exact reports what the pull endpoint promises beyond OK: every sample line byte for byte with
 // KSM's label order, and HELP/TYPE for the same families, those without samples included.
 func (r *ExpositionResult) Exact() bool {
-	return r.OK() && r.Reordered == 0 && len(r.KSMHeaderOnly) == 0
+	return r.OK() && r.Reordered == 0 && len(r.KSMHeaderOnly) == 0 && len(r.OurDuplicates) == len(r.KSMDuplicates)
 }
 
 // Summary is one line about the byte-level comparison.
@@ -191,13 +194,30 @@ func (r *ExpositionResult) Summary() string {
 		}
 	}
 	dup := ""
-	if len(r.KSMDuplicates) > 0 {
-		dup = fmt.Sprintf(", kube-state-metrics lines served twice (compared once) %d", len(r.KSMDuplicates))
+	if len(r.KSMDuplicates)+len(r.OurDuplicates) > 0 {
+		dup = fmt.Sprintf(", lines served twice (compared once) kube-state-metrics %d, ours %d", len(r.KSMDuplicates), len(r.OurDuplicates))
 	}
 	return fmt.Sprintf("exposition: %d/%d kube-state-metrics sample lines identical (%d byte for byte, %d up to label order; %d within a time tolerance), "+
 		"kube-state-metrics-only %d, exporter-only %d, other values %d, HELP/TYPE differing %d, families KSM declares without samples %d, empty-valued labels %d/%d%s",
 		r.Identical, r.KSMSamples, r.ByteIdentical, r.Reordered, tol, len(r.KSMOnly), len(r.OursOnly), len(r.ValueDiffs)-tol,
 		len(r.HeaderDiffs), len(r.KSMHeaderOnly), r.EmptyLabelsKSM, r.EmptyLabelsOurs, dup)
+}
+
+// collapseRaw drops every line that repeats an earlier one (same series and value) and returns
+// the lines left and the dropped ones.
+func collapseRaw(samples []RawSample) (unique []RawSample, dups []string) {
+	seen := map[string]bool{}
+	unique = samples[:0:0]
+	for _, s := range samples {
+		key := s.identity() + " " + s.Value
+		if seen[key] {
+			dups = append(dups, s.Canonical())
+			continue
+		}
+		seen[key] = true
+		unique = append(unique, s)
+	}
+	return unique, dups
 }
 
 // CompareExposition compares KSM's exposition with the exporter's byte for byte, up to the order of
@@ -212,20 +232,10 @@ func CompareExposition(ksmBody, oursBody []byte, tolerances map[string]Tolerance
 	if err != nil {
 		return nil, fmt.Errorf("exporter exposition: %w", err)
 	}
-	r := &ExpositionResult{OurSamples: len(o.Samples)}
-	seen := map[string]bool{}
-	unique := k.Samples[:0:0]
-	for _, s := range k.Samples {
-		key := s.identity() + " " + s.Value
-		if seen[key] {
-			r.KSMDuplicates = append(r.KSMDuplicates, s.Canonical())
-			continue
-		}
-		seen[key] = true
-		unique = append(unique, s)
-	}
-	k.Samples = unique
-	r.KSMSamples = len(k.Samples)
+	r := &ExpositionResult{}
+	k.Samples, r.KSMDuplicates = collapseRaw(k.Samples)
+	o.Samples, r.OurDuplicates = collapseRaw(o.Samples)
+	r.KSMSamples, r.OurSamples = len(k.Samples), len(o.Samples)
 	countEmpty := func(ss []RawSample) (n int) {
 		for _, s := range ss {
 			for _, l := range s.Labels {
