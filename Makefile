@@ -142,6 +142,8 @@ parity-pull: tools build
 mixin: tools build
 	@echo ">> kubernetes-mixin rules over kube-state-metrics and kubestate (first build of tools/mixin: 3-6 minutes)"
 	@cd tools/mixin && $(GO) run . $(if $(V),-v)
+	@echo ">> the same through the receiver's own pull endpoint"
+	@cd tools/mixin && $(GO) run . -via pull $(if $(V),-v)
 
 ## ---- reliability: long forms of the fault-injection tests (go test -tags reliability) ----
 
@@ -207,6 +209,8 @@ test: tools build image check-generated $(PROMETHEUS)
 	@$(GO) test -race -count=1 -timeout 20m ./...
 	@echo ">> go test tools/mixin (kubernetes-mixin rules through Prometheus' engine; own module; first build 3-6 min)"
 	@cd tools/mixin && $(GO) vet ./... && $(GO) test -count=1 -timeout 10m ./...
+	@echo ">> TestMixin again through the receiver's pull endpoint (its own process and control plane)"
+	@cd tools/mixin && KUBESTATE_MIXIN_VIA=pull $(GO) test -count=1 -timeout 10m -run 'TestMixin$$' ./...
 	@echo ">> go test tools/image (the image archive: both platforms, uid 65532, entrypoint validates the bundled config)"
 	@cd tools/image && $(GO) vet ./... && $(GO) test -count=1 ./...
 	@echo ">> fuzz, 10s per target"

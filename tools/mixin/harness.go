@@ -92,12 +92,13 @@ type Scrapes struct {
 const SettleLimit = 20 * time.Second
 
 // CaptureScrapes runs kube-state-metrics and the distribution (its Prometheus exporter with the
-// README's settings, via the parity harness's Prometheus path) against kubeconfig's cluster, and
+// README's settings, via the parity harness's Prometheus path; with pull, the receiver's own pull
+// endpoint instead) against kubeconfig's cluster, and
 // once both are complete and equal, scrapes both, then takes the timeline: for each of steps it
 // changes the cluster through kube, waits until kube-state-metrics shows the change and both sides serve the same series
 // (at most SettleLimit), and scrapes both with each set of Accept headers a Prometheus server sends.
 // Both processes are stopped before it returns.
-func CaptureScrapes(ctx context.Context, root, kubeconfig, workDir string, bins Binaries, kube kubernetes.Interface, steps []Step, progress io.Writer) (*Scrapes, error) {
+func CaptureScrapes(ctx context.Context, root, kubeconfig, workDir string, bins Binaries, kube kubernetes.Interface, steps []Step, pull bool, progress io.Writer) (*Scrapes, error) {
 	cfg, err := parity.LoadConfig(filepath.Join(root, "testdata", "parity", "default.yaml"))
 	if err != nil {
 		return nil, err
@@ -131,7 +132,7 @@ func CaptureScrapes(ctx context.Context, root, kubeconfig, workDir string, bins 
 		WorkDir:    workDir,
 		Progress:   progress,
 	}, parity.PrometheusOptions{
-		Collector: parity.CollectorOptions{Binary: bins.Collector},
+		Collector: parity.CollectorOptions{Binary: bins.Collector, Pull: pull},
 		Inspect: func(ctx context.Context, ksm *parity.KSM, col *parity.Collector) error {
 			capture := func(name string, start time.Time) error {
 				left := max(SettleLimit-time.Since(start), time.Second)

@@ -37,8 +37,13 @@ func run() int {
 	fixtures := flag.String("fixtures", filepath.Join(root, "testdata", "fixtures"), "fixture folder applied to the local control plane")
 	kubeconfig := flag.String("kubeconfig", "", "use this existing cluster (not seeded) instead of starting a local control plane")
 	verbose := flag.Bool("v", false, "one line per expression")
+	via := flag.String("via", parity.ViaPrometheus, "kubestate's side: prometheus (the distribution's Prometheus exporter) or pull (the receiver's own pull endpoint)")
 	timeout := flag.Duration("timeout", 5*time.Minute, "overall deadline")
 	flag.Parse()
+	if *via != parity.ViaPrometheus && *via != parity.ViaPull {
+		fmt.Fprintf(os.Stderr, "mixin: -via %q: want %q or %q\n", *via, parity.ViaPrometheus, parity.ViaPull)
+		return 2
+	}
 
 	rules, err := LoadRules(*rulesPath)
 	if err != nil {
@@ -55,7 +60,7 @@ func run() int {
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
 
-	res, err := capture(ctx, root, *kubeconfig, *fixtures, bins, append(rules.Rules, TimeProbes...), *verbose)
+	res, err := capture(ctx, root, *kubeconfig, *fixtures, bins, append(rules.Rules, TimeProbes...), *verbose, *via)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mixin:", err)
 		return 1
@@ -67,7 +72,7 @@ func run() int {
 	return 0
 }
 
-func capture(ctx context.Context, root, kubeconfig, fixtures string, bins Binaries, rules []Rule, verbose bool) (*Result, error) {
+func capture(ctx context.Context, root, kubeconfig, fixtures string, bins Binaries, rules []Rule, verbose bool, via string) (*Result, error) {
 	work, err := os.MkdirTemp("", "kubestate-mixin-")
 	if err != nil {
 		return nil, err
@@ -112,11 +117,11 @@ func capture(ctx context.Context, root, kubeconfig, fixtures string, bins Binari
 	} else if kube, err = kubernetes.NewForConfig(timelineRC); err != nil {
 		return nil, err
 	}
-	scrapes, err := CaptureScrapes(ctx, root, kubeconfig, work, bins, kube, steps, os.Stdout)
+	scrapes, err := CaptureScrapes(ctx, root, kubeconfig, work, bins, kube, steps, via == parity.ViaPull, os.Stdout)
 	if err != nil {
 		return nil, err
 	}
-	fmt.Printf("mixin: Prometheus path %s\n", scrapes.Parity.Result.Summary())
+	fmt.Printf("mixin: %s path %s\n", via, scrapes.Parity.Result.Summary())
 	res, err := Evaluate(ctx, filepath.Join(work, "tsdb"), rules, scrapes)
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -192,12 +193,18 @@ func TestMixin(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	scrapes, err := CaptureScrapes(ctx, root, kubeconfig, dir, bins, kube, Timeline, logWriter{t})
+	// KUBESTATE_MIXIN_VIA=pull runs kubestate's side through the receiver's pull endpoint (make test
+	// runs the test both ways, each in its own process and so on its own control plane).
+	via := os.Getenv("KUBESTATE_MIXIN_VIA")
+	if via != "" && via != parity.ViaPrometheus && via != parity.ViaPull {
+		t.Fatalf("KUBESTATE_MIXIN_VIA=%q: want %q or %q", via, parity.ViaPrometheus, parity.ViaPull)
+	}
+	scrapes, err := CaptureScrapes(ctx, root, kubeconfig, dir, bins, kube, Timeline, via == parity.ViaPull, logWriter{t})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r := scrapes.Parity.Result; !r.OK() {
-		t.Errorf("Prometheus path: %s", r.Summary())
+		t.Errorf("%s path: %s", scrapes.Parity.Via, r.Summary())
 	}
 	res, err := Evaluate(ctx, filepath.Join(dir, "tsdb"), append(rules.Rules, TimeProbes...), scrapes)
 	if err != nil {
