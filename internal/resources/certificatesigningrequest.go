@@ -31,11 +31,7 @@ var CertificateSigningRequests = &Resource[*certv1.CertificateSigningRequest]{
 		},
 		{
 			Name: "kube_certificatesigningrequest_created", Help: "Unix creation timestamp", Stability: Stable,
-			Points: func(c *certv1.CertificateSigningRequest, e *Emitter) {
-				if !c.CreationTimestamp.IsZero() {
-					e.Add(float64(c.CreationTimestamp.Unix()))
-				}
-			},
+			Points: func(c *certv1.CertificateSigningRequest, e *Emitter) { e.Timestamp(&c.CreationTimestamp) },
 		},
 		{
 			Name: "kube_certificatesigningrequest_condition", Help: "The number of each certificatesigningrequest condition", Stability: Stable,
@@ -72,7 +68,7 @@ var certificateSigningRequestZeros [16 << 10]byte
 // certificateSigningRequestStrip keeps only the signer name, the conditions' types and the issued
 // certificate's length.
 func certificateSigningRequestStrip(c *certv1.CertificateSigningRequest) {
-	storageStripMeta(&c.ObjectMeta, false)
+	stripMeta(&c.ObjectMeta, metaKept{labels: true, deletion: true})
 	c.Spec = certv1.CertificateSigningRequestSpec{SignerName: c.Spec.SignerName}
 	conds := c.Status.Conditions
 	for i, cond := range conds {

@@ -17,7 +17,7 @@ var ClusterRoles = &Resource[*rbacv1.ClusterRole]{
 		return c.Kube.RbacV1().ClusterRoles()
 	}),
 	Strip: func(r *rbacv1.ClusterRole) {
-		policyStripMeta(&r.ObjectMeta, true, false)
+		stripMeta(&r.ObjectMeta, metaKept{labels: true, generation: true})
 		r.Rules = nil
 		r.AggregationRule = nil
 	},

@@ -17,7 +17,7 @@ var ClusterRoleBindings = &Resource[*rbacv1.ClusterRoleBinding]{
 		return c.Kube.RbacV1().ClusterRoleBindings()
 	}),
 	Strip: func(r *rbacv1.ClusterRoleBinding) {
-		policyStripMeta(&r.ObjectMeta, true, false)
+		stripMeta(&r.ObjectMeta, metaKept{labels: true, generation: true})
 		r.Subjects = nil
 		r.RoleRef.APIGroup = ""
 	},

@@ -19,7 +19,7 @@ var ConfigMaps = &Resource[*corev1.ConfigMap]{
 		return c.Kube.CoreV1().ConfigMaps(ns)
 	}),
 	Strip: func(c *corev1.ConfigMap) {
-		storageStripMeta(&c.ObjectMeta, false)
+		stripMeta(&c.ObjectMeta, metaKept{labels: true, deletion: true})
 		c.Immutable = nil
 		c.Data = nil
 		c.BinaryData = nil
@@ -39,11 +39,7 @@ var ConfigMaps = &Resource[*corev1.ConfigMap]{
 		},
 		{
 			Name: "kube_configmap_created", Help: "Unix creation timestamp", Stability: Stable,
-			Points: func(c *corev1.ConfigMap, e *Emitter) {
-				if !c.CreationTimestamp.IsZero() {
-					e.Add(float64(c.CreationTimestamp.Unix()))
-				}
-			},
+			Points: func(c *corev1.ConfigMap, e *Emitter) { e.Timestamp(&c.CreationTimestamp) },
 		},
 		{
 			Name: "kube_configmap_metadata_resource_version", Help: "Resource version representing a specific version of the configmap.", Stability: Alpha,

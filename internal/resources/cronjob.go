@@ -51,11 +51,7 @@ var CronJobs = &Resource[*batchv1.CronJob]{
 		},
 		{
 			Name: "kube_cronjob_created", Help: "Unix creation timestamp", Stability: Stable,
-			Points: func(c *batchv1.CronJob, e *Emitter) {
-				if !c.CreationTimestamp.IsZero() {
-					e.Add(float64(c.CreationTimestamp.Unix()))
-				}
-			},
+			Points: func(c *batchv1.CronJob, e *Emitter) { e.Timestamp(&c.CreationTimestamp) },
 		},
 		{
 			Name: "kube_cronjob_status_active", Help: "Active holds pointers to currently running jobs.", Stability: Stable,

@@ -26,11 +26,7 @@ var DaemonSets = &Resource[*appsv1.DaemonSet]{
 	Families: []Family[*appsv1.DaemonSet]{
 		{
 			Name: "kube_daemonset_created", Help: "Unix creation timestamp", Stability: Stable,
-			Points: func(d *appsv1.DaemonSet, e *Emitter) {
-				if !d.CreationTimestamp.IsZero() {
-					e.Add(float64(d.CreationTimestamp.Unix()))
-				}
-			},
+			Points: func(d *appsv1.DaemonSet, e *Emitter) { e.Timestamp(&d.CreationTimestamp) },
 		},
 		{
 			Name: "kube_daemonset_status_current_number_scheduled", Help: "The number of nodes running at least one daemon pod and are supposed to.", Stability: Stable,
@@ -70,11 +66,7 @@ var DaemonSets = &Resource[*appsv1.DaemonSet]{
 		},
 		{
 			Name: "kube_daemonset_deletion_timestamp", Help: "Unix deletion timestamp", Stability: Alpha,
-			Points: func(d *appsv1.DaemonSet, e *Emitter) {
-				if !d.DeletionTimestamp.IsZero() {
-					e.Add(float64(d.DeletionTimestamp.Unix()))
-				}
-			},
+			Points: func(d *appsv1.DaemonSet, e *Emitter) { e.Timestamp(d.DeletionTimestamp) },
 		},
 		{
 			Name: "kube_daemonset_annotations", Help: "Kubernetes annotations converted to Prometheus labels.", Stability: Alpha,

@@ -63,11 +63,7 @@ var Deployments = &Resource[*appsv1.Deployment]{
 		},
 		{
 			Name: "kube_deployment_created", Help: "Unix creation timestamp", Stability: Stable,
-			Points: func(d *appsv1.Deployment, e *Emitter) {
-				if !d.CreationTimestamp.IsZero() {
-					e.Add(float64(d.CreationTimestamp.Unix()))
-				}
-			},
+			Points: func(d *appsv1.Deployment, e *Emitter) { e.Timestamp(&d.CreationTimestamp) },
 		},
 		{
 			Name: "kube_deployment_status_replicas", Help: "The number of replicas per deployment.", Stability: Stable,
@@ -144,11 +140,7 @@ var Deployments = &Resource[*appsv1.Deployment]{
 		},
 		{
 			Name: "kube_deployment_deletion_timestamp", Help: "Unix deletion timestamp", Stability: Alpha,
-			Points: func(d *appsv1.Deployment, e *Emitter) {
-				if !d.DeletionTimestamp.IsZero() { // IsZero is nil-safe
-					e.Add(float64(d.DeletionTimestamp.Unix()))
-				}
-			},
+			Points: func(d *appsv1.Deployment, e *Emitter) { e.Timestamp(d.DeletionTimestamp) },
 		},
 		{
 			Name: "kube_deployment_annotations", Help: "Kubernetes annotations converted to Prometheus labels.", Stability: Alpha,

@@ -30,11 +30,7 @@ var Endpoints = &Resource[*corev1.Endpoints]{
 		},
 		{
 			Name: "kube_endpoint_created", Help: "Unix creation timestamp", Stability: Stable,
-			Points: func(ep *corev1.Endpoints, e *Emitter) {
-				if !ep.CreationTimestamp.IsZero() {
-					e.Add(float64(ep.CreationTimestamp.Unix()))
-				}
-			},
+			Points: func(ep *corev1.Endpoints, e *Emitter) { e.Timestamp(&ep.CreationTimestamp) },
 		},
 		{
 			Name: "kube_endpoint_annotations", Help: "Kubernetes annotations converted to Prometheus labels.", Stability: Alpha,

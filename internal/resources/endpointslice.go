@@ -30,11 +30,7 @@ var EndpointSlices = &Resource[*discoveryv1.EndpointSlice]{
 		},
 		{
 			Name: "kube_endpointslice_created", Help: "Unix creation timestamp", Stability: Alpha,
-			Points: func(s *discoveryv1.EndpointSlice, e *Emitter) {
-				if !s.CreationTimestamp.IsZero() {
-					e.Add(float64(s.CreationTimestamp.Unix()))
-				}
-			},
+			Points: func(s *discoveryv1.EndpointSlice, e *Emitter) { e.Timestamp(&s.CreationTimestamp) },
 		},
 		{
 			Name: "kube_endpointslice_endpoints_hints", Help: "Topology routing hints attached to endpoints", Stability: Alpha,

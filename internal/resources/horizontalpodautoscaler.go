@@ -194,7 +194,7 @@ func hpaTolerance(e *Emitter, r *autoscalingv2.HPAScalingRules) {
 // hpaStrip keeps what the families read: the scale target, replica bounds, metric names, targets
 // and containers, tolerances, current metrics, replica counts and condition types and statuses.
 func hpaStrip(h *autoscalingv2.HorizontalPodAutoscaler) {
-	policyStripMeta(&h.ObjectMeta, true, true)
+	stripMeta(&h.ObjectMeta, metaKept{labels: true, deletion: true, generation: true})
 	if b := h.Spec.Behavior; b != nil {
 		b.ScaleUp = hpaStripRules(b.ScaleUp)
 		b.ScaleDown = hpaStripRules(b.ScaleDown)

@@ -432,7 +432,7 @@ func TestHorizontalPodAutoscalerStrip(t *testing.T) {
 	}
 }
 
-// policyPtr and policyQty build optional fields for the wip_policy resources' tests.
+// policyPtr and policyQty build optional fields for the policy resources' tests.
 func policyPtr[T any](v T) *T { return &v }
 
 func policyQty(s string) *resource.Quantity {

@@ -53,11 +53,7 @@ var Ingresses = &Resource[*networkingv1.Ingress]{
 		},
 		{
 			Name: "kube_ingress_created", Help: "Unix creation timestamp", Stability: Stable,
-			Points: func(i *networkingv1.Ingress, e *Emitter) {
-				if !i.CreationTimestamp.IsZero() {
-					e.Add(float64(i.CreationTimestamp.Unix()))
-				}
-			},
+			Points: func(i *networkingv1.Ingress, e *Emitter) { e.Timestamp(&i.CreationTimestamp) },
 		},
 		{
 			Name: "kube_ingress_metadata_resource_version", Help: "Resource version representing a specific version of ingress.", Stability: Alpha,

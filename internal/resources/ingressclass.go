@@ -27,11 +27,7 @@ var IngressClasses = &Resource[*networkingv1.IngressClass]{
 		},
 		{
 			Name: "kube_ingressclass_created", Help: "Unix creation timestamp", Stability: Alpha,
-			Points: func(c *networkingv1.IngressClass, e *Emitter) {
-				if !c.CreationTimestamp.IsZero() {
-					e.Add(float64(c.CreationTimestamp.Unix()))
-				}
-			},
+			Points: func(c *networkingv1.IngressClass, e *Emitter) { e.Timestamp(&c.CreationTimestamp) },
 		},
 		{
 			Name: "kube_ingressclass_annotations", Help: "Kubernetes annotations converted to Prometheus labels.", Stability: Alpha,

@@ -58,11 +58,7 @@ var Jobs = &Resource[*batchv1.Job]{
 		},
 		{
 			Name: "kube_job_created", Help: "Unix creation timestamp", Stability: Stable,
-			Points: func(j *batchv1.Job, e *Emitter) {
-				if !j.CreationTimestamp.IsZero() {
-					e.Add(float64(j.CreationTimestamp.Unix()))
-				}
-			},
+			Points: func(j *batchv1.Job, e *Emitter) { e.Timestamp(&j.CreationTimestamp) },
 		},
 		{
 			Name: "kube_job_spec_parallelism", Help: "The maximum desired number of pods the job should run at any given time.", Stability: Stable,
@@ -150,7 +146,7 @@ var Jobs = &Resource[*batchv1.Job]{
 		{
 			Name: "kube_job_owner", Help: "Information about the Job's owner.", Stability: Stable,
 			Labels: []string{"owner_kind", "owner_name", "owner_is_controller"},
-			Points: func(j *batchv1.Job, e *Emitter) { replicaSetOwners(e, j.OwnerReferences) },
+			Points: func(j *batchv1.Job, e *Emitter) { ownerPoints(e, j.OwnerReferences) },
 		},
 	},
 }

@@ -20,7 +20,7 @@ var Leases = &Resource[*coordinationv1.Lease]{
 		return c.Kube.CoordinationV1().Leases(ns)
 	}),
 	Strip: func(l *coordinationv1.Lease) {
-		storageStripMeta(&l.ObjectMeta, true)
+		stripMeta(&l.ObjectMeta, metaKept{labels: true, deletion: true, owners: true})
 		l.Labels = nil      // no labels family
 		l.Annotations = nil // no annotations family
 		l.Spec = coordinationv1.LeaseSpec{HolderIdentity: l.Spec.HolderIdentity, RenewTime: l.Spec.RenewTime}

@@ -19,7 +19,7 @@ var LimitRanges = &Resource[*corev1.LimitRange]{
 		return c.Kube.CoreV1().LimitRanges(ns)
 	}),
 	Strip: func(l *corev1.LimitRange) {
-		policyStripMeta(&l.ObjectMeta, false, false) // every spec field is read
+		stripMeta(&l.ObjectMeta, metaKept{generation: true}) // every spec field is read
 	},
 	Families: []Family[*corev1.LimitRange]{
 		{

@@ -23,7 +23,7 @@ var MutatingAdmissionPolicies = &Resource[*admissionregistrationv1.MutatingAdmis
 		return c.Kube.AdmissionregistrationV1().MutatingAdmissionPolicies()
 	}),
 	Strip: func(p *admissionregistrationv1.MutatingAdmissionPolicy) {
-		policyStripMeta(&p.ObjectMeta, false, false)
+		stripMeta(&p.ObjectMeta, metaKept{generation: true})
 		p.Spec = admissionregistrationv1.MutatingAdmissionPolicySpec{
 			ParamKind:          p.Spec.ParamKind,
 			FailurePolicy:      p.Spec.FailurePolicy,

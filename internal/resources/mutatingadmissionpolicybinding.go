@@ -23,7 +23,7 @@ var MutatingAdmissionPolicyBindings = &Resource[*admissionregistrationv1.Mutatin
 		return c.Kube.AdmissionregistrationV1().MutatingAdmissionPolicyBindings()
 	}),
 	Strip: func(b *admissionregistrationv1.MutatingAdmissionPolicyBinding) {
-		policyStripMeta(&b.ObjectMeta, false, false)
+		stripMeta(&b.ObjectMeta, metaKept{generation: true})
 		b.Spec.MatchResources = nil
 		admissionPolicyStripParamRef(b.Spec.ParamRef)
 	},

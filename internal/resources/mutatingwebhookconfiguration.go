@@ -22,7 +22,7 @@ var MutatingWebhookConfigurations = &Resource[*admissionregistrationv1.MutatingW
 		return c.Kube.AdmissionregistrationV1().MutatingWebhookConfigurations()
 	}),
 	Strip: func(c *admissionregistrationv1.MutatingWebhookConfiguration) {
-		policyStripMeta(&c.ObjectMeta, false, false)
+		stripMeta(&c.ObjectMeta, metaKept{generation: true})
 		for i := range c.Webhooks {
 			w := &c.Webhooks[i]
 			*w = admissionregistrationv1.MutatingWebhook{Name: w.Name, ClientConfig: webhookStripClientConfig(w.ClientConfig)}

@@ -21,11 +21,7 @@ var Namespaces = &Resource[*corev1.Namespace]{
 	Families: []Family[*corev1.Namespace]{
 		{
 			Name: "kube_namespace_created", Help: "Unix creation timestamp", Stability: Stable,
-			Points: func(n *corev1.Namespace, e *Emitter) {
-				if !n.CreationTimestamp.IsZero() {
-					e.Add(float64(n.CreationTimestamp.Unix()))
-				}
-			},
+			Points: func(n *corev1.Namespace, e *Emitter) { e.Timestamp(&n.CreationTimestamp) },
 		},
 		{
 			Name: "kube_namespace_annotations", Help: "Kubernetes annotations converted to Prometheus labels.", Stability: Alpha,

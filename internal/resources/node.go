@@ -25,19 +25,11 @@ var Nodes = &Resource[*corev1.Node]{
 		},
 		{
 			Name: "kube_node_created", Help: "Unix creation timestamp", Stability: Stable,
-			Points: func(n *corev1.Node, e *Emitter) {
-				if !n.CreationTimestamp.IsZero() {
-					e.Add(float64(n.CreationTimestamp.Unix()))
-				}
-			},
+			Points: func(n *corev1.Node, e *Emitter) { e.Timestamp(&n.CreationTimestamp) },
 		},
 		{
 			Name: "kube_node_deletion_timestamp", Help: "Unix deletion timestamp", Stability: Alpha,
-			Points: func(n *corev1.Node, e *Emitter) {
-				if n.DeletionTimestamp != nil && !n.DeletionTimestamp.IsZero() {
-					e.Add(float64(n.DeletionTimestamp.Unix()))
-				}
-			},
+			Points: func(n *corev1.Node, e *Emitter) { e.Timestamp(n.DeletionTimestamp) },
 		},
 		{
 			Name: "kube_node_info", Help: "Information about a cluster node.", Stability: Stable,

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kubestate/kubestate/internal/engine"
 	. "github.com/kubestate/kubestate/internal/family" //nolint:revive // tables read as data
@@ -72,19 +71,11 @@ var PersistentVolumes = &Resource[*corev1.PersistentVolume]{
 		},
 		{
 			Name: "kube_persistentvolume_created", Help: "Unix creation timestamp", Stability: Alpha,
-			Points: func(p *corev1.PersistentVolume, e *Emitter) {
-				if !p.CreationTimestamp.IsZero() {
-					e.Add(float64(p.CreationTimestamp.Unix()))
-				}
-			},
+			Points: func(p *corev1.PersistentVolume, e *Emitter) { e.Timestamp(&p.CreationTimestamp) },
 		},
 		{
 			Name: "kube_persistentvolume_deletion_timestamp", Help: "Unix deletion timestamp", Stability: Alpha,
-			Points: func(p *corev1.PersistentVolume, e *Emitter) {
-				if p.DeletionTimestamp != nil && !p.DeletionTimestamp.IsZero() {
-					e.Add(float64(p.DeletionTimestamp.Unix()))
-				}
-			},
+			Points: func(p *corev1.PersistentVolume, e *Emitter) { e.Timestamp(p.DeletionTimestamp) },
 		},
 		{
 			Name: "kube_persistentvolume_csi_attributes", Help: "CSI attributes of the Persistent Volume.", Stability: Alpha, OptIn: true,
@@ -187,7 +178,7 @@ func persistentVolumeInfo(p *corev1.PersistentVolume, e *Emitter) {
 // fields of the volume sources kube_persistentvolume_info reports, the CSI attributes of
 // kube_persistentvolume_csi_attributes, and the phase.
 func persistentVolumeStrip(p *corev1.PersistentVolume) {
-	storageStripMeta(&p.ObjectMeta, false)
+	stripMeta(&p.ObjectMeta, metaKept{labels: true, deletion: true})
 	old := &p.Spec
 	spec := corev1.PersistentVolumeSpec{
 		AccessModes:                   old.AccessModes,
@@ -242,22 +233,4 @@ func persistentVolumeStrip(p *corev1.PersistentVolume) {
 	}
 	p.Spec = spec
 	p.Status = corev1.PersistentVolumeStatus{Phase: p.Status.Phase}
-}
-
-// storageStripMeta clears the object metadata none of this file group's families read: the
-// families use name, namespace, uid, resourceVersion, creation and deletion timestamps, labels and
-// annotations (and, when keepOwners, the owner references' kind, name and controller flag).
-func storageStripMeta(m *metav1.ObjectMeta, keepOwners bool) {
-	m.GenerateName = ""
-	m.SelfLink = ""
-	m.Generation = 0
-	m.DeletionGracePeriodSeconds = nil
-	m.Finalizers = nil
-	if !keepOwners {
-		m.OwnerReferences = nil
-		return
-	}
-	for i, o := range m.OwnerReferences {
-		m.OwnerReferences[i] = metav1.OwnerReference{Kind: o.Kind, Name: o.Name, Controller: o.Controller}
-	}
 }

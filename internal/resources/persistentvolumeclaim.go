@@ -79,19 +79,11 @@ var PersistentVolumeClaims = &Resource[*corev1.PersistentVolumeClaim]{
 		},
 		{
 			Name: "kube_persistentvolumeclaim_created", Help: "Unix creation timestamp", Stability: Alpha,
-			Points: func(p *corev1.PersistentVolumeClaim, e *Emitter) {
-				if !p.CreationTimestamp.IsZero() {
-					e.Add(float64(p.CreationTimestamp.Unix()))
-				}
-			},
+			Points: func(p *corev1.PersistentVolumeClaim, e *Emitter) { e.Timestamp(&p.CreationTimestamp) },
 		},
 		{
 			Name: "kube_persistentvolumeclaim_deletion_timestamp", Help: "Unix deletion timestamp", Stability: Alpha,
-			Points: func(p *corev1.PersistentVolumeClaim, e *Emitter) {
-				if p.DeletionTimestamp != nil && !p.DeletionTimestamp.IsZero() {
-					e.Add(float64(p.DeletionTimestamp.Unix()))
-				}
-			},
+			Points: func(p *corev1.PersistentVolumeClaim, e *Emitter) { e.Timestamp(p.DeletionTimestamp) },
 		},
 	},
 }
@@ -111,7 +103,7 @@ func persistentVolumeClaimClass(p *corev1.PersistentVolumeClaim) string {
 // persistentVolumeClaimStrip keeps only what the families read: access and volume modes, the
 // storage request, volume and class names, the phase and the conditions' types and statuses.
 func persistentVolumeClaimStrip(p *corev1.PersistentVolumeClaim) {
-	storageStripMeta(&p.ObjectMeta, false)
+	stripMeta(&p.ObjectMeta, metaKept{labels: true, deletion: true})
 	spec := corev1.PersistentVolumeClaimSpec{
 		AccessModes:      p.Spec.AccessModes,
 		VolumeName:       p.Spec.VolumeName,

@@ -100,19 +100,11 @@ var Pods = &Resource[*corev1.Pod]{
 		},
 		{
 			Name: "kube_pod_created", Help: "Unix creation timestamp", Stability: Stable,
-			Points: func(p *corev1.Pod, e *Emitter) {
-				if !p.CreationTimestamp.IsZero() {
-					e.Add(float64(p.CreationTimestamp.Unix()))
-				}
-			},
+			Points: func(p *corev1.Pod, e *Emitter) { e.Timestamp(&p.CreationTimestamp) },
 		},
 		{
 			Name: "kube_pod_deletion_timestamp", Help: "Unix deletion timestamp", Stability: Alpha,
-			Points: func(p *corev1.Pod, e *Emitter) {
-				if p.DeletionTimestamp != nil && !p.DeletionTimestamp.IsZero() {
-					e.Add(float64(p.DeletionTimestamp.Unix()))
-				}
-			},
+			Points: func(p *corev1.Pod, e *Emitter) { e.Timestamp(p.DeletionTimestamp) },
 		},
 		{
 			Name: "kube_pod_info", Help: "Information about pod.", Stability: Stable,

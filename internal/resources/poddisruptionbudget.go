@@ -19,7 +19,7 @@ var PodDisruptionBudgets = &Resource[*policyv1.PodDisruptionBudget]{
 		return c.Kube.PolicyV1().PodDisruptionBudgets(ns)
 	}),
 	Strip: func(p *policyv1.PodDisruptionBudget) {
-		policyStripMeta(&p.ObjectMeta, true, true)
+		stripMeta(&p.ObjectMeta, metaKept{labels: true, deletion: true, generation: true})
 		p.Spec = policyv1.PodDisruptionBudgetSpec{}
 		p.Status.DisruptedPods = nil
 		p.Status.Conditions = nil

@@ -1,10 +1,7 @@
 package resources
 
 import (
-	"strconv"
-
 	appsv1 "k8s.io/api/apps/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kubestate/kubestate/internal/engine"
 	. "github.com/kubestate/kubestate/internal/family" //nolint:revive // tables read as data
@@ -29,11 +26,7 @@ var ReplicaSets = &Resource[*appsv1.ReplicaSet]{
 	Families: []Family[*appsv1.ReplicaSet]{
 		{
 			Name: "kube_replicaset_created", Help: "Unix creation timestamp", Stability: Stable,
-			Points: func(r *appsv1.ReplicaSet, e *Emitter) {
-				if !r.CreationTimestamp.IsZero() {
-					e.Add(float64(r.CreationTimestamp.Unix()))
-				}
-			},
+			Points: func(r *appsv1.ReplicaSet, e *Emitter) { e.Timestamp(&r.CreationTimestamp) },
 		},
 		{
 			Name: "kube_replicaset_status_replicas", Help: "The number of replicas per ReplicaSet.", Stability: Stable,
@@ -74,7 +67,7 @@ var ReplicaSets = &Resource[*appsv1.ReplicaSet]{
 		{
 			Name: "kube_replicaset_owner", Help: "Information about the ReplicaSet's owner.", Stability: Stable,
 			Labels: []string{"owner_kind", "owner_name", "owner_is_controller"},
-			Points: func(r *appsv1.ReplicaSet, e *Emitter) { replicaSetOwners(e, r.OwnerReferences) },
+			Points: func(r *appsv1.ReplicaSet, e *Emitter) { ownerPoints(e, r.OwnerReferences) },
 		},
 		{
 			Name: "kube_replicaset_annotations", Help: "Kubernetes annotations converted to Prometheus labels.", Stability: Alpha,
@@ -85,22 +78,4 @@ var ReplicaSets = &Resource[*appsv1.ReplicaSet]{
 			Points: func(r *appsv1.ReplicaSet, e *Emitter) { e.Labels(r.Labels) },
 		},
 	},
-}
-
-// replicaSetOwners emits KSM's owner points with keys owner_kind, owner_name, owner_is_controller:
-// one per owner reference (owner_is_controller "false" when the reference leaves Controller unset),
-// or a single point with three empty values when there is none. Replication controllers and jobs
-// share it.
-func replicaSetOwners(e *Emitter, owners []metav1.OwnerReference) {
-	if len(owners) == 0 {
-		e.Add(1, "", "", "")
-		return
-	}
-	for _, o := range owners {
-		isController := "false"
-		if o.Controller != nil {
-			isController = strconv.FormatBool(*o.Controller)
-		}
-		e.Add(1, o.Kind, o.Name, isController)
-	}
 }

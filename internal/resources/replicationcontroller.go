@@ -25,11 +25,7 @@ var ReplicationControllers = &Resource[*corev1.ReplicationController]{
 	Families: []Family[*corev1.ReplicationController]{
 		{
 			Name: "kube_replicationcontroller_created", Help: "Unix creation timestamp", Stability: Stable,
-			Points: func(r *corev1.ReplicationController, e *Emitter) {
-				if !r.CreationTimestamp.IsZero() {
-					e.Add(float64(r.CreationTimestamp.Unix()))
-				}
-			},
+			Points: func(r *corev1.ReplicationController, e *Emitter) { e.Timestamp(&r.CreationTimestamp) },
 		},
 		{
 			Name: "kube_replicationcontroller_status_replicas", Help: "The number of replicas per ReplicationController.", Stability: Stable,
@@ -66,7 +62,7 @@ var ReplicationControllers = &Resource[*corev1.ReplicationController]{
 		{
 			Name: "kube_replicationcontroller_owner", Help: "Information about the ReplicationController's owner.", Stability: Alpha,
 			Labels: []string{"owner_kind", "owner_name", "owner_is_controller"},
-			Points: func(r *corev1.ReplicationController, e *Emitter) { replicaSetOwners(e, r.OwnerReferences) },
+			Points: func(r *corev1.ReplicationController, e *Emitter) { ownerPoints(e, r.OwnerReferences) },
 		},
 	},
 }

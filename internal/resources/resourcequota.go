@@ -19,7 +19,7 @@ var ResourceQuotas = &Resource[*corev1.ResourceQuota]{
 		return c.Kube.CoreV1().ResourceQuotas(ns)
 	}),
 	Strip: func(q *corev1.ResourceQuota) {
-		policyStripMeta(&q.ObjectMeta, true, false)
+		stripMeta(&q.ObjectMeta, metaKept{labels: true, generation: true})
 		q.Spec = corev1.ResourceQuotaSpec{} // KSM reads status.hard, not spec.hard
 	},
 	Families: []Family[*corev1.ResourceQuota]{

@@ -2,7 +2,6 @@ package resources
 
 import (
 	rbacv1 "k8s.io/api/rbac/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kubestate/kubestate/internal/engine"
 	. "github.com/kubestate/kubestate/internal/family" //nolint:revive // tables read as data
@@ -19,7 +18,7 @@ var Roles = &Resource[*rbacv1.Role]{
 		return c.Kube.RbacV1().Roles(ns)
 	}),
 	Strip: func(r *rbacv1.Role) {
-		policyStripMeta(&r.ObjectMeta, true, false)
+		stripMeta(&r.ObjectMeta, metaKept{labels: true, generation: true})
 		r.Rules = nil
 	},
 	Families: []Family[*rbacv1.Role]{
@@ -44,25 +43,4 @@ var Roles = &Resource[*rbacv1.Role]{
 			Points: func(r *rbacv1.Role, e *Emitter) { e.ResourceVersion(r.ResourceVersion) },
 		},
 	},
-}
-
-// The helpers below are shared by the wip_policy resources (HPAs, PDBs, quotas, limit ranges,
-// admission webhooks and policies, RBAC). They are candidates for package family.
-
-// policyStripMeta clears the object metadata none of these resources' families reads. Name,
-// namespace, uid, resourceVersion, generation and creationTimestamp stay; labels and annotations
-// stay only for resources with *_labels / *_annotations families, deletionTimestamp only for those
-// with a *_deletion_timestamp family.
-func policyStripMeta(m *metav1.ObjectMeta, keepLabels, keepDeletion bool) {
-	m.GenerateName = ""
-	m.OwnerReferences = nil
-	m.Finalizers = nil
-	m.DeletionGracePeriodSeconds = nil
-	if !keepDeletion {
-		m.DeletionTimestamp = nil
-	}
-	if !keepLabels {
-		m.Labels = nil
-		m.Annotations = nil
-	}
 }

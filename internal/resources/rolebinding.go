@@ -18,7 +18,7 @@ var RoleBindings = &Resource[*rbacv1.RoleBinding]{
 		return c.Kube.RbacV1().RoleBindings(ns)
 	}),
 	Strip: func(r *rbacv1.RoleBinding) {
-		policyStripMeta(&r.ObjectMeta, true, false)
+		stripMeta(&r.ObjectMeta, metaKept{labels: true, generation: true})
 		r.Subjects = nil
 		r.RoleRef.APIGroup = ""
 	},

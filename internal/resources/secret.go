@@ -31,7 +31,7 @@ var Secrets = &Resource[*corev1.Secret]{
 		}
 	},
 	Strip: func(s *corev1.Secret) {
-		storageStripMeta(&s.ObjectMeta, true)
+		stripMeta(&s.ObjectMeta, metaKept{labels: true, deletion: true, owners: true})
 		s.Immutable = nil
 		s.Data = nil
 		s.StringData = nil
@@ -56,11 +56,7 @@ var Secrets = &Resource[*corev1.Secret]{
 		},
 		{
 			Name: "kube_secret_created", Help: "Unix creation timestamp", Stability: Stable,
-			Points: func(s *corev1.Secret, e *Emitter) {
-				if !s.CreationTimestamp.IsZero() {
-					e.Add(float64(s.CreationTimestamp.Unix()))
-				}
-			},
+			Points: func(s *corev1.Secret, e *Emitter) { e.Timestamp(&s.CreationTimestamp) },
 		},
 		{
 			Name: "kube_secret_metadata_resource_version", Help: "Resource version representing a specific version of secret.", Stability: Alpha,

@@ -31,11 +31,7 @@ var Services = &Resource[*corev1.Service]{
 		},
 		{
 			Name: "kube_service_created", Help: "Unix creation timestamp", Stability: Stable,
-			Points: func(s *corev1.Service, e *Emitter) {
-				if !s.CreationTimestamp.IsZero() {
-					e.Add(float64(s.CreationTimestamp.Unix()))
-				}
-			},
+			Points: func(s *corev1.Service, e *Emitter) { e.Timestamp(&s.CreationTimestamp) },
 		},
 		{
 			Name: "kube_service_spec_type", Help: "Type about service.", Stability: Stable,
@@ -70,11 +66,7 @@ var Services = &Resource[*corev1.Service]{
 		},
 		{
 			Name: "kube_service_deletion_timestamp", Help: "Unix deletion timestamp", Stability: Alpha,
-			Points: func(s *corev1.Service, e *Emitter) {
-				if !s.DeletionTimestamp.IsZero() {
-					e.Add(float64(s.DeletionTimestamp.Unix()))
-				}
-			},
+			Points: func(s *corev1.Service, e *Emitter) { e.Timestamp(s.DeletionTimestamp) },
 		},
 	},
 }

@@ -22,7 +22,7 @@ var ServiceAccounts = &Resource[*corev1.ServiceAccount]{
 		return c.Kube.CoreV1().ServiceAccounts(ns)
 	}),
 	Strip: func(s *corev1.ServiceAccount) {
-		storageStripMeta(&s.ObjectMeta, false)
+		stripMeta(&s.ObjectMeta, metaKept{labels: true, deletion: true})
 		for i, r := range s.Secrets {
 			s.Secrets[i] = corev1.ObjectReference{Name: r.Name}
 		}
@@ -41,19 +41,11 @@ var ServiceAccounts = &Resource[*corev1.ServiceAccount]{
 		},
 		{
 			Name: "kube_serviceaccount_created", Help: "Unix creation timestamp", Stability: Alpha,
-			Points: func(s *corev1.ServiceAccount, e *Emitter) {
-				if !s.CreationTimestamp.IsZero() {
-					e.Add(float64(s.CreationTimestamp.Unix()))
-				}
-			},
+			Points: func(s *corev1.ServiceAccount, e *Emitter) { e.Timestamp(&s.CreationTimestamp) },
 		},
 		{
 			Name: "kube_serviceaccount_deleted", Help: "Unix deletion timestamp", Stability: Alpha,
-			Points: func(s *corev1.ServiceAccount, e *Emitter) {
-				if s.DeletionTimestamp != nil && !s.DeletionTimestamp.IsZero() {
-					e.Add(float64(s.DeletionTimestamp.Unix()))
-				}
-			},
+			Points: func(s *corev1.ServiceAccount, e *Emitter) { e.Timestamp(s.DeletionTimestamp) },
 		},
 		{
 			Name: "kube_serviceaccount_secret", Help: "Secret being referenced by a service account", Stability: Alpha,

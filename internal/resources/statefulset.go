@@ -30,11 +30,7 @@ var StatefulSets = &Resource[*appsv1.StatefulSet]{
 	Families: []Family[*appsv1.StatefulSet]{
 		{
 			Name: "kube_statefulset_created", Help: "Unix creation timestamp", Stability: Stable,
-			Points: func(s *appsv1.StatefulSet, e *Emitter) {
-				if !s.CreationTimestamp.IsZero() {
-					e.Add(float64(s.CreationTimestamp.Unix()))
-				}
-			},
+			Points: func(s *appsv1.StatefulSet, e *Emitter) { e.Timestamp(&s.CreationTimestamp) },
 		},
 		{
 			Name: "kube_statefulset_status_replicas", Help: "The number of replicas per StatefulSet.", Stability: Stable,
@@ -110,11 +106,7 @@ var StatefulSets = &Resource[*appsv1.StatefulSet]{
 		},
 		{
 			Name: "kube_statefulset_deletion_timestamp", Help: "Unix deletion timestamp", Stability: Stable,
-			Points: func(s *appsv1.StatefulSet, e *Emitter) {
-				if !s.DeletionTimestamp.IsZero() {
-					e.Add(float64(s.DeletionTimestamp.Unix()))
-				}
-			},
+			Points: func(s *appsv1.StatefulSet, e *Emitter) { e.Timestamp(s.DeletionTimestamp) },
 		},
 	},
 }

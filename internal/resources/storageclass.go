@@ -19,7 +19,7 @@ var StorageClasses = &Resource[*storagev1.StorageClass]{
 		return c.Kube.StorageV1().StorageClasses()
 	}),
 	Strip: func(s *storagev1.StorageClass) {
-		storageStripMeta(&s.ObjectMeta, false)
+		stripMeta(&s.ObjectMeta, metaKept{labels: true, deletion: true})
 		s.Parameters = nil
 		s.MountOptions = nil
 		s.AllowVolumeExpansion = nil
@@ -43,11 +43,7 @@ var StorageClasses = &Resource[*storagev1.StorageClass]{
 		},
 		{
 			Name: "kube_storageclass_created", Help: "Unix creation timestamp", Stability: Stable,
-			Points: func(s *storagev1.StorageClass, e *Emitter) {
-				if !s.CreationTimestamp.IsZero() {
-					e.Add(float64(s.CreationTimestamp.Unix()))
-				}
-			},
+			Points: func(s *storagev1.StorageClass, e *Emitter) { e.Timestamp(&s.CreationTimestamp) },
 		},
 		{
 			Name: "kube_storageclass_annotations", Help: "Kubernetes annotations converted to Prometheus labels.", Stability: Alpha,

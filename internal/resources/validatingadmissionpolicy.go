@@ -22,7 +22,7 @@ var ValidatingAdmissionPolicies = &Resource[*admissionregistrationv1.ValidatingA
 		return c.Kube.AdmissionregistrationV1().ValidatingAdmissionPolicies()
 	}),
 	Strip: func(p *admissionregistrationv1.ValidatingAdmissionPolicy) {
-		policyStripMeta(&p.ObjectMeta, false, false)
+		stripMeta(&p.ObjectMeta, metaKept{generation: true})
 		p.Spec = admissionregistrationv1.ValidatingAdmissionPolicySpec{ParamKind: p.Spec.ParamKind, FailurePolicy: p.Spec.FailurePolicy}
 		p.Status = admissionregistrationv1.ValidatingAdmissionPolicyStatus{}
 	},

@@ -22,7 +22,7 @@ var ValidatingAdmissionPolicyBindings = &Resource[*admissionregistrationv1.Valid
 		return c.Kube.AdmissionregistrationV1().ValidatingAdmissionPolicyBindings()
 	}),
 	Strip: func(b *admissionregistrationv1.ValidatingAdmissionPolicyBinding) {
-		policyStripMeta(&b.ObjectMeta, false, false)
+		stripMeta(&b.ObjectMeta, metaKept{generation: true})
 		b.Spec.MatchResources = nil
 		admissionPolicyStripParamRef(b.Spec.ParamRef)
 	},

@@ -22,7 +22,7 @@ var ValidatingWebhookConfigurations = &Resource[*admissionregistrationv1.Validat
 		return c.Kube.AdmissionregistrationV1().ValidatingWebhookConfigurations()
 	}),
 	Strip: func(c *admissionregistrationv1.ValidatingWebhookConfiguration) {
-		policyStripMeta(&c.ObjectMeta, false, false)
+		stripMeta(&c.ObjectMeta, metaKept{generation: true})
 		for i := range c.Webhooks {
 			w := &c.Webhooks[i]
 			*w = admissionregistrationv1.ValidatingWebhook{Name: w.Name, ClientConfig: webhookStripClientConfig(w.ClientConfig)}

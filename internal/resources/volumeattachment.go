@@ -18,7 +18,7 @@ var VolumeAttachments = &Resource[*storagev1.VolumeAttachment]{
 		return c.Kube.StorageV1().VolumeAttachments()
 	}),
 	Strip: func(v *storagev1.VolumeAttachment) {
-		storageStripMeta(&v.ObjectMeta, false)
+		stripMeta(&v.ObjectMeta, metaKept{labels: true, deletion: true})
 		v.Annotations = nil // no annotations family, and labels ignore the allowlists
 		v.Spec.Source.InlineVolumeSpec = nil
 		v.Status.AttachError = nil
@@ -39,11 +39,7 @@ var VolumeAttachments = &Resource[*storagev1.VolumeAttachment]{
 		},
 		{
 			Name: "kube_volumeattachment_created", Help: "Unix creation timestamp", Stability: Alpha,
-			Points: func(v *storagev1.VolumeAttachment, e *Emitter) {
-				if !v.CreationTimestamp.IsZero() {
-					e.Add(float64(v.CreationTimestamp.Unix()))
-				}
-			},
+			Points: func(v *storagev1.VolumeAttachment, e *Emitter) { e.Timestamp(&v.CreationTimestamp) },
 		},
 		{
 			Name: "kube_volumeattachment_spec_source_persistentvolume", Help: "PersistentVolume source reference.", Stability: Alpha,
