@@ -302,6 +302,28 @@ func (e *Engine) ReadErr() error {
 	return errors.Join(errs...)
 }
 
+// ReadStat is how reading one resource from the Kubernetes API goes, for telemetry.
+type ReadStat struct {
+	Failures   int64         // failed List and Watch calls so far (a 410 Gone is a relist, not a failure)
+	FailingFor time.Duration // how long the resource has been unreadable; 0 while it is readable
+}
+
+// ReadStats reports, per resource, its failed calls and how long it has been unreadable (the
+// longest of its informers): how old the data exported for it may be.
+func (e *Engine) ReadStats() map[string]ReadStat {
+	now := time.Now()
+	out := make(map[string]ReadStat, len(e.resources))
+	for _, rs := range e.resources {
+		st := out[rs.src.Name()]
+		for _, h := range rs.health {
+			st.Failures += h.failures.Load()
+			st.FailingFor = max(st.FailingFor, h.failingFor(now))
+		}
+		out[rs.src.Name()] = st
+	}
+	return out
+}
+
 // Skipped is the number of ticks skipped because a cycle was still running.
 func (e *Engine) Skipped() int64 { return e.skipped.Load() }
 

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"sync/atomic"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -25,7 +26,9 @@ type readHealth struct {
 	// or failing differently; nil: readable again).
 	changed func(resource string, err error)
 
-	err atomic.Pointer[error] // the last call's error; nil after a success
+	err          atomic.Pointer[error] // the last call's error; nil after a success
+	failures     atomic.Int64          // failed calls, 410s excluded
+	failingSince atomic.Int64          // unix nanoseconds of the first failure since the last success; 0 while readable
 }
 
 func newReadHealth(resource string, lw cache.ListerWatcher, changed func(string, error)) *readHealth {
@@ -68,8 +71,11 @@ func (h *readHealth) observe(ctx context.Context, err error) {
 	var prev *error
 	if err == nil {
 		prev = h.err.Swap(nil)
+		h.failingSince.Store(0)
 	} else {
 		prev = h.err.Swap(&err)
+		h.failures.Add(1)
+		h.failingSince.CompareAndSwap(0, time.Now().UnixNano())
 	}
 	switch {
 	case err == nil && prev == nil:
@@ -78,6 +84,14 @@ func (h *readHealth) observe(ctx context.Context, err error) {
 	case prev == nil || (*prev).Error() != err.Error():
 		h.changed(h.resource, err)
 	}
+}
+
+// failingFor is how long the informer has been unable to read (0 while its last call succeeded).
+func (h *readHealth) failingFor(now time.Time) time.Duration {
+	if since := h.failingSince.Load(); since != 0 {
+		return now.Sub(time.Unix(0, since))
+	}
+	return 0
 }
 
 // Err is the last call's error, nil if it succeeded.

@@ -118,6 +118,12 @@ func TestReadErrSeesSilentlyRetriedWatchFailures(t *testing.T) {
 	} else if got := err.Error(); got[:len("configmaps: ")] != "configmaps: " {
 		t.Fatalf("ReadErr = %q, want it to name the resource", got)
 	}
+	// The telemetry counts the failure and says how old the data may be.
+	st := eng.ReadStats()["configmaps"]
+	if st.Failures < 1 {
+		t.Fatalf("ReadStats while refused: %d failures, want at least 1", st.Failures)
+	}
+	waitFor(t, "the failing time to grow", func() bool { return eng.ReadStats()["configmaps"].FailingFor > 0 })
 	// Nothing read is lost while the API cannot be read.
 	if n := eng.Objects()["configmaps"]; n != 4 {
 		t.Fatalf("objects while refused = %d, want 4", n)
@@ -130,6 +136,10 @@ func TestReadErrSeesSilentlyRetriedWatchFailures(t *testing.T) {
 	}
 	if err := eng.ReadErr(); err != nil {
 		t.Fatalf("ReadErr after recovery = %v, want nil", err)
+	}
+	after := eng.ReadStats()["configmaps"]
+	if after.FailingFor != 0 || after.Failures < st.Failures {
+		t.Fatalf("ReadStats after recovery: %+v, want failing for 0 and at least %d failures", after, st.Failures)
 	}
 	if n := src.calls.Load(); n < calls+2 {
 		t.Fatalf("Watch calls = %d, want at least one refused and one accepted after %d", n, calls)
@@ -149,5 +159,8 @@ func TestReadErrSeesSilentlyRetriedWatchFailures(t *testing.T) {
 	}
 	if err := eng.ReadErr(); err != nil {
 		t.Fatalf("ReadErr after a 410 = %v, want nil", err)
+	}
+	if got := eng.ReadStats()["configmaps"]; got.Failures != after.Failures || got.FailingFor != 0 {
+		t.Fatalf("ReadStats after a 410: %+v, want %d failures as before and failing for 0 (a relist is no failure)", got, after.Failures)
 	}
 }

@@ -234,6 +234,18 @@ func (r *kubestateReceiver) registerCallbacks() error {
 			return nil
 		}),
 		r.registerPullCallbacks(),
+		r.telemetry.RegisterKubestateReadFailuresCallback(func(_ context.Context, o metric.Int64Observer) error {
+			for res, st := range r.eng.ReadStats() {
+				o.Observe(st.Failures, metric.WithAttributes(attribute.String("resource", res)))
+			}
+			return nil
+		}),
+		r.telemetry.RegisterKubestateReadFailingDurationCallback(func(_ context.Context, o metric.Float64Observer) error {
+			for res, st := range r.eng.ReadStats() {
+				o.Observe(st.FailingFor.Seconds(), metric.WithAttributes(attribute.String("resource", res)))
+			}
+			return nil
+		}),
 		r.telemetry.RegisterKubestateLeaderCallback(func(_ context.Context, o metric.Int64Observer) error {
 			if r.cfg.LeaderElection.Enabled {
 				o.Observe(int64(r.leading.Load()))

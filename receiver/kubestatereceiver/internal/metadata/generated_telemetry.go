@@ -41,6 +41,8 @@ type TelemetryBuilder struct {
 	KubestatePullRenderDuration     metric.Float64Histogram
 	KubestatePullScrapes            metric.Int64ObservableCounter
 	KubestatePullScrapesCut         metric.Int64ObservableCounter
+	KubestateReadFailingDuration    metric.Float64ObservableGauge
+	KubestateReadFailures           metric.Int64ObservableCounter
 	KubestateSnapshotDuration       metric.Float64Histogram
 	KubestateStaleDataPoints        metric.Int64Counter
 }
@@ -176,6 +178,36 @@ func (builder *TelemetryBuilder) RegisterKubestatePullScrapesCutCallback(cb metr
 	return nil
 }
 
+// RegisterKubestateReadFailingDurationCallback sets callback for observable KubestateReadFailingDuration metric.
+func (builder *TelemetryBuilder) RegisterKubestateReadFailingDurationCallback(cb metric.Float64Callback) error {
+	reg, err := builder.meter.RegisterCallback(func(ctx context.Context, o metric.Observer) error {
+		cb(ctx, &observerFloat64{inst: builder.KubestateReadFailingDuration, obs: o})
+		return nil
+	}, builder.KubestateReadFailingDuration)
+	if err != nil {
+		return err
+	}
+	builder.mu.Lock()
+	defer builder.mu.Unlock()
+	builder.registrations = append(builder.registrations, reg)
+	return nil
+}
+
+// RegisterKubestateReadFailuresCallback sets callback for observable KubestateReadFailures metric.
+func (builder *TelemetryBuilder) RegisterKubestateReadFailuresCallback(cb metric.Int64Callback) error {
+	reg, err := builder.meter.RegisterCallback(func(ctx context.Context, o metric.Observer) error {
+		cb(ctx, &observerInt64{inst: builder.KubestateReadFailures, obs: o})
+		return nil
+	}, builder.KubestateReadFailures)
+	if err != nil {
+		return err
+	}
+	builder.mu.Lock()
+	defer builder.mu.Unlock()
+	builder.registrations = append(builder.registrations, reg)
+	return nil
+}
+
 type observerInt64 struct {
 	embedded.Int64Observer
 	inst metric.Int64Observable
@@ -184,6 +216,16 @@ type observerInt64 struct {
 
 func (oi *observerInt64) Observe(value int64, opts ...metric.ObserveOption) {
 	oi.obs.ObserveInt64(oi.inst, value, opts...)
+}
+
+type observerFloat64 struct {
+	embedded.Float64Observer
+	inst metric.Float64Observable
+	obs  metric.Observer
+}
+
+func (oi *observerFloat64) Observe(value float64, opts ...metric.ObserveOption) {
+	oi.obs.ObserveFloat64(oi.inst, value, opts...)
 }
 
 // Shutdown unregister all registered callbacks for async instruments.
@@ -282,6 +324,18 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		"otelcol_kubestate_pull_scrapes_cut",
 		metric.WithDescription("Scrapes of the pull endpoint cut by pull.write_timeout or by the scraper going away. [Alpha]"),
 		metric.WithUnit("{scrapes}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.KubestateReadFailingDuration, err = builder.meter.Float64ObservableGauge(
+		"otelcol_kubestate_read_failing_duration",
+		metric.WithDescription("How long a resource has been unreadable from the Kubernetes API (0 while readable), so how old the data exported for it may be. [Alpha]"),
+		metric.WithUnit("s"),
+	)
+	errs = errors.Join(errs, err)
+	builder.KubestateReadFailures, err = builder.meter.Int64ObservableCounter(
+		"otelcol_kubestate_read_failures",
+		metric.WithDescription("List and Watch calls to the Kubernetes API that failed, per resource (a 410 Gone, which asks for a relist, is not counted). [Alpha]"),
+		metric.WithUnit("{calls}"),
 	)
 	errs = errors.Join(errs, err)
 	builder.KubestateSnapshotDuration, err = builder.meter.Float64Histogram(
