@@ -7,7 +7,9 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
+	"time"
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componentstatus"
@@ -36,7 +38,22 @@ type kubestateReceiver struct {
 	conns      *connTracker
 	host       component.Host
 	lastPoints atomic.Int64
-	healthy    atomic.Int32 // last status reported: 0 none, 1 ok, 2 recoverable error
+
+	// The component status is computed from all of these at once, under statusMu, and reported
+	// in the same critical section: reports from the cycle, the reflectors and the stuck timer
+	// then cannot overtake each other and leave OK standing while something is failing.
+	statusMu  sync.Mutex
+	state     readState
+	exportErr error                // the last cycle's failure, nil once a cycle succeeds
+	stuckFor  func() time.Duration // non-nil while the cycle in flight is stuck
+	healthy   int                  // last status reported: 0 none, 1 ok, 2 recoverable error
+}
+
+// readState is what the status reads of the engine (an interface, so tests can script it).
+type readState interface {
+	ReadErr() error
+	HasSynced() bool
+	StuckFor() time.Duration
 }
 
 func newReceiver(set receiver.Settings, cfg *Config, next consumer.Metrics) (*kubestateReceiver, error) {
@@ -124,11 +141,13 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 		NamespacesDenylist: r.cfg.NamespacesDenylist,
 		CycleOnSync:        true,
 	}, r.next, engine.Hooks{
-		Synced:       r.reportReadState,
+		Synced:       func() { r.updateStatus(nil) },
 		ReadFailed:   r.readFailed,
 		CycleDone:    r.cycleDone,
-		CycleSkipped: func() { r.telemetry.KubestateCyclesSkipped.Add(context.Background(), 1) },
+		CycleSkipped: r.cycleSkipped,
+		Stuck:        r.stuck,
 	}, log, metadata.ScopeName, r.set.BuildInfo.Version)
+	r.state = r.eng
 
 	if err := r.registerCallbacks(); err != nil {
 		return err
@@ -175,6 +194,10 @@ func (r *kubestateReceiver) registerCallbacks() error {
 			o.Observe(r.lastPoints.Load())
 			return nil
 		}),
+		r.telemetry.RegisterKubestateExportStuckDurationCallback(func(_ context.Context, o metric.Float64Observer) error {
+			o.Observe(r.eng.StuckFor().Seconds())
+			return nil
+		}),
 	)
 }
 
@@ -186,25 +209,62 @@ func (r *kubestateReceiver) cycleDone(s engine.CycleStats) {
 	}
 	r.telemetry.KubestateSnapshotDuration.Record(ctx, s.Duration.Seconds())
 	r.telemetry.KubestateExportDuration.Record(ctx, s.ExportDuration.Seconds())
+	var exportErr error
 	if n := len(s.Errors); n > 0 {
 		r.telemetry.KubestateExportsFailed.Add(ctx, int64(n))
-		r.report(false, fmt.Errorf("export failed for %d of %d batches: %w", n, s.Batches, errors.Join(s.Errors...)))
-		return
+		exportErr = fmt.Errorf("export failed for %d of %d batches: %w", n, s.Batches, errors.Join(s.Errors...))
+	} else {
+		r.set.Logger.Debug("cycle exported", zap.Int("points", s.Points), zap.Int("batches", s.Batches),
+			zap.Duration("duration", s.Duration), zap.Duration("export", s.ExportDuration))
 	}
-	r.set.Logger.Debug("cycle exported", zap.Int("points", s.Points), zap.Int("batches", s.Batches),
-		zap.Duration("duration", s.Duration), zap.Duration("export", s.ExportDuration))
-	r.reportReadState()
+	r.updateStatus(func() { r.exportErr, r.stuckFor = exportErr, nil })
 }
 
-// reportReadState reports OK once every informer has synced and can read the API now; while one
-// cannot, its error (the cycle exported what was read last).
-func (r *kubestateReceiver) reportReadState() {
-	if err := r.eng.ReadErr(); err != nil {
-		r.report(false, fmt.Errorf("cannot read from the Kubernetes API, exporting what was read last: %w", err))
-		return
+func (r *kubestateReceiver) cycleSkipped() {
+	r.telemetry.KubestateCyclesSkipped.Add(context.Background(), 1)
+	r.statusMu.Lock()
+	stuck := r.stuckFor != nil
+	r.statusMu.Unlock()
+	if stuck {
+		r.updateStatus(nil) // the message says for how long, now
 	}
-	if r.eng.HasSynced() {
-		r.report(true, nil)
+}
+
+// stuck: a consumer ignores its context and holds the cycle past export_timeout.
+func (r *kubestateReceiver) stuck(overdue time.Duration) {
+	r.set.Logger.Error("export stuck: a consumer ignores its context; no collection cycle runs until it returns",
+		zap.Duration("past_export_timeout", overdue), zap.Duration("export_timeout", r.cfg.ExportTimeout))
+	r.updateStatus(func() { r.stuckFor = r.state.StuckFor })
+}
+
+// updateStatus applies change, then reports the status everything together says: a recoverable
+// error while the cycle is stuck, the last cycle failed or a resource cannot be read (the data of
+// that resource is what was read last); OK once every informer has synced and none of that holds.
+func (r *kubestateReceiver) updateStatus(change func()) {
+	r.statusMu.Lock()
+	defer r.statusMu.Unlock()
+	if change != nil {
+		change()
+	}
+	var errs []error
+	if r.stuckFor != nil {
+		errs = append(errs, fmt.Errorf("export stuck for %s past export_timeout (%s): a consumer ignores its context; no collection cycle runs until it returns",
+			r.stuckFor().Round(time.Second), r.cfg.ExportTimeout))
+	}
+	if r.exportErr != nil {
+		errs = append(errs, r.exportErr)
+	}
+	if err := r.state.ReadErr(); err != nil {
+		errs = append(errs, fmt.Errorf("cannot read from the Kubernetes API, exporting what was read last: %w", err))
+	}
+	switch {
+	case len(errs) > 0:
+		// Every time, so the message is current.
+		r.healthy = 2
+		componentstatus.ReportStatus(r.host, componentstatus.NewRecoverableErrorEvent(errors.Join(errs...)))
+	case r.state.HasSynced() && r.healthy != 1:
+		r.healthy = 1
+		componentstatus.ReportStatus(r.host, componentstatus.NewEvent(componentstatus.StatusOK))
 	}
 }
 
@@ -216,7 +276,7 @@ var rbacDenied = regexp.MustCompile(`cannot (list|watch) resource`)
 func (r *kubestateReceiver) readFailed(resource string, err error) {
 	if err == nil {
 		r.set.Logger.Info("resource readable again", zap.String("resource", resource))
-		r.reportReadState()
+		r.updateStatus(nil)
 		return
 	}
 	verb := "list/watch"
@@ -230,19 +290,7 @@ func (r *kubestateReceiver) readFailed(resource string, err error) {
 	}
 	r.set.Logger.Error("cannot read resource from the Kubernetes API; its families hold what was last read of it (none if never read) until it can",
 		zap.String("resource", resource), zap.String("verb", verb), zap.Error(err))
-	r.report(false, fmt.Errorf("%s %s: %w", verb, resource, err))
-}
-
-// report sends a status event when health changes (or on every error, so its message is current).
-func (r *kubestateReceiver) report(ok bool, err error) {
-	if ok {
-		if r.healthy.Swap(1) != 1 {
-			componentstatus.ReportStatus(r.host, componentstatus.NewEvent(componentstatus.StatusOK))
-		}
-		return
-	}
-	r.healthy.Store(2)
-	componentstatus.ReportStatus(r.host, componentstatus.NewRecoverableErrorEvent(err))
+	r.updateStatus(nil)
 }
 
 func (r *kubestateReceiver) Shutdown(ctx context.Context) error {
