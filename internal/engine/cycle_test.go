@@ -131,7 +131,7 @@ func TestStuckConsumerIsReportedAndTheNextCycleIsFresh(t *testing.T) {
 	stuckHook := make(chan time.Duration, 4)
 	next := consumerFunc(func(_ context.Context, md pmetric.Metrics) error {
 		if calls.Add(1) == 1 {
-			<-release // ignores its context
+			blockUntil(release) // ignores its context
 			return nil
 		}
 		mu.Lock()
@@ -244,7 +244,7 @@ func TestShutdownBoundedWhileConsumerIgnoresContext(t *testing.T) {
 	eng := New([]Source{src}, Clients{}, Config{CollectionInterval: time.Hour, ExportTimeout: 50 * time.Millisecond, StuckAfter: 50 * time.Millisecond, MaxPointsPerBatch: 10},
 		consumerFunc(func(context.Context, pmetric.Metrics) error {
 			close(entered)
-			<-release
+			blockUntil(release)
 			return nil
 		}), Hooks{Stuck: func(time.Duration) {}}, zap.NewNop(), "test", "v0")
 	if err := eng.Start(context.Background()); err != nil {
@@ -254,11 +254,7 @@ func TestShutdownBoundedWhileConsumerIgnoresContext(t *testing.T) {
 	defer cancel()
 	eng.WaitForSync(ctx)
 	eng.Tick()
-	select {
-	case <-entered:
-	case <-time.After(10 * time.Second):
-		t.Fatal("no export")
-	}
+	await(t, entered, "the export")
 	short, cancelShort := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancelShort()
 	start := time.Now()

@@ -188,7 +188,12 @@ func expect410(t *testing.T, cs kubernetes.Interface, ns, rv string) {
 	for {
 		w, err := cs.CoreV1().Pods(ns).Watch(ctx, metav1.ListOptions{ResourceVersion: rv})
 		if err == nil {
-			ev, ok := <-w.ResultChan()
+			var ev watch.Event
+			ok := false
+			select {
+			case ev, ok = <-w.ResultChan():
+			case <-ctx.Done():
+			}
 			w.Stop()
 			if ok && ev.Type == watch.Error {
 				err = apierrors.FromObject(ev.Object)

@@ -503,10 +503,14 @@ func (p *proxy) forward(c net.Conn) {
 	done := make(chan struct{}, 2)
 	go func() { _, _ = io.Copy(up, c); done <- struct{}{} }()
 	go func() { _, _ = io.Copy(c, up); done <- struct{}{} }()
-	<-done
+	<-done // the connection's life: one side ended, or Cut/close closed it
+	// Closing both ends the other copy at once; 10 s bounds it regardless.
 	_ = c.Close()
 	_ = up.Close()
-	<-done
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+	}
 }
 
 func (p *proxy) drop(c net.Conn) {
