@@ -425,16 +425,15 @@ func (e *Engine) Synced() map[string]bool {
 	return out
 }
 
-// Cached returns what the engine holds per object of a resource: an entry with the object's record,
-// never the object itself (each object is dropped as soon as its record is built). For tests of
-// invariant 6.
-func (e *Engine) Cached(resource string) []any {
-	var out []any
+// Cached returns what the engine holds for the objects of a resource: one record each, never the
+// object itself (each object is dropped as soon as its record is built). For tests of invariant 6.
+func (e *Engine) Cached(resource string) []*Record {
+	var out []*Record
 	for _, rs := range e.resources {
 		if rs.src.Name() == resource {
 			for _, st := range rs.stores {
 				st.Range(func(r *Record) bool {
-					out = append(out, &entry{rec: r})
+					out = append(out, r)
 					return true
 				})
 			}

@@ -40,6 +40,10 @@ type point struct {
 // Len is the number of points.
 func (r *Record) Len() int { return len(r.points) }
 
+// Text is every string the record keeps of its object (label values, and keys that vary per
+// object), back to back: besides the points' numbers, all it holds. For tests of invariant 6.
+func (r *Record) Text() string { return r.data }
+
 // Prefix returns the values of the Source's PrefixKeys (for a pod: namespace, pod, uid).
 func (r *Record) Prefix() []string {
 	out := make([]string, r.prefix)
