@@ -310,3 +310,26 @@ func TestReadersDuringStart(t *testing.T) {
 		t.Fatalf("objects = %d after sync, reads %d; want 60", n, reads)
 	}
 }
+
+// A cycle whose deadline passes between two batches (the consumer took the last one whole) is
+// cut all the same: it must say so, or a consumer sees a prefix of the snapshot as a whole cycle.
+func TestCycleCutBetweenBatchesIsAFailure(t *testing.T) {
+	const timeout = 200 * time.Millisecond
+	var calls atomic.Int32
+	slow := consumerFunc(func(context.Context, pmetric.Metrics) error {
+		if calls.Add(1) == 1 {
+			time.Sleep(timeout + 50*time.Millisecond) // a slow consumer that answers after the cycle's deadline
+		}
+		return nil
+	})
+	// Records of 2 points in batches of 2: every batch ends at a record's end.
+	h := newHarness(t, 5, 2, Config{ExportTimeout: timeout, MaxPointsPerBatch: 2}, slow)
+	h.eng.Tick()
+	st := h.cycle()
+	if st.Sent != 2 || calls.Load() != 1 {
+		t.Fatalf("sent %d points in %d calls; want the first batch only", st.Sent, calls.Load())
+	}
+	if len(st.Errors) == 0 || !errors.Is(st.Errors[0], context.DeadlineExceeded) {
+		t.Fatalf("a cycle that exported 2 of 10 points reports errors %v; want the cut", st.Errors)
+	}
+}

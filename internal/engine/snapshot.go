@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"math"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -99,6 +100,10 @@ func Collect(ctx context.Context, cols []Collection, o BatchOptions, emit func(p
 		}
 	}
 	b.flush()
+	if cut && len(b.errs) == 0 {
+		// Cut between two batches: nothing was refused, but records were never exported.
+		b.errs = append(b.errs, fmt.Errorf("snapshot cut, records left out: %w", ctx.Err()))
+	}
 	if o.Last != nil && !cut && len(b.errs) == 0 {
 		// Delivered whole (even if the deadline passed just after): the next snapshot compares with
 		// this one. Otherwise with the last one that was, so stale points lost with a refused batch
