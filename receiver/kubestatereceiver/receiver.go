@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -45,6 +47,7 @@ type kubestateReceiver struct {
 	statusMu  sync.Mutex
 	state     readState
 	exportErr error                // the last cycle's failure, nil once a cycle succeeds
+	readErrs  map[string]error     // resource -> its last read failure, naming the verb
 	stuckFor  func() time.Duration // non-nil while the cycle in flight is stuck
 	healthy   int                  // last status reported: 0 none, 1 ok, 2 recoverable error
 }
@@ -255,6 +258,14 @@ func (r *kubestateReceiver) updateStatus(change func()) {
 		errs = append(errs, r.exportErr)
 	}
 	if err := r.state.ReadErr(); err != nil {
+		// The engine says whether a resource is failing; the reflectors' reports name the verb.
+		if len(r.readErrs) > 0 {
+			var named []error
+			for _, res := range slices.Sorted(maps.Keys(r.readErrs)) {
+				named = append(named, r.readErrs[res])
+			}
+			err = errors.Join(named...)
+		}
 		errs = append(errs, fmt.Errorf("cannot read from the Kubernetes API, exporting what was read last: %w", err))
 	}
 	switch {
@@ -276,7 +287,7 @@ var rbacDenied = regexp.MustCompile(`cannot (list|watch) resource`)
 func (r *kubestateReceiver) readFailed(resource string, err error) {
 	if err == nil {
 		r.set.Logger.Info("resource readable again", zap.String("resource", resource))
-		r.updateStatus(nil)
+		r.updateStatus(func() { delete(r.readErrs, resource) })
 		return
 	}
 	verb := "list/watch"
@@ -290,7 +301,12 @@ func (r *kubestateReceiver) readFailed(resource string, err error) {
 	}
 	r.set.Logger.Error("cannot read resource from the Kubernetes API; its families hold what was last read of it (none if never read) until it can",
 		zap.String("resource", resource), zap.String("verb", verb), zap.Error(err))
-	r.updateStatus(nil)
+	r.updateStatus(func() {
+		if r.readErrs == nil {
+			r.readErrs = map[string]error{}
+		}
+		r.readErrs[resource] = fmt.Errorf("%s %s: %w", verb, resource, err)
+	})
 }
 
 func (r *kubestateReceiver) Shutdown(ctx context.Context) error {

@@ -126,7 +126,7 @@ func TestStatusCombinesReadExportAndStuck(t *testing.T) {
 	st.fail(errors.New("forbidden"))
 	r.readFailed("pods", errors.New("forbidden"))
 	r.cycleDone(engine.CycleStats{})
-	wantStatus(t, host, componentstatus.StatusRecoverableError, "cannot read from the Kubernetes API, exporting what was read last: forbidden")
+	wantStatus(t, host, componentstatus.StatusRecoverableError, "cannot read from the Kubernetes API, exporting what was read last: list/watch pods: forbidden")
 	st.fail(nil)
 	r.readFailed("pods", nil)
 	wantStatus(t, host, componentstatus.StatusOK, "")
