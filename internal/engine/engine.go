@@ -81,6 +81,7 @@ type Engine struct {
 	resources []*resourceState
 	startTime pcommon.Timestamp
 	last      *LastExported // what the last cycle exported; cycles never overlap, so only the one running uses it
+	lastStale int           // stale points of the last cycle, for the next one's batch estimate; as last
 
 	lifetime context.Context
 	cancel   context.CancelFunc
@@ -302,9 +303,9 @@ func (e *Engine) Tick() bool {
 }
 
 // cycle snapshots every store and hands the batches on. The cycle as a whole has ExportTimeout;
-// each batch gets a fair share of what is left of it (remaining time / batches left, counting one
-// more than the stores' points make, for stale points and objects added meanwhile, so no batch
-// ever gets all of it). The Collector
+// each batch gets a fair share of what is left of it: remaining time / batches left, estimated from
+// the stores' points and the last cycle's stale points, plus one held back (one more per batch past
+// the estimate), so no batch ever gets all of it. The Collector
 // calls a pipeline's exporters one after another with the same context, so a sibling that hangs
 // until its deadline holds each batch for its share only, and every batch still reaches the
 // others: a hung consumer costs at most ExportTimeout per cycle, never batches.
@@ -322,17 +323,24 @@ func (e *Engine) cycle() CycleStats {
 
 	ctx, cancel := context.WithDeadline(e.lifetime, deadline)
 	defer cancel()
-	expected := e.points() // an estimate: handlers keep publishing while the cycle runs
+	// An estimate: the stores' points now, and as many stale points as the last cycle had.
+	// Handlers keep publishing while the cycle runs, and objects deleted since add stale points.
+	expected := e.points() + e.lastStale
 	maxPoints := max(e.cfg.MaxPointsPerBatch, 1)
-	handedOn := 0
+	handedOn, beyond := 0, 0
 	var exportTime time.Duration
 	st := e.snapshot(ctx, pcommon.NewTimestampFromTime(start), e.last, func(md pmetric.Metrics) error {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("batch dropped: %w", err)
 		}
-		// This batch and those the stores' points still make, plus one share held back: a batch is
-		// never given all the time left, since more may follow than were counted.
-		left := max((expected-handedOn+maxPoints-1)/maxPoints, 1) + 1
+		// This batch and those the estimate still counts, plus one share held back: no batch is
+		// given all the time left, since more may follow than were counted. Past the estimate,
+		// one more is held back per batch, so the time left shrinks as 1/n, not 1/2^n.
+		counted := (expected - handedOn + maxPoints - 1) / maxPoints
+		left := max(counted, 1) + 1 + beyond
+		if counted < 1 {
+			beyond++
+		}
 		handedOn += md.DataPointCount()
 		t := time.Now()
 		bctx, bcancel := context.WithDeadline(ctx, t.Add(deadline.Sub(t)/time.Duration(left)))
@@ -341,6 +349,7 @@ func (e *Engine) cycle() CycleStats {
 		exportTime += time.Since(t)
 		return err
 	})
+	e.lastStale = st.Stale
 	stats := CycleStats{SnapshotStats: st, Duration: time.Since(start), ExportDuration: exportTime}
 	if len(st.Errors) > 0 && e.lifetime.Err() == nil {
 		e.log.Warn("export failed", zap.Int("batches_failed", len(st.Errors)), zap.Int("batches", st.Batches),
