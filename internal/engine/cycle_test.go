@@ -67,6 +67,7 @@ func TestHungSiblingCostsEachBatchItsShareNeverBatches(t *testing.T) {
 		if st.Batches != 15 || len(st.Errors) != 15 {
 			t.Errorf("cycle %d: %d batches, %d failed; want 15 handed on, each failed by the hung exporter", c, st.Batches, len(st.Errors))
 		}
+		t.Logf("cycle %d: %d batches, %s in the consumers, %s in all", c, st.Batches, st.ExportDuration.Round(time.Millisecond), st.Duration.Round(time.Millisecond))
 		// Time inside the consumer: every batch's deadline is within the cycle's (the margin is
 		// for waking up from each of the 15 deadlines on a busy machine).
 		if st.ExportDuration > timeout+300*time.Millisecond {
