@@ -7,7 +7,7 @@ PROGRESS := $(CURDIR)/tools/with-progress.sh
 
 export GOFLAGS ?= -buildvcs=false
 
-.PHONY: all tools cluster-up cluster-down test build run generate check-generated parity parity-prometheus mixin reliability fuzz bench bench-go clean help
+.PHONY: all tools cluster-up cluster-down test build run generate check-generated parity parity-prometheus parity-pull mixin reliability fuzz bench bench-go clean help
 
 all: help
 
@@ -16,9 +16,10 @@ help:
 	@echo "make test          unit and integration tests (builds tools on first use)"
 	@echo "make parity        compare with kube-state-metrics v2.20.0 (report: .local/parity-report.md)"
 	@echo "make parity-prometheus  parity through the distribution's Prometheus exporter (report: .local/parity-prometheus-report.md)"
+	@echo "make parity-pull   parity through the receiver's own pull endpoint, headers and label order included"
 	@echo "make mixin         kubernetes-mixin alerts/rules evaluated by Prometheus' engine over KSM and over kubestate"
 	@echo "make reliability   long forms of the fault-injection tests (about 15 min)"
-	@echo "make bench         kubestate vs kube-state-metrics side by side (BENCH_PODS=10000; about 10 min)"
+	@echo "make bench         kubestate vs kube-state-metrics side by side, push then pull (BENCH_PODS=10000; about 15 min)"
 	@echo "make bench-go      Go benchmarks of the hot paths: pdata floor, snapshot, object -> record"
 	@echo "make tools         build kube-apiserver, kubectl, etcd, kube-state-metrics into bin/"
 	@echo "make cluster-up    start the local control plane (kubeconfig: .local/kubeconfig)"
@@ -93,6 +94,14 @@ parity-prometheus: tools build
 		$(if $(PARITY_FIXTURES),-fixtures $(PARITY_FIXTURES)) \
 		-config testdata/parity/default.yaml -config testdata/parity/allowlists.yaml
 
+# The same through the receiver's own pull endpoint (pull.endpoint, push: false), held to KSM's label
+# order and HELP/TYPE lines too.
+parity-pull: tools build
+	@$(GO) run ./cmd/parity -via pull -bin $(BIN) -collector _build/otelcol-kubestate \
+		-report $(STATE)/parity-pull-report.md \
+		$(if $(PARITY_FIXTURES),-fixtures $(PARITY_FIXTURES)) \
+		-config testdata/parity/default.yaml -config testdata/parity/allowlists.yaml
+
 ## ---- kubernetes-mixin rules (tools/mixin is its own module: Prometheus' dependencies stay out of go.mod) ----
 
 # Rules from ../shared/reference (or $KUBESTATE_REFERENCE_DIR); V=1 prints one line per expression.
@@ -129,6 +138,7 @@ BENCH_FLAGS ?=
 
 bench: tools build
 	@$(GO) run ./cmd/bench -pods $(BENCH_PODS) -bin $(BIN) -collector _build/otelcol-kubestate $(BENCH_FLAGS)
+	@$(GO) run ./cmd/bench -pull -pods $(BENCH_PODS) -bin $(BIN) -collector _build/otelcol-kubestate $(BENCH_FLAGS)
 
 # The hot paths as Go benchmarks (benchstat-friendly): the pdata floor, the snapshot, object -> record.
 bench-go:

@@ -54,6 +54,7 @@ type options struct {
 	pprof                 string
 	envCollector, envKSM  string
 	collectorArgs         string
+	pull                  bool
 }
 
 func main() { os.Exit(run()) }
@@ -86,6 +87,7 @@ func run() int {
 	flag.StringVar(&o.collectorArgs, "collector-args", "", "extra command-line arguments of the distribution, space-separated (e.g. --feature-gates=pdata.useProtoPooling)")
 	flag.StringVar(&o.envKSM, "env-ksm", "", "extra environment of kube-state-metrics only, comma-separated VAR=value")
 	flag.StringVar(&o.pprof, "pprof", "", "serve the collector's pprof extension on this address (needs a distribution built with it)")
+	flag.BoolVar(&o.pull, "pull", false, "measure the pull path: the receiver's own endpoint (pull.endpoint, push: false) scraped like KSM, both asking for gzip as Prometheus does")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -198,7 +200,11 @@ func runBench(ctx context.Context, o options) (res bench.Result, err error) {
 	}()
 
 	cfgPath := filepath.Join(o.workDir, "collector.yaml")
-	if err := os.WriteFile(cfgPath, []byte(collectorConfig(kubeconfig, sinkAddr, o)), 0o644); err != nil {
+	pullPort, err := proc.FreePort()
+	if err != nil {
+		return res, err
+	}
+	if err := os.WriteFile(cfgPath, []byte(collectorConfig(kubeconfig, sinkAddr, pullPort, o)), 0o644); err != nil {
 		return res, err
 	}
 	ksmPort, err := proc.FreePort()
@@ -231,34 +237,50 @@ func runBench(ctx context.Context, o options) (res bench.Result, err error) {
 	colSide := &bench.Side{Name: "kubestate", Started: col.Started}
 	var mu sync.Mutex // guards ksmSide.Deliveries (the scraper) against the loop below
 
-	scraper := bench.NewScraper(fmt.Sprintf("http://127.0.0.1:%d/metrics", ksmPort), o.gzip)
-	defer scraper.Close()
 	scrapeCtx, stopScrapes := context.WithCancel(ctx)
 	var scrapes sync.WaitGroup
-	scrapes.Add(1)
-	go func() {
-		defer scrapes.Done()
-		t := time.NewTicker(o.interval)
-		defer t.Stop()
-		for {
-			select {
-			case <-scrapeCtx.Done():
-				return
-			case <-t.C:
-			}
-			d, err := scraper.Scrape(scrapeCtx)
-			if err != nil {
-				if scrapeCtx.Err() == nil {
-					progress("scraping kube-state-metrics: %v", err)
+	// scrapeEvery scrapes url every interval into side's deliveries, like a Prometheus server.
+	scrapeEvery := func(url string, gzip bool, side *bench.Side) {
+		scraper := bench.NewScraper(url, gzip)
+		scrapes.Add(1)
+		go func() {
+			defer scrapes.Done()
+			defer scraper.Close()
+			t := time.NewTicker(o.interval)
+			defer t.Stop()
+			for {
+				select {
+				case <-scrapeCtx.Done():
+					return
+				case <-t.C:
 				}
-				continue
+				d, err := scraper.Scrape(scrapeCtx)
+				if err != nil {
+					if scrapeCtx.Err() == nil {
+						progress("scraping %s: %v", side.Name, err)
+					}
+					continue
+				}
+				mu.Lock()
+				side.Deliveries = append(side.Deliveries, d)
+				mu.Unlock()
 			}
-			mu.Lock()
-			ksmSide.Deliveries = append(ksmSide.Deliveries, d)
-			mu.Unlock()
-		}
-	}()
+		}()
+	}
+	scrapeEvery(fmt.Sprintf("http://127.0.0.1:%d/metrics", ksmPort), o.gzip || o.pull, ksmSide)
+	if o.pull {
+		scrapeEvery(fmt.Sprintf("http://127.0.0.1:%d/metrics", pullPort), true, colSide)
+	}
 	defer func() { stopScrapes(); scrapes.Wait() }()
+	// ours is what kubestate has delivered so far: cycles received by the sink, or pull scrapes.
+	ours := func(now time.Time) []bench.Delivery {
+		if o.pull {
+			mu.Lock()
+			defer mu.Unlock()
+			return append([]bench.Delivery(nil), colSide.Deliveries...)
+		}
+		return finished(sink.Cycles(), now)
+	}
 
 	// Sample both processes until both deliver complete data, then for the steady window.
 	var steadyFrom, endAt time.Time
@@ -290,7 +312,7 @@ func runBench(ctx context.Context, o options) (res bench.Result, err error) {
 			mu.Lock()
 			scrapesSoFar := append([]bench.Delivery(nil), ksmSide.Deliveries...)
 			mu.Unlock()
-			cycles := finished(sink.Cycles(), now)
+			cycles := ours(now)
 			if complete(scrapesSoFar, cycles) {
 				steadyFrom = now
 				endAt = now.Add(time.Duration(o.cycles)*o.interval + o.interval/2)
@@ -311,7 +333,7 @@ func runBench(ctx context.Context, o options) (res bench.Result, err error) {
 	mu.Lock()
 	ksmSide.Deliveries = append([]bench.Delivery(nil), ksmSide.Deliveries...)
 	mu.Unlock()
-	colSide.Deliveries = sink.Cycles()
+	colSide.Deliveries = ours(time.Time{})
 	want := steadyMedian(ksmSide.Deliveries, steadyFrom, endAt)
 	const tol = 0.005
 	res.KSM = bench.Summarize(ksmSide, steadyFrom, endAt, want, tol)
@@ -320,7 +342,8 @@ func runBench(ctx context.Context, o options) (res bench.Result, err error) {
 		res.Notes = append(res.Notes, fmt.Sprintf("median counts per cycle differ by %d (%.3f%%): objects change while they are read (run with -updates 0 -replacements 0 to compare a still cluster)",
 			res.Kubestate.PerCycle-res.KSM.PerCycle, 100*math.Abs(float64(res.Kubestate.PerCycle-res.KSM.PerCycle))/float64(max(1, res.KSM.PerCycle))))
 	}
-	res.Notes = append(res.Notes, fmt.Sprintf("churn during the run: %.0f pod status updates/s, %.1f pod replacements/s; compression: %v", o.updates, o.replacements, o.gzip),
+	res.Pull = o.pull
+	res.Notes = append(res.Notes, fmt.Sprintf("churn during the run: %.0f pod status updates/s, %.1f pod replacements/s; compression: %v; pull path: %v", o.updates, o.replacements, o.gzip || o.pull, o.pull),
 		"the machine may be shared: CPU seconds are per process, but other work changes caches and clocks")
 	return res, nil
 }
@@ -376,12 +399,18 @@ func points(ds []bench.Delivery) []int {
 
 // collectorConfig is the distribution's pipeline: kubestate -> OTLP/gRPC to the sink, with no queue
 // and no retries, so that each batch is encoded and sent inside the cycle that built it.
-func collectorConfig(kubeconfig, sink string, o options) string {
+// With -pull: the receiver serves its pull endpoint on pullPort and builds no batches (push: false).
+func collectorConfig(kubeconfig, sink string, pullPort int, o options) string {
 	compression := "none"
 	if o.gzip {
 		compression = "gzip"
 	}
 	timeout := min(o.interval, 30*time.Second)
+	pull, exporter := "", "otlp_grpc"
+	if o.pull {
+		pull = fmt.Sprintf("    pull:\n      endpoint: 127.0.0.1:%d\n    push: false\n", pullPort)
+		exporter = "nop"
+	}
 	var extensions, enabled string
 	if o.pprof != "" {
 		extensions = fmt.Sprintf("extensions:\n  pprof:\n    endpoint: %q\n", o.pprof)
@@ -394,7 +423,8 @@ func collectorConfig(kubeconfig, sink string, o options) string {
     collection_interval: %s
     export_timeout: %s
     max_data_points_per_batch: %d
-exporters:
+%sexporters:
+  nop:
   otlp_grpc:
     endpoint: %q
     tls:
@@ -414,6 +444,6 @@ service:
   pipelines:
     metrics:
       receivers: [kubestate]
-      exporters: [otlp_grpc]
-`, extensions, kubeconfig, o.interval, timeout, o.maxBatch, sink, compression, timeout, enabled)
+      exporters: [%s]
+`, extensions, kubeconfig, o.interval, timeout, o.maxBatch, pull, sink, compression, timeout, enabled, exporter)
 }

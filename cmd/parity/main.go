@@ -60,11 +60,11 @@ func run() int {
 	bin := flag.String("bin", "bin", "directory holding kube-state-metrics, etcd and kube-apiserver")
 	report := flag.String("report", ".local/parity-report.md", "Markdown report to write")
 	timeout := flag.Duration("timeout", 3*time.Minute, "how long each side may take to sync")
-	via := flag.String("via", parity.ViaEngine, "our side: engine (the receiver's engine in-process, compared as pdata) or prometheus (the distribution's Prometheus exporter, compared as text)")
-	collector := flag.String("collector", "_build/otelcol-kubestate", "with -via prometheus: the distribution binary (make build)")
+	via := flag.String("via", parity.ViaEngine, "our side: engine (the receiver's engine in-process, compared as pdata), prometheus (the distribution's Prometheus exporter, compared as text) or pull (the receiver's own pull endpoint, compared as text, headers and label order included)")
+	collector := flag.String("collector", "_build/otelcol-kubestate", "with -via prometheus or pull: the distribution binary (make build)")
 	flag.Parse()
-	if *via != parity.ViaEngine && *via != parity.ViaPrometheus {
-		fmt.Fprintf(os.Stderr, "parity: -via %q: want %q or %q\n", *via, parity.ViaEngine, parity.ViaPrometheus)
+	if *via != parity.ViaEngine && *via != parity.ViaPrometheus && *via != parity.ViaPull {
+		fmt.Fprintf(os.Stderr, "parity: -via %q: want %q, %q or %q\n", *via, parity.ViaEngine, parity.ViaPrometheus, parity.ViaPull)
 		return 2
 	}
 	if len(configs) == 0 {
@@ -115,7 +115,8 @@ func compare(ctx context.Context, fixtures string, configs []string, kubeconfig 
 	if _, err := os.Stat(ksmBin); err != nil {
 		return "", fmt.Errorf("%w (run make tools)", err)
 	}
-	if via == parity.ViaPrometheus {
+	viaCollector := via == parity.ViaPrometheus || via == parity.ViaPull
+	if viaCollector {
 		if collector, err = filepath.Abs(collector); err != nil {
 			return "", err
 		}
@@ -176,7 +177,7 @@ func compare(ctx context.Context, fixtures string, configs []string, kubeconfig 
 		fmt.Printf("parity: applied %d objects\n", n)
 	}
 	var kube kubernetes.Interface
-	if via == parity.ViaPrometheus && seedIt {
+	if viaCollector && seedIt {
 		if kube, err = kubernetes.NewForConfig(restCfg); err != nil {
 			return "", err
 		}
@@ -195,8 +196,8 @@ func compare(ctx context.Context, fixtures string, configs []string, kubeconfig 
 			return "", err
 		}
 		var r parity.Run
-		if via == parity.ViaPrometheus {
-			popts := parity.PrometheusOptions{Collector: parity.CollectorOptions{Binary: collector}}
+		if viaCollector {
+			popts := parity.PrometheusOptions{Collector: parity.CollectorOptions{Binary: collector, Pull: via == parity.ViaPull}}
 			if i == 0 && kube != nil {
 				// Creates and deletes a ConfigMap in namespace default: only on the cluster we seeded.
 				popts.Inspect = func(ctx context.Context, k *parity.KSM, col *parity.Collector) error {
@@ -243,7 +244,7 @@ func compare(ctx context.Context, fixtures string, configs []string, kubeconfig 
 			fmt.Printf("parity: [%s] note: %s\n", r.Name, m)
 		}
 		if e := r.Exposition; e != nil {
-			if !e.OK() {
+			if !e.OK() || (r.Via == parity.ViaPull && !e.Exact()) {
 				ok = false
 			}
 			fmt.Printf("parity: [%s] %s\n", r.Name, e.Summary())

@@ -40,6 +40,7 @@ type Result struct {
 	SteadyFrom, EndedAt time.Time
 	KSM, Kubestate      Summary
 	Notes               []string
+	Pull                bool // kubestate's side is its pull endpoint, scraped like KSM
 }
 
 // FirstComplete returns the index of the first delivery holding at least (1-tol)*want points, or -1.
@@ -155,6 +156,10 @@ func (r Result) Line() string {
 	first := math.NaN()
 	if r.Kubestate.FirstComplete >= 0 {
 		first = r.Kubestate.FirstComplete.Seconds()
+	}
+	if r.Pull {
+		return fmt.Sprintf("bench-pull: pods=%d series_ksm=%d series_kubestate=%d cpu_ratio=%.2f rss_ratio=%.2f peak_rss_ratio=%.2f first_page_s=%.1f",
+			r.Pods, r.KSM.PerCycle, r.Kubestate.PerCycle, r.CPURatio(), r.RSSRatio(), r.PeakRSSRatio(), first)
 	}
 	return fmt.Sprintf("bench: pods=%d series_ksm=%d points_kubestate=%d cpu_ratio=%.2f rss_ratio=%.2f peak_rss_ratio=%.2f first_export_s=%.1f",
 		r.Pods, r.KSM.PerCycle, r.Kubestate.PerCycle, r.CPURatio(), r.RSSRatio(), r.PeakRSSRatio(), first)

@@ -63,8 +63,8 @@ type proc struct {
 
 // startCollector runs _build/otelcol-kubestate with the pipeline config plus a telemetry config the
 // harness writes (logs to a file, a Prometheus pull reader on a free port). It is killed (its whole
-// process group) when the test ends, unless it has exited.
-func startCollector(t *testing.T, name, pipeline string) *proc {
+// process group) when the test ends, unless it has exited. env is added to the environment.
+func startCollector(t *testing.T, name, pipeline string, env ...string) *proc {
 	t.Helper()
 	bin := collector(t)
 	dir := filepath.Join(t.TempDir(), name)
@@ -103,7 +103,7 @@ func startCollector(t *testing.T, name, pipeline string) *proc {
 	defer stderr.Close()
 	p.cmd = exec.Command(bin, "--config", pipeCfg, "--config", telCfg)
 	p.cmd.Stdout, p.cmd.Stderr = stderr, stderr
-	p.cmd.Env = append(os.Environ(), "GODEBUG=schedtrace=1000,scheddetail=1")
+	p.cmd.Env = append(append(os.Environ(), "GODEBUG=schedtrace=1000,scheddetail=1"), env...)
 	// Its own process group, killed at cleanup; and killed by the kernel should this test binary die
 	// without cleaning up (a -timeout panic).
 	p.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}

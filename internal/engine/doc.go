@@ -40,4 +40,8 @@
 //  7. The engine knows nothing of Kubernetes kinds: a Source supplies informers and turns objects
 //     into Records, so new resources, custom resources, sharding and other naming schemas plug in
 //     as Sources.
+//  8. A Renderer (the pull path, package exposition) gets the whole snapshot on a timer of its
+//     own, apart from export cycles: a consumer that holds a cycle, even ignoring its context,
+//     never delays a render; with PullOnly no export cycle runs at all.
+//     (TestRenderNotHeldByHungConsumer, TestPullOnlyExportsNothing)
 package engine

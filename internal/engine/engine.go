@@ -33,6 +33,23 @@ type Config struct {
 	// stuck (a consumer ignoring its context): Hooks.Stuck is called once, and StuckFor grows. Zero
 	// means DefaultStuckAfter.
 	StuckAfter time.Duration
+	// Renderer, if set, gets the whole snapshot once every CollectionInterval (the first as soon
+	// as every informer has synced) on a timer of its own, so no export consumer can delay it.
+	Renderer Renderer
+	// FieldSelector, if set, is ANDed into every informer's field selector (the receiver's per-node
+	// mode: spec.nodeName=<node> for pods).
+	FieldSelector string
+	// Shard, if Total > 1, keeps only the objects of one shard (as kube-state-metrics' sharding).
+	Shard Shard
+	// PullOnly runs no export cycles: the Renderer is the only consumer (nothing is sent to next).
+	PullOnly bool
+}
+
+// Renderer consumes whole snapshots apart from the export cycles: the pull path renders its page
+// with it. Render reads every record of cols at most once, with the Stores' atomic loads, and must
+// not block on I/O or on a scraper: it runs in the engine's goroutine, one call at a time.
+type Renderer interface {
+	Render(cols []Collection)
 }
 
 // DefaultStuckAfter is the grace a cycle gets past its ExportTimeout before it counts as stuck: a
@@ -125,8 +142,40 @@ func (e *Engine) Start(ctx context.Context) error {
 		}
 	}
 	e.goRun(e.awaitSync)
-	e.goRun(e.loop)
+	if !e.cfg.PullOnly {
+		e.goRun(e.loop)
+	}
+	if e.cfg.Renderer != nil {
+		e.goRun(e.renderLoop)
+	}
 	return nil
+}
+
+// renderLoop hands the Renderer a snapshot as soon as every informer has synced, then every
+// CollectionInterval. Renders never overlap (one goroutine) and never wait on a consumer.
+func (e *Engine) renderLoop() {
+	if !e.WaitForSync(e.lifetime) {
+		return
+	}
+	t := time.NewTicker(e.cfg.CollectionInterval)
+	defer t.Stop()
+	for {
+		e.cfg.Renderer.Render(e.collections())
+		select {
+		case <-e.lifetime.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// collections is what a snapshot reads: each source with the stores of its informers.
+func (e *Engine) collections() []Collection {
+	cols := make([]Collection, len(e.resources))
+	for i, rs := range e.resources {
+		cols[i] = Collection{Source: rs.src, Stores: rs.stores}
+	}
+	return cols
 }
 
 type selection struct{ namespace, fieldSelector string }
@@ -135,23 +184,26 @@ type selection struct{ namespace, fieldSelector string }
 // namespaces minus the denylist; cluster-scoped sources always get one.
 func (e *Engine) selections(s Source) []selection {
 	if !s.Namespaced() {
-		return []selection{{}}
+		return []selection{{fieldSelector: e.cfg.FieldSelector}}
 	}
 	if len(e.cfg.Namespaces) > 0 {
 		// As KSM: with both set, the listed namespaces minus the denied ones.
 		var out []selection
 		for _, ns := range e.cfg.Namespaces {
 			if !slices.Contains(e.cfg.NamespacesDenylist, ns) {
-				out = append(out, selection{namespace: ns})
+				out = append(out, selection{namespace: ns, fieldSelector: e.cfg.FieldSelector})
 			}
 		}
 		return out
 	}
-	var deny []string
+	var terms []string
 	for _, ns := range e.cfg.NamespacesDenylist {
-		deny = append(deny, "metadata.namespace!="+ns)
+		terms = append(terms, "metadata.namespace!="+ns)
 	}
-	return []selection{{fieldSelector: strings.Join(deny, ",")}}
+	if e.cfg.FieldSelector != "" {
+		terms = append(terms, e.cfg.FieldSelector)
+	}
+	return []selection{{fieldSelector: strings.Join(terms, ",")}}
 }
 
 // addInformer sets up one reflector of a source: a cache.Controller that lists and watches into a
@@ -159,7 +211,7 @@ func (e *Engine) selections(s Source) []selection {
 func (e *Engine) addInformer(rs *resourceState, namespace, fieldSelector string) {
 	src := rs.src
 	st := NewStore()
-	q := newQueue(src, st)
+	q := newQueue(src, st, e.cfg.Shard)
 	resource := src.Name()
 	rh := newReadHealth(resource, src.ListWatch(e.clients, namespace, fieldSelector), func(resource string, err error) {
 		if e.hooks.ReadFailed != nil {
@@ -222,7 +274,7 @@ func (e *Engine) awaitSync() {
 		if e.hooks.Synced != nil {
 			e.hooks.Synced()
 		}
-		if e.cfg.CycleOnSync {
+		if e.cfg.CycleOnSync && !e.cfg.PullOnly {
 			e.Tick()
 		}
 	}

@@ -19,6 +19,7 @@ import (
 // single writer (invariant 2). Nothing here waits on a reader (invariant 1).
 type queue struct {
 	src    Source
+	shard  Shard // objects of other shards are dropped before a record is built
 	st     *Store
 	synced chan struct{} // closed by the first Replace: the initial list is published
 	closed chan struct{}
@@ -26,21 +27,21 @@ type queue struct {
 	isSync atomic.Bool
 }
 
-func newQueue(src Source, st *Store) *queue {
-	return &queue{src: src, st: st, synced: make(chan struct{}), closed: make(chan struct{})}
+func newQueue(src Source, st *Store, shard Shard) *queue {
+	return &queue{src: src, st: st, shard: shard, synced: make(chan struct{}), closed: make(chan struct{})}
 }
 
 // Transformer makes the reflector's watch-list buffer hold entries, not objects, until the initial
 // list is complete: the start-up peak holds records, never a whole list of objects.
 func (q *queue) Transformer() cache.TransformFunc {
-	return func(obj any) (any, error) { return toEntry(q.src, obj) }
+	return func(obj any) (any, error) { return toEntry(q.src, q.shard, obj) }
 }
 
 func (q *queue) Add(obj any) error    { return q.put(obj) }
 func (q *queue) Update(obj any) error { return q.put(obj) }
 
 func (q *queue) put(obj any) error {
-	o, err := toEntry(q.src, obj)
+	o, err := toEntry(q.src, q.shard, obj)
 	if err != nil {
 		return err
 	}
@@ -63,7 +64,7 @@ func (q *queue) Delete(obj any) error {
 func (q *queue) Replace(list []any, _ string) error {
 	keep := make(map[string]struct{}, len(list))
 	for _, obj := range list {
-		o, err := toEntry(q.src, obj)
+		o, err := toEntry(q.src, q.shard, obj)
 		if err != nil {
 			return err
 		}
@@ -110,9 +111,10 @@ func (en *entry) GetObjectMeta() metav1.Object {
 	return &metav1.ObjectMeta{Namespace: en.namespace, Name: en.name, ResourceVersion: en.resourceVersion}
 }
 
-// toEntry has the source strip a decoded object and build its record, and keeps only that. Entries
-// and tombstones pass through unchanged, as client-go may hand transformed objects back.
-func toEntry(src Source, obj any) (any, error) {
+// toEntry has the source strip a decoded object and build its record, and keeps only that; an
+// object of another shard gets no record (nothing is built or stored for it). Entries and
+// tombstones pass through unchanged, as client-go may hand transformed objects back.
+func toEntry(src Source, shard Shard, obj any) (any, error) {
 	switch obj.(type) {
 	case *entry, cache.DeletedFinalStateUnknown:
 		return obj, nil
@@ -125,6 +127,9 @@ func toEntry(src Source, obj any) (any, error) {
 	en.key = en.name
 	if en.namespace != "" {
 		en.key = en.namespace + "/" + en.name
+	}
+	if !shard.Owns(m.GetUID()) {
+		return en, nil
 	}
 	stripped, err := src.Transform(obj)
 	if err != nil {

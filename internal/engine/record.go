@@ -77,6 +77,56 @@ func (r *Record) Points(fams []FamilyDesc) []Point {
 	return out
 }
 
+// PrefixLen is the number of prefix values (the Source's PrefixKeys the record has values for).
+func (r *Record) PrefixLen() int { return int(r.prefix) }
+
+// PrefixValue is prefix value i, sliced out of the record without copying.
+func (r *Record) PrefixValue(i int) string { return r.str(i) }
+
+// Cursor walks a record's points in order without allocating: the read API for consumers of
+// whole snapshots other than the batcher (the pull path's renderer). Points come in the order of
+// their families (RecordBuilder.Build keeps them so).
+//
+//	for c := rec.Cursor(); !c.Done(); c.Next() { ... c.Family(), c.Value(), c.Label(j, keys) ... }
+type Cursor struct {
+	r *Record
+	i int // current point
+	s int // index of the current point's first string
+}
+
+// Cursor returns a cursor on the record's first point.
+func (r *Record) Cursor() Cursor { return Cursor{r: r, s: int(r.prefix)} }
+
+// Record is the record the cursor walks.
+func (c *Cursor) Record() *Record { return c.r }
+
+// Done reports whether the cursor is past the last point.
+func (c *Cursor) Done() bool { return c.i >= len(c.r.points) }
+
+// Next moves to the next point.
+func (c *Cursor) Next() {
+	c.s += c.r.points[c.i].strings()
+	c.i++
+}
+
+// Family is the current point's family index.
+func (c *Cursor) Family() int { return int(c.r.points[c.i].family) }
+
+// Value is the current point's value.
+func (c *Cursor) Value() float64 { return c.r.points[c.i].value }
+
+// Labels is the number of labels of the current point after the prefix.
+func (c *Cursor) Labels() int { return int(c.r.points[c.i].n) }
+
+// Label returns label j of the current point; keys are its family's FamilyDesc.Keys, used unless
+// the point carries its own keys.
+func (c *Cursor) Label(j int, keys []string) (key, value string) {
+	if c.r.points[c.i].kv {
+		return c.r.str(c.s + 2*j), c.r.str(c.s + 2*j + 1)
+	}
+	return keys[j], c.r.str(c.s + j)
+}
+
 // strings is how many strings of the record's data the point holds.
 func (p *point) strings() int {
 	if p.kv {
@@ -187,8 +237,11 @@ func (b *RecordBuilder) AddKV(family int, value float64, keys, values []string) 
 	b.points = append(b.points, point{value: value, family: uint16(family), n: uint32(len(keys)), kv: true})
 }
 
-// Build packs the prefix values and the points collected since Reset into a new Record.
+// Build packs the prefix values and the points collected since Reset into a new Record. Points
+// keep the order they were added in, except that they are grouped by family (a stable sort by
+// family index), which readers that write family by family rely on.
 func (b *RecordBuilder) Build(prefix []string) *Record {
+	b.sortByFamily()
 	size := 0
 	for _, s := range prefix {
 		size += len(s)
@@ -208,6 +261,31 @@ func (b *RecordBuilder) Build(prefix []string) *Record {
 		ends = append(ends, uint32(data.Len()))
 	}
 	return &Record{data: data.String(), ends: ends, points: slices.Clone(b.points), prefix: uint16(len(prefix))}
+}
+
+// sortByFamily orders the points (and their strings) by family, stably. Tables emit families in
+// order, so this is a check that finds them sorted; hand-built records may not be.
+func (b *RecordBuilder) sortByFamily() {
+	if slices.IsSortedFunc(b.points, func(x, y point) int { return int(x.family) - int(y.family) }) {
+		return
+	}
+	type span struct {
+		p     point
+		first int // index in strs of the point's first string
+	}
+	spans := make([]span, len(b.points))
+	s := 0
+	for i, p := range b.points {
+		spans[i] = span{p, s}
+		s += p.strings()
+	}
+	slices.SortStableFunc(spans, func(x, y span) int { return int(x.p.family) - int(y.p.family) })
+	strs := make([]string, 0, len(b.strs))
+	for i, sp := range spans {
+		b.points[i] = sp.p
+		strs = append(strs, b.strs[sp.first:sp.first+sp.p.strings()]...)
+	}
+	b.strs = strs
 }
 
 const chunkSize = 256

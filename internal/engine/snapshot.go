@@ -295,9 +295,5 @@ type SnapshotStats struct {
 
 // snapshot collects every resource of the engine; with last, it also marks what vanished since.
 func (e *Engine) snapshot(ctx context.Context, now pcommon.Timestamp, last *LastExported, emit func(pmetric.Metrics) error) SnapshotStats {
-	cols := make([]Collection, len(e.resources))
-	for i, rs := range e.resources {
-		cols[i] = Collection{Source: rs.src, Stores: rs.stores}
-	}
-	return Collect(ctx, cols, BatchOptions{Scope: e.scope, Version: e.version, MaxPoints: e.cfg.MaxPointsPerBatch, Now: now, Start: e.startTime, Last: last}, emit)
+	return Collect(ctx, e.collections(), BatchOptions{Scope: e.scope, Version: e.version, MaxPoints: e.cfg.MaxPointsPerBatch, Now: now, Start: e.startTime, Last: last}, emit)
 }

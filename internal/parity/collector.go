@@ -43,6 +43,9 @@ type CollectorOptions struct {
 	ExportTimeout      time.Duration
 	// MetricExpiration is the exporter's metric_expiration; zero means RecommendedMetricExpiration.
 	MetricExpiration time.Duration
+	// Pull serves the receiver's own pull endpoint (pull.endpoint, push: false) instead of the
+	// Prometheus exporter; the pipeline ends in the nop exporter.
+	Pull bool
 }
 
 // RecommendedMetricExpiration is the smallest metric_expiration under which a live series never
@@ -90,16 +93,25 @@ func CollectorConfig(cfg *kubestatereceiver.Config, o CollectorOptions, metricsP
 	receiver["collection_interval"] = o.CollectionInterval.String()
 	receiver["export_timeout"] = o.ExportTimeout.String()
 
-	prom := map[string]any{
-		"endpoint":          "127.0.0.1:" + strconv.Itoa(metricsPort),
-		"metric_expiration": o.MetricExpiration.String(),
-	}
-	for k, v := range PrometheusExporterSettings {
-		prom[k] = v
+	receiver["pull"] = map[string]any{"write_timeout": rcv.Pull.WriteTimeout.String(), "max_connections": rcv.Pull.MaxConnections}
+	exporter, exporters := "prometheus", map[string]any{}
+	if o.Pull {
+		receiver["pull"].(map[string]any)["endpoint"] = "127.0.0.1:" + strconv.Itoa(metricsPort)
+		receiver["push"] = false
+		exporter, exporters["nop"] = "nop", map[string]any{}
+	} else {
+		prom := map[string]any{
+			"endpoint":          "127.0.0.1:" + strconv.Itoa(metricsPort),
+			"metric_expiration": o.MetricExpiration.String(),
+		}
+		for k, v := range PrometheusExporterSettings {
+			prom[k] = v
+		}
+		exporters["prometheus"] = prom
 	}
 	doc := map[string]any{
 		"receivers": map[string]any{"kubestate": receiver},
-		"exporters": map[string]any{"prometheus": prom},
+		"exporters": exporters,
 		"service": map[string]any{
 			"telemetry": map[string]any{
 				"logs": map[string]any{"level": "warn"},
@@ -112,7 +124,7 @@ func CollectorConfig(cfg *kubestatereceiver.Config, o CollectorOptions, metricsP
 			},
 			"pipelines": map[string]any{"metrics": map[string]any{
 				"receivers": []string{"kubestate"},
-				"exporters": []string{"prometheus"},
+				"exporters": []string{exporter},
 			}},
 		},
 	}
@@ -191,6 +203,7 @@ type CollectorState struct {
 	Resources int     // resources with an informer_synced series
 	Synced    int     // of which synced
 	Cycles    float64 // completed collection cycles (otelcol_kubestate_snapshot_duration count)
+	Renders   float64 // pages rendered by the pull endpoint (otelcol_kubestate_pull_render_duration count)
 }
 
 // State reads the receiver's telemetry from the collector.
@@ -214,6 +227,8 @@ func (c *Collector) State(ctx context.Context) (CollectorState, error) {
 			}
 		case strings.HasPrefix(s.Name, "otelcol_kubestate_snapshot_duration") && strings.HasSuffix(s.Name, "_count"):
 			st.Cycles += s.Value
+		case strings.HasPrefix(s.Name, "otelcol_kubestate_pull_render_duration") && strings.HasSuffix(s.Name, "_count"):
+			st.Renders += s.Value
 		}
 	}
 	return st, nil
@@ -226,12 +241,18 @@ func (c *Collector) WaitCycles(ctx context.Context, n int) error {
 	if err != nil {
 		return err
 	}
-	want := st.Cycles + float64(n)
+	cycles := func(st CollectorState) float64 { // what refreshes the served output
+		if c.Settings.Pull {
+			return st.Renders
+		}
+		return st.Cycles
+	}
+	want := cycles(st) + float64(n)
 	return c.poll(ctx, func(st CollectorState) (bool, error) {
-		if st.Cycles >= want {
+		if cycles(st) >= want {
 			return true, nil
 		}
-		return false, fmt.Errorf("%g of %g cycles completed", st.Cycles, want)
+		return false, fmt.Errorf("%g of %g cycles completed", cycles(st), want)
 	})
 }
 

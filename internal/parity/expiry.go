@@ -22,12 +22,17 @@ type ExpiryResult struct {
 	// once. That cycle starts within one collection_interval and ends within export_timeout. It is
 	// shorter than metric_expiration, so a pass shows the stale points at work, not the expiry.
 	Bound time.Duration
+	Pull  bool // our side is the receiver's pull endpoint: the next page simply lacks the series
 }
 
 // OK reports whether the exporter dropped the series within Bound.
 func (e ExpiryResult) OK() bool { return e.ExporterGone <= e.Bound }
 
 func (e ExpiryResult) String() string {
+	if e.Pull {
+		return fmt.Sprintf("deleted object: the series of ConfigMap %s left kube-state-metrics' output after %s and the pull endpoint's after %s (bound %s: the next page, rendered within collection_interval, lacks them)",
+			e.Object, e.KSMGone.Round(10*time.Millisecond), e.ExporterGone.Round(10*time.Millisecond), e.Bound)
+	}
 	return fmt.Sprintf("deleted object: the series of ConfigMap %s left kube-state-metrics' output after %s and the exporter's after %s (bound %s: collection_interval + export_timeout, the next cycle marks them stale; metric_expiration %s)",
 		e.Object, e.KSMGone.Round(10*time.Millisecond), e.ExporterGone.Round(10*time.Millisecond), e.Bound, e.MetricExpiration)
 }
@@ -38,7 +43,7 @@ func (e ExpiryResult) String() string {
 // still serves it after the bound plus 30s.
 func CheckExpiry(ctx context.Context, kube kubernetes.Interface, ns string, ksm *KSM, col *Collector) (ExpiryResult, error) {
 	s := col.Settings
-	res := ExpiryResult{MetricExpiration: s.MetricExpiration, Bound: s.CollectionInterval + s.ExportTimeout}
+	res := ExpiryResult{MetricExpiration: s.MetricExpiration, Bound: s.CollectionInterval + s.ExportTimeout, Pull: s.Pull}
 	cm, err := kube.CoreV1().ConfigMaps(ns).Create(ctx, &corev1.ConfigMap{
 		ObjectMeta: metav1.ObjectMeta{GenerateName: "parity-expiry-"},
 		Data:       map[string]string{"purpose": "deleted by the parity harness to measure metric_expiration"},

@@ -172,6 +172,12 @@ func (r *ExpositionResult) OK() bool {
 	return true
 }
 
+// Exact reports what the pull endpoint promises beyond OK: every sample line byte for byte with
+// KSM's label order, and HELP/TYPE for the same families, those without samples included.
+func (r *ExpositionResult) Exact() bool {
+	return r.OK() && r.Reordered == 0 && len(r.KSMHeaderOnly) == 0
+}
+
 // Summary is one line about the byte-level comparison.
 func (r *ExpositionResult) Summary() string {
 	tol := 0

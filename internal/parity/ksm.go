@@ -63,6 +63,15 @@ func KSMArgs(cfg *kubestatereceiver.Config) ([]string, error) {
 		allow("metric-labels-allowlist", cfg.MetricLabelsAllowlist),
 		allow("metric-annotations-allowlist", cfg.MetricAnnotationsAllowlist),
 	)
+	if cfg.Node != "" {
+		args = append(args, "--node="+cfg.Node)
+	}
+	if cfg.TrackUnscheduledPods {
+		args = append(args, "--track-unscheduled-pods")
+	}
+	if cfg.TotalShards > 1 {
+		args = append(args, "--shard="+strconv.Itoa(cfg.Shard), "--total-shards="+strconv.Itoa(cfg.TotalShards))
+	}
 	return args, err
 }
 

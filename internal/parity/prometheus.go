@@ -12,6 +12,7 @@ import (
 const (
 	ViaEngine     = "engine"     // the receiver's engine in-process, compared as pdata (RunConfig)
 	ViaPrometheus = "prometheus" // the distribution's Prometheus exporter, compared as text (RunConfigPrometheus)
+	ViaPull       = "pull"       // the distribution's receiver serving its own pull endpoint, compared as text (RunConfigPrometheus, CollectorOptions.Pull)
 )
 
 // PrometheusOptions add what the Prometheus path needs to Options.
@@ -46,8 +47,14 @@ func RunConfigPrometheus(ctx context.Context, name string, cfg *kubestatereceive
 	}
 	defer col.Stop()
 	s := col.Settings
+	if s.Pull {
+		run.Via = ViaPull
+	}
 	run.Collector = fmt.Sprintf("%s (collection_interval %s, export_timeout %s; prometheus exporter: translation_strategy %s, without_scope_info %v, metric_expiration %s)",
 		s.Binary, s.CollectionInterval, s.ExportTimeout, PrometheusExporterSettings["translation_strategy"], PrometheusExporterSettings["without_scope_info"], s.MetricExpiration)
+	if s.Pull {
+		run.Collector = fmt.Sprintf("%s (collection_interval %s; the receiver's pull endpoint, push: false)", s.Binary, s.CollectionInterval)
+	}
 	opts.progress("[%s] started %s, config %s", name, run.Collector, col.ConfigPath)
 
 	waitCtx, cancel := context.WithTimeout(ctx, opts.Timeout)

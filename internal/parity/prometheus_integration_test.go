@@ -20,7 +20,15 @@ import (
 // match by name, label set and value, and both outputs byte for byte up to the order of lines and of
 // label pairs. With the default config it also deletes an object and checks that its series leave
 // the exporter's output within metric_expiration.
-func TestParityPrometheus(t *testing.T) {
+func TestParityPrometheus(t *testing.T) { testPrometheusPath(t, false) }
+
+// TestParityPull is the same through the receiver's own pull endpoint (pull.endpoint, push: false),
+// held to more: every sample line byte for byte with KSM's label order, HELP and TYPE for the same
+// families (those KSM declares without samples included), and a deleted object's series gone with
+// the next page.
+func TestParityPull(t *testing.T) { testPrometheusPath(t, true) }
+
+func testPrometheusPath(t *testing.T, pull bool) {
 	bin, err := testenv.BinDir()
 	if err != nil {
 		t.Fatal(err)
@@ -58,7 +66,7 @@ func TestParityPrometheus(t *testing.T) {
 				t.Fatal(err)
 			}
 			var expiry *ExpiryResult
-			popts := PrometheusOptions{Collector: CollectorOptions{Binary: collector}}
+			popts := PrometheusOptions{Collector: CollectorOptions{Binary: collector, Pull: pull}}
 			switch name {
 			case "allowlists":
 				// The probe must have been compared, or the escaping check proved nothing.
@@ -93,6 +101,9 @@ func TestParityPrometheus(t *testing.T) {
 			}
 			if e := run.Exposition; !e.OK() {
 				t.Errorf("%s", ExpositionDetails(e))
+			} else if pull && !e.Exact() {
+				t.Errorf("pull endpoint: %s; want every line byte for byte in KSM's label order and HELP/TYPE of every family KSM declares: %v",
+					e.Summary(), e.KSMHeaderOnly)
 			} else {
 				t.Log(e.Summary())
 			}

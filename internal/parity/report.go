@@ -13,6 +13,7 @@ type Run struct {
 	ConfigFile string   // the receiver config it came from
 	KSMArgs    []string // the equivalent kube-state-metrics flags
 	Result     *Result
+	Ours       *Set // kubestate's series, with ViaEngine
 
 	Via        string            // ViaEngine ("" too) or ViaPrometheus
 	Collector  string            // with ViaPrometheus: the distribution and its settings

@@ -173,7 +173,7 @@ func RunConfig(ctx context.Context, name string, cfg *kubestatereceiver.Config, 
 	if err != nil {
 		return run, err
 	}
-	run.Result = Compare(ksmSet, ours, opts.Tolerances)
+	run.Result, run.Ours = Compare(ksmSet, ours, opts.Tolerances), ours
 	opts.progress("[%s] kube-state-metrics %d series, kubestate %d series: %s", name, len(ksmSet.Series), len(ours.Series), run.Result.Summary())
 	return run, nil
 }
@@ -218,13 +218,9 @@ func startReceiver(ctx context.Context, in *kubestatereceiver.Config, opts Optio
 	}
 	enc := zap.NewDevelopmentEncoderConfig()
 	log := zap.New(zapcore.NewCore(zapcore.NewConsoleEncoder(enc), zapcore.AddSync(out), zapcore.WarnLevel))
-	eng := engine.New(cfg.Sources(), engine.Clients{Kube: kube, Dynamic: dyn}, engine.Config{
-		CollectionInterval: cfg.CollectionInterval,
-		ExportTimeout:      cfg.ExportTimeout,
-		MaxPointsPerBatch:  cfg.MaxDataPointsPerBatch,
-		Namespaces:         cfg.Namespaces,
-		NamespacesDenylist: cfg.NamespacesDenylist,
-	}, consumertest.NewNop(), engine.Hooks{
+	ecfg := cfg.EngineConfig()
+	ecfg.PullOnly = true // snapshots only, taken by the harness
+	eng := engine.New(cfg.Sources(), engine.Clients{Kube: kube, Dynamic: dyn}, ecfg, consumertest.NewNop(), engine.Hooks{
 		ReadFailed: func(resource string, err error) {
 			if err != nil {
 				opts.progress("receiver: reading %s failed: %v", resource, err)

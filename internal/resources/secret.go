@@ -1,16 +1,22 @@
 package resources
 
 import (
+	"encoding/json"
+	"errors"
 	"strconv"
 
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/tools/cache"
 
 	"github.com/kubestate/kubestate/internal/engine"
 	. "github.com/kubestate/kubestate/internal/family" //nolint:revive // tables read as data
 )
 
-// Secrets is KSM's secrets resource. Its families read only metadata and the type: Strip drops
-// the secret's data before the informer caches it.
+// Secrets is KSM's secrets resource. Its families read only metadata and the type, so it is listed
+// and watched in the apiserver's Table form (rows of metadata and printer columns, one of them the
+// type): a Secret's values never leave the apiserver, and the objects built here have none.
 var Secrets = &Resource[*corev1.Secret]{
 	Name:         "secrets",
 	Namespaced:   true,
@@ -18,9 +24,12 @@ var Secrets = &Resource[*corev1.Secret]{
 	Prefix:       []string{"namespace", "secret"},
 	PrefixValues: func(s *corev1.Secret) []string { return []string{s.Namespace, s.Name} },
 	New:          func() *corev1.Secret { return &corev1.Secret{} },
-	ListWatch: namespacedListWatch(func(c engine.Clients, ns string) lister[*corev1.SecretList] {
-		return c.Kube.CoreV1().Secrets(ns)
-	}),
+	ListWatch: func(c engine.Clients, ns, fieldSelector string) cache.ListerWatcher {
+		return &tableListWatch[*corev1.Secret]{
+			client: c.Kube.CoreV1().RESTClient(), resource: "secrets", namespace: ns, fieldSelector: fieldSelector,
+			fromRow: secretFromRow, newList: secretList,
+		}
+	},
 	Strip: func(s *corev1.Secret) {
 		storageStripMeta(&s.ObjectMeta, true)
 		s.Immutable = nil
@@ -71,4 +80,22 @@ var Secrets = &Resource[*corev1.Secret]{
 			},
 		},
 	},
+}
+
+// secretFromRow is a Secret as its Table row shows it: metadata and the "Type" column, which the
+// apiserver prints as the type itself.
+func secretFromRow(m metav1.ObjectMeta, cell func(string) json.RawMessage) (*corev1.Secret, error) {
+	var typ string
+	if raw := cell("Type"); raw == nil || json.Unmarshal(raw, &typ) != nil {
+		return nil, errors.New(`the apiserver's Table of secrets has no "Type" column holding a string`)
+	}
+	return &corev1.Secret{ObjectMeta: m, Type: corev1.SecretType(typ)}, nil
+}
+
+func secretList(m metav1.ListMeta, items []*corev1.Secret) runtime.Object {
+	l := &corev1.SecretList{ListMeta: m, Items: make([]corev1.Secret, len(items))}
+	for i, s := range items {
+		l.Items[i] = *s
+	}
+	return l
 }

@@ -3,14 +3,17 @@ package kubestatereceiver
 import (
 	"errors"
 	"fmt"
+	"net"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	regexp2 "github.com/dlclark/regexp2/v2"
 	"k8s.io/apimachinery/pkg/util/validation"
 
+	"github.com/kubestate/kubestate/internal/engine"
 	"github.com/kubestate/kubestate/internal/family"
 	"github.com/kubestate/kubestate/internal/resources"
 )
@@ -30,7 +33,9 @@ type Config struct {
 	Kubeconfig string   `mapstructure:"kubeconfig"`
 	Context    string   `mapstructure:"context"`
 
-	CollectionInterval    time.Duration `mapstructure:"collection_interval"`
+	CollectionInterval time.Duration `mapstructure:"collection_interval"`
+	// ExportTimeout bounds one cycle's exports; 0 (the default) follows the interval: the smaller of
+	// 10s and collection_interval (see EffectiveExportTimeout).
 	ExportTimeout         time.Duration `mapstructure:"export_timeout"`
 	MaxDataPointsPerBatch int           `mapstructure:"max_data_points_per_batch"`
 
@@ -44,15 +49,44 @@ type Config struct {
 	MetricLabelsAllowlist      map[string][]string `mapstructure:"metric_labels_allowlist"`
 	MetricAnnotationsAllowlist map[string][]string `mapstructure:"metric_annotations_allowlist"`
 
+	// Shard and TotalShards split the cluster's objects among instances exactly as kube-state-metrics'
+	// --shard and --total-shards do (by uid), so KSM and kubestate shards can be mixed.
+	Shard       int `mapstructure:"shard"`
+	TotalShards int `mapstructure:"total_shards"`
+
+	// Node limits the receiver to the pods of one node (a per-node collector, as KSM's --node, usually
+	// from the downward API); TrackUnscheduledPods to the pods of no node. Both need resources: [pods].
+	Node                 string `mapstructure:"node"`
+	TrackUnscheduledPods bool   `mapstructure:"track_unscheduled_pods"`
+
+	// Pull serves kube-state-metrics' /metrics from the receiver itself, rendered once per cycle
+	// (off while pull.endpoint is empty).
+	Pull PullConfig `mapstructure:"pull"`
+	// Push sends each cycle's batches to the pipeline's next consumer (default true). false with a
+	// pull endpoint: pull only, no batches are built.
+	Push bool `mapstructure:"push"`
+
 	_ struct{} // keyed literals only
+}
+
+// PullConfig is the receiver's own Prometheus endpoint (the pull path).
+type PullConfig struct {
+	// Endpoint is host:port to serve /metrics on, e.g. "0.0.0.0:8080"; empty: no pull endpoint.
+	Endpoint string `mapstructure:"endpoint"`
+	// WriteTimeout cuts a scrape not written by then (a scraper that stopped reading).
+	WriteTimeout time.Duration `mapstructure:"write_timeout"`
+	// MaxConnections bounds open connections; one more is answered 503 at once.
+	MaxConnections int `mapstructure:"max_connections"`
 }
 
 func createDefaultConfig() *Config {
 	return &Config{
 		AuthType:              AuthServiceAccount,
 		CollectionInterval:    30 * time.Second,
-		ExportTimeout:         10 * time.Second,
 		MaxDataPointsPerBatch: 8192,
+		Pull:                  PullConfig{WriteTimeout: 30 * time.Second, MaxConnections: 32},
+		Push:                  true,
+		TotalShards:           1,
 	}
 }
 
@@ -73,8 +107,8 @@ func (c *Config) Validate() error {
 	if c.CollectionInterval <= 0 {
 		bad("collection_interval must be positive (got %s)", c.CollectionInterval)
 	}
-	if c.ExportTimeout <= 0 {
-		bad("export_timeout must be positive (got %s)", c.ExportTimeout)
+	if c.ExportTimeout < 0 {
+		bad("export_timeout must be positive, or 0 for the default (the smaller of 10s and collection_interval) (got %s)", c.ExportTimeout)
 	} else if c.CollectionInterval > 0 && c.ExportTimeout > c.CollectionInterval {
 		bad("export_timeout (%s) must not exceed collection_interval (%s)", c.ExportTimeout, c.CollectionInterval)
 	}
@@ -131,7 +165,81 @@ func (c *Config) Validate() error {
 			}
 		}
 	}
+	if c.TotalShards < 1 {
+		bad("total_shards must be at least 1 (got %d)", c.TotalShards)
+	} else if c.Shard < 0 || c.Shard >= c.TotalShards {
+		bad("shard must be from 0 to total_shards-1 (%d) (got %d)", c.TotalShards-1, c.Shard)
+	}
+	if c.Node != "" || c.TrackUnscheduledPods {
+		field := "node"
+		if c.TrackUnscheduledPods {
+			field = "track_unscheduled_pods"
+		}
+		if c.Node != "" && c.TrackUnscheduledPods {
+			bad("node and track_unscheduled_pods are mutually exclusive (pods of one node, or pods of none)")
+		}
+		if !slices.Equal(c.Resources, []string{"pods"}) {
+			bad("%s selects pods by spec.nodeName: resources must be exactly [pods] (got %v)", field, c.enabledResources())
+		}
+		if msgs := validation.IsDNS1123Subdomain(c.Node); c.Node != "" && len(msgs) > 0 {
+			bad("node: %q is not a valid node name: %s", c.Node, strings.Join(msgs, "; "))
+		}
+	}
+	if c.Pull.Endpoint != "" {
+		host, port, err := net.SplitHostPort(c.Pull.Endpoint)
+		if n, perr := strconv.Atoi(port); err != nil || perr != nil || n < 0 || n > 65535 || strings.ContainsAny(host, " /") {
+			bad("pull.endpoint %q must be host:port with a port from 0 to 65535 (for example \"0.0.0.0:8080\")", c.Pull.Endpoint)
+		}
+	}
+	if c.Pull.WriteTimeout <= 0 {
+		bad("pull.write_timeout must be positive (got %s)", c.Pull.WriteTimeout)
+	}
+	if c.Pull.MaxConnections < 1 {
+		bad("pull.max_connections must be at least 1 (got %d)", c.Pull.MaxConnections)
+	}
+	if !c.Push && c.Pull.Endpoint == "" {
+		bad("push is false and pull.endpoint is empty: the receiver would produce nothing; set pull.endpoint or push: true")
+	}
 	return errors.Join(errs...)
+}
+
+// defaultExportTimeout is export_timeout when neither it nor a shorter collection_interval is set.
+const defaultExportTimeout = 10 * time.Second
+
+// EffectiveExportTimeout is export_timeout as set, or by default the smaller of 10s and
+// collection_interval, so that setting a short interval alone is a valid config.
+func (c *Config) EffectiveExportTimeout() time.Duration {
+	if c.ExportTimeout > 0 {
+		return c.ExportTimeout
+	}
+	return min(defaultExportTimeout, c.CollectionInterval)
+}
+
+// EngineConfig translates the configuration into the engine's: the one translation the receiver
+// and the harnesses share, so a new key cannot make them diverge.
+func (c *Config) EngineConfig() engine.Config {
+	return engine.Config{
+		CollectionInterval: c.CollectionInterval,
+		ExportTimeout:      c.EffectiveExportTimeout(),
+		MaxPointsPerBatch:  c.MaxDataPointsPerBatch,
+		Namespaces:         c.Namespaces,
+		NamespacesDenylist: c.NamespacesDenylist,
+		FieldSelector:      c.nodeFieldSelector(),
+		Shard:              engine.Shard{Index: c.Shard, Total: c.TotalShards},
+		PullOnly:           !c.Push,
+	}
+}
+
+// nodeFieldSelector selects the pods of the configured node (or of none), as KSM's --node and
+// --track-unscheduled-pods do.
+func (c *Config) nodeFieldSelector() string {
+	switch {
+	case c.TrackUnscheduledPods:
+		return "spec.nodeName="
+	case c.Node != "":
+		return "spec.nodeName=" + c.Node
+	}
+	return ""
 }
 
 // enabledResources is the configured resource set, or KSM's default set.

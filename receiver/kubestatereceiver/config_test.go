@@ -32,7 +32,7 @@ func loadConfig(t *testing.T, name string) *Config {
 
 func TestLoadConfig(t *testing.T) {
 	def := loadConfig(t, "")
-	if def.AuthType != AuthServiceAccount || def.CollectionInterval != 30*time.Second || def.ExportTimeout != 10*time.Second || def.MaxDataPointsPerBatch != 8192 {
+	if def.AuthType != AuthServiceAccount || def.CollectionInterval != 30*time.Second || def.EffectiveExportTimeout() != 10*time.Second || def.MaxDataPointsPerBatch != 8192 {
 		t.Fatalf("defaults: %+v", def)
 	}
 	if err := confmap.Validate(def); err != nil {
@@ -49,6 +49,35 @@ func TestLoadConfig(t *testing.T) {
 		c.MetricLabelsAllowlist["pods"][1] != "app.kubernetes.io/*" || c.MetricAnnotationsAllowlist["deployments"][0] != "*" {
 		t.Fatalf("loaded: %+v", c)
 	}
+	if def.Pull.Endpoint != "" || def.Pull.WriteTimeout != 30*time.Second || def.Pull.MaxConnections != 32 || !def.Push {
+		t.Fatalf("pull defaults: %+v push=%v", def.Pull, def.Push)
+	}
+	p := loadConfig(t, "pull")
+	if err := confmap.Validate(p); err != nil {
+		t.Fatalf("pull config invalid: %v", err)
+	}
+	if p.Pull.Endpoint != "0.0.0.0:8080" || p.Pull.WriteTimeout != 10*time.Second || p.Pull.MaxConnections != 8 || p.Push {
+		t.Fatalf("pull config: %+v push=%v", p.Pull, p.Push)
+	}
+}
+
+// Setting a short collection_interval alone is valid: the default export_timeout follows it.
+func TestExportTimeoutDefaultFollowsInterval(t *testing.T) {
+	for _, tc := range []struct{ interval, set, want time.Duration }{
+		{30 * time.Second, 0, 10 * time.Second},
+		{5 * time.Second, 0, 5 * time.Second},
+		{5 * time.Second, 2 * time.Second, 2 * time.Second},
+		{time.Minute, 20 * time.Second, 20 * time.Second},
+	} {
+		c := createDefaultConfig()
+		c.CollectionInterval, c.ExportTimeout = tc.interval, tc.set
+		if err := c.Validate(); err != nil {
+			t.Errorf("collection_interval %s, export_timeout %s: %v", tc.interval, tc.set, err)
+		}
+		if got := c.EffectiveExportTimeout(); got != tc.want {
+			t.Errorf("collection_interval %s, export_timeout %s: effective %s, want %s", tc.interval, tc.set, got, tc.want)
+		}
+	}
 }
 
 // invalidConfigs are refused by Validate with a message naming the field (BRIEF §5).
@@ -64,8 +93,9 @@ var invalidConfigs = []struct {
 	{"context with none", func(c *Config) { c.AuthType = AuthNone; c.Context = "x" }, `kubeconfig and context are only used with auth_type "kubeConfig"`},
 	{"zero interval", func(c *Config) { c.CollectionInterval = 0 }, "collection_interval must be positive"},
 	{"negative interval", func(c *Config) { c.CollectionInterval = -time.Second }, "collection_interval must be positive"},
-	{"zero export_timeout", func(c *Config) { c.ExportTimeout = 0 }, "export_timeout must be positive"},
-	{"negative export_timeout", func(c *Config) { c.ExportTimeout = -1 }, "export_timeout must be positive"},
+	{"negative export_timeout", func(c *Config) { c.ExportTimeout = -1 }, "export_timeout must be positive, or 0 for the default"},
+	{"explicit export_timeout above a short interval", func(c *Config) { c.CollectionInterval = 5 * time.Second; c.ExportTimeout = 10 * time.Second },
+		"export_timeout (10s) must not exceed collection_interval (5s)"},
 	{"export_timeout above interval", func(c *Config) { c.ExportTimeout = time.Minute }, "export_timeout (1m0s) must not exceed collection_interval (30s)"},
 	{"zero batch", func(c *Config) { c.MaxDataPointsPerBatch = 0 }, "max_data_points_per_batch must be at least 1"},
 	{"negative batch", func(c *Config) { c.MaxDataPointsPerBatch = -5 }, "max_data_points_per_batch must be at least 1"},
@@ -81,6 +111,20 @@ var invalidConfigs = []struct {
 	{"labels allowlist unknown resource", func(c *Config) { c.MetricLabelsAllowlist = map[string][]string{"pod": {"app"}} }, `metric_labels_allowlist: unknown resource "pod"`},
 	{"annotations allowlist unknown resource", func(c *Config) { c.MetricAnnotationsAllowlist = map[string][]string{"Pods": {"a"}} }, `metric_annotations_allowlist: unknown resource "Pods"`},
 	{"two wildcards in a key", func(c *Config) { c.MetricLabelsAllowlist = map[string][]string{"pods": {"*app*"}} }, `metric_labels_allowlist[pods]: "*app*" has 2 wildcards; at most one "*" per key is allowed`},
+	{"total_shards zero", func(c *Config) { c.TotalShards = 0 }, "total_shards must be at least 1 (got 0)"},
+	{"shard not below total_shards", func(c *Config) { c.Shard, c.TotalShards = 3, 3 }, "shard must be from 0 to total_shards-1 (2) (got 3)"},
+	{"negative shard", func(c *Config) { c.Shard = -1 }, "shard must be from 0 to total_shards-1 (0) (got -1)"},
+	{"node with default resources", func(c *Config) { c.Node = "node-1" }, "node selects pods by spec.nodeName: resources must be exactly [pods]"},
+	{"node with two resources", func(c *Config) { c.Node, c.Resources = "node-1", []string{"pods", "nodes"} }, "node selects pods by spec.nodeName: resources must be exactly [pods] (got [pods nodes])"},
+	{"bad node name", func(c *Config) { c.Node, c.Resources = "Node_1", []string{"pods"} }, `node: "Node_1" is not a valid node name`},
+	{"node and unscheduled", func(c *Config) { c.Node, c.TrackUnscheduledPods, c.Resources = "n", true, []string{"pods"} }, "node and track_unscheduled_pods are mutually exclusive"},
+	{"unscheduled with default resources", func(c *Config) { c.TrackUnscheduledPods = true }, "track_unscheduled_pods selects pods by spec.nodeName: resources must be exactly [pods]"},
+	{"pull endpoint without port", func(c *Config) { c.Pull.Endpoint = "0.0.0.0" }, `pull.endpoint "0.0.0.0" must be host:port with a port from 0 to 65535`},
+	{"pull endpoint port out of range", func(c *Config) { c.Pull.Endpoint = ":70000" }, `pull.endpoint ":70000" must be host:port`},
+	{"pull endpoint port not a number", func(c *Config) { c.Pull.Endpoint = "localhost:http" }, `pull.endpoint "localhost:http" must be host:port`},
+	{"pull write_timeout zero", func(c *Config) { c.Pull.WriteTimeout = 0 }, "pull.write_timeout must be positive (got 0s)"},
+	{"pull max_connections zero", func(c *Config) { c.Pull.MaxConnections = 0 }, "pull.max_connections must be at least 1 (got 0)"},
+	{"push off without pull", func(c *Config) { c.Push = false }, "push is false and pull.endpoint is empty: the receiver would produce nothing"},
 	{"two wildcards in an annotation key", func(c *Config) {
 		c.MetricAnnotationsAllowlist = map[string][]string{"*": {"a*b*c"}}
 	}, `metric_annotations_allowlist[*]: "a*b*c" has 2 wildcards`},

@@ -26,6 +26,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/kubestate/kubestate/internal/engine"
+	"github.com/kubestate/kubestate/internal/exposition"
 	"github.com/kubestate/kubestate/internal/resources"
 	"github.com/kubestate/kubestate/receiver/kubestatereceiver/internal/metadata"
 )
@@ -40,6 +41,8 @@ type kubestateReceiver struct {
 	conns      *connTracker
 	host       component.Host
 	lastPoints atomic.Int64
+	pages      *exposition.Pages  // the pull path's current page; nil without pull.endpoint
+	pull       *exposition.Server // serves pages
 
 	// The component status is computed from all of these at once, under statusMu, and reported
 	// in the same critical section: reports from the cycle, the reflectors and the stuck timer
@@ -136,14 +139,28 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 		return err
 	}
 	log := r.set.Logger
-	r.eng = engine.New(sources, engine.Clients{Kube: kube, Dynamic: dyn}, engine.Config{
-		CollectionInterval: r.cfg.CollectionInterval,
-		ExportTimeout:      r.cfg.ExportTimeout,
-		MaxPointsPerBatch:  r.cfg.MaxDataPointsPerBatch,
-		Namespaces:         r.cfg.Namespaces,
-		NamespacesDenylist: r.cfg.NamespacesDenylist,
-		CycleOnSync:        true,
-	}, r.next, engine.Hooks{
+	var renderer engine.Renderer
+	if r.cfg.Pull.Endpoint != "" {
+		r.pages = exposition.NewPages()
+		r.pages.OnRender = func(p *exposition.Page) {
+			r.telemetry.KubestatePullRenderDuration.Record(context.Background(), p.Took.Seconds())
+		}
+		renderer = r.pages
+		// Bound before the telemetry callbacks that read it are registered; serves 503 until the
+		// first page is rendered after sync.
+		r.pull, err = exposition.Listen(exposition.ServerConfig{
+			Endpoint:       r.cfg.Pull.Endpoint,
+			WriteTimeout:   r.cfg.Pull.WriteTimeout,
+			MaxConnections: r.cfg.Pull.MaxConnections,
+		}, r.pages)
+		if err != nil {
+			return err
+		}
+		log.Info("serving kube-state-metrics' /metrics (pull path)", zap.String("endpoint", r.pull.Addr()), zap.Bool("push", r.cfg.Push))
+	}
+	ecfg := r.cfg.EngineConfig()
+	ecfg.CycleOnSync, ecfg.Renderer = true, renderer
+	r.eng = engine.New(sources, engine.Clients{Kube: kube, Dynamic: dyn}, ecfg, r.next, engine.Hooks{
 		Synced:       func() { r.updateStatus(nil) },
 		ReadFailed:   r.readFailed,
 		CycleDone:    r.cycleDone,
@@ -156,7 +173,8 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 		return err
 	}
 	log.Info("starting kubestate receiver", zap.String("server", restCfg.Host), zap.Strings("resources", r.cfg.enabledResources()),
-		zap.Duration("collection_interval", r.cfg.CollectionInterval), zap.Duration("export_timeout", r.cfg.ExportTimeout))
+		zap.Duration("collection_interval", r.cfg.CollectionInterval), zap.Duration("export_timeout", r.cfg.EffectiveExportTimeout()),
+		zap.Int("shard", r.cfg.Shard), zap.Int("total_shards", r.cfg.TotalShards))
 	return r.eng.Start(ctx)
 }
 
@@ -201,6 +219,32 @@ func (r *kubestateReceiver) registerCallbacks() error {
 			o.Observe(r.eng.StuckFor().Seconds())
 			return nil
 		}),
+		r.registerPullCallbacks(),
+	)
+}
+
+// registerPullCallbacks reports the pull endpoint's page and scrapes (nothing without one).
+func (r *kubestateReceiver) registerPullCallbacks() error {
+	counter := func(f func(*exposition.Server) int64) metric.Int64Callback {
+		return func(_ context.Context, o metric.Int64Observer) error {
+			if srv := r.pull; srv != nil {
+				o.Observe(f(srv))
+			}
+			return nil
+		}
+	}
+	return errors.Join(
+		r.telemetry.RegisterKubestatePullPageBytesCallback(func(_ context.Context, o metric.Int64Observer) error {
+			if r.pages != nil {
+				if p := r.pages.Current(); p != nil {
+					o.Observe(int64(p.Size))
+				}
+			}
+			return nil
+		}),
+		r.telemetry.RegisterKubestatePullScrapesCallback(counter(func(s *exposition.Server) int64 { return s.Served.Load() })),
+		r.telemetry.RegisterKubestatePullScrapesCutCallback(counter(func(s *exposition.Server) int64 { return s.Cut.Load() })),
+		r.telemetry.RegisterKubestatePullConnectionsRefusedCallback(counter(func(s *exposition.Server) int64 { return s.Refused.Load() })),
 	)
 }
 
@@ -236,7 +280,7 @@ func (r *kubestateReceiver) cycleSkipped() {
 // stuck: a consumer ignores its context and holds the cycle past export_timeout.
 func (r *kubestateReceiver) stuck(overdue time.Duration) {
 	r.set.Logger.Error("export stuck: a consumer ignores its context; no collection cycle runs until it returns",
-		zap.Duration("past_export_timeout", overdue), zap.Duration("export_timeout", r.cfg.ExportTimeout))
+		zap.Duration("past_export_timeout", overdue), zap.Duration("export_timeout", r.cfg.EffectiveExportTimeout()))
 	r.updateStatus(func() { r.stuckFor = r.state.StuckFor })
 }
 
@@ -252,7 +296,7 @@ func (r *kubestateReceiver) updateStatus(change func()) {
 	var errs []error
 	if r.stuckFor != nil {
 		errs = append(errs, fmt.Errorf("export stuck for %s past export_timeout (%s): a consumer ignores its context; no collection cycle runs until it returns",
-			r.stuckFor().Round(time.Second), r.cfg.ExportTimeout))
+			r.stuckFor().Round(time.Second), r.cfg.EffectiveExportTimeout()))
 	}
 	if r.exportErr != nil {
 		errs = append(errs, r.exportErr)
@@ -311,8 +355,12 @@ func (r *kubestateReceiver) readFailed(resource string, err error) {
 
 func (r *kubestateReceiver) Shutdown(ctx context.Context) error {
 	var err error
+	if r.pull != nil {
+		// First, so no scrape (stuck or not) outlives the receiver; scrapers are never waited for.
+		err = r.pull.Shutdown(ctx)
+	}
 	if r.eng != nil {
-		err = r.eng.Shutdown(ctx)
+		err = errors.Join(err, r.eng.Shutdown(ctx))
 	}
 	if r.conns != nil {
 		// The watches are closed now; close their connections so no reader goroutine outlives us.

@@ -25,18 +25,23 @@ func Tracer(settings component.TelemetrySettings) trace.Tracer {
 // TelemetryBuilder provides an interface for components to report telemetry
 // as defined in metadata and user config.
 type TelemetryBuilder struct {
-	meter                        metric.Meter
-	mu                           sync.Mutex
-	registrations                []metric.Registration
-	KubestateCycleDataPoints     metric.Int64ObservableGauge
-	KubestateCyclesSkipped       metric.Int64Counter
-	KubestateExportDuration      metric.Float64Histogram
-	KubestateExportStuckDuration metric.Float64ObservableGauge
-	KubestateExportsFailed       metric.Int64Counter
-	KubestateInformerSynced      metric.Int64ObservableGauge
-	KubestateObjects             metric.Int64ObservableGauge
-	KubestateSnapshotDuration    metric.Float64Histogram
-	KubestateStaleDataPoints     metric.Int64Counter
+	meter                           metric.Meter
+	mu                              sync.Mutex
+	registrations                   []metric.Registration
+	KubestateCycleDataPoints        metric.Int64ObservableGauge
+	KubestateCyclesSkipped          metric.Int64Counter
+	KubestateExportDuration         metric.Float64Histogram
+	KubestateExportStuckDuration    metric.Float64ObservableGauge
+	KubestateExportsFailed          metric.Int64Counter
+	KubestateInformerSynced         metric.Int64ObservableGauge
+	KubestateObjects                metric.Int64ObservableGauge
+	KubestatePullConnectionsRefused metric.Int64ObservableCounter
+	KubestatePullPageBytes          metric.Int64ObservableGauge
+	KubestatePullRenderDuration     metric.Float64Histogram
+	KubestatePullScrapes            metric.Int64ObservableCounter
+	KubestatePullScrapesCut         metric.Int64ObservableCounter
+	KubestateSnapshotDuration       metric.Float64Histogram
+	KubestateStaleDataPoints        metric.Int64Counter
 }
 
 // TelemetryBuilderOption applies changes to default builder.
@@ -101,6 +106,66 @@ func (builder *TelemetryBuilder) RegisterKubestateObjectsCallback(cb metric.Int6
 		cb(ctx, &observerInt64{inst: builder.KubestateObjects, obs: o})
 		return nil
 	}, builder.KubestateObjects)
+	if err != nil {
+		return err
+	}
+	builder.mu.Lock()
+	defer builder.mu.Unlock()
+	builder.registrations = append(builder.registrations, reg)
+	return nil
+}
+
+// RegisterKubestatePullConnectionsRefusedCallback sets callback for observable KubestatePullConnectionsRefused metric.
+func (builder *TelemetryBuilder) RegisterKubestatePullConnectionsRefusedCallback(cb metric.Int64Callback) error {
+	reg, err := builder.meter.RegisterCallback(func(ctx context.Context, o metric.Observer) error {
+		cb(ctx, &observerInt64{inst: builder.KubestatePullConnectionsRefused, obs: o})
+		return nil
+	}, builder.KubestatePullConnectionsRefused)
+	if err != nil {
+		return err
+	}
+	builder.mu.Lock()
+	defer builder.mu.Unlock()
+	builder.registrations = append(builder.registrations, reg)
+	return nil
+}
+
+// RegisterKubestatePullPageBytesCallback sets callback for observable KubestatePullPageBytes metric.
+func (builder *TelemetryBuilder) RegisterKubestatePullPageBytesCallback(cb metric.Int64Callback) error {
+	reg, err := builder.meter.RegisterCallback(func(ctx context.Context, o metric.Observer) error {
+		cb(ctx, &observerInt64{inst: builder.KubestatePullPageBytes, obs: o})
+		return nil
+	}, builder.KubestatePullPageBytes)
+	if err != nil {
+		return err
+	}
+	builder.mu.Lock()
+	defer builder.mu.Unlock()
+	builder.registrations = append(builder.registrations, reg)
+	return nil
+}
+
+// RegisterKubestatePullScrapesCallback sets callback for observable KubestatePullScrapes metric.
+func (builder *TelemetryBuilder) RegisterKubestatePullScrapesCallback(cb metric.Int64Callback) error {
+	reg, err := builder.meter.RegisterCallback(func(ctx context.Context, o metric.Observer) error {
+		cb(ctx, &observerInt64{inst: builder.KubestatePullScrapes, obs: o})
+		return nil
+	}, builder.KubestatePullScrapes)
+	if err != nil {
+		return err
+	}
+	builder.mu.Lock()
+	defer builder.mu.Unlock()
+	builder.registrations = append(builder.registrations, reg)
+	return nil
+}
+
+// RegisterKubestatePullScrapesCutCallback sets callback for observable KubestatePullScrapesCut metric.
+func (builder *TelemetryBuilder) RegisterKubestatePullScrapesCutCallback(cb metric.Int64Callback) error {
+	reg, err := builder.meter.RegisterCallback(func(ctx context.Context, o metric.Observer) error {
+		cb(ctx, &observerInt64{inst: builder.KubestatePullScrapesCut, obs: o})
+		return nil
+	}, builder.KubestatePullScrapesCut)
 	if err != nil {
 		return err
 	}
@@ -189,6 +254,37 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		"otelcol_kubestate_objects",
 		metric.WithDescription("Kubernetes objects held as metric records, per resource. [Alpha]"),
 		metric.WithUnit("{objects}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.KubestatePullConnectionsRefused, err = builder.meter.Int64ObservableCounter(
+		"otelcol_kubestate_pull_connections_refused",
+		metric.WithDescription("Connections to the pull endpoint answered 503 because pull.max_connections were open. [Alpha]"),
+		metric.WithUnit("{connections}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.KubestatePullPageBytes, err = builder.meter.Int64ObservableGauge(
+		"otelcol_kubestate_pull_page_bytes",
+		metric.WithDescription("Size of the pull endpoint's current page, as text (the page is held gzip-compressed). [Alpha]"),
+		metric.WithUnit("By"),
+	)
+	errs = errors.Join(errs, err)
+	builder.KubestatePullRenderDuration, err = builder.meter.Float64Histogram(
+		"otelcol_kubestate_pull_render_duration",
+		metric.WithDescription("Time to render and compress the pull endpoint's page, once per cycle. [Alpha]"),
+		metric.WithUnit("s"),
+		metric.WithExplicitBucketBoundaries([]float64{0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30}...),
+	)
+	errs = errors.Join(errs, err)
+	builder.KubestatePullScrapes, err = builder.meter.Int64ObservableCounter(
+		"otelcol_kubestate_pull_scrapes",
+		metric.WithDescription("Scrapes of the pull endpoint written whole. [Alpha]"),
+		metric.WithUnit("{scrapes}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.KubestatePullScrapesCut, err = builder.meter.Int64ObservableCounter(
+		"otelcol_kubestate_pull_scrapes_cut",
+		metric.WithDescription("Scrapes of the pull endpoint cut by pull.write_timeout or by the scraper going away. [Alpha]"),
+		metric.WithUnit("{scrapes}"),
 	)
 	errs = errors.Join(errs, err)
 	builder.KubestateSnapshotDuration, err = builder.meter.Float64Histogram(
