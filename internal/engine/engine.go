@@ -41,6 +41,9 @@ type Config struct {
 	FieldSelector string
 	// Shard, if Total > 1, keeps only the objects of one shard (as kube-state-metrics' sharding).
 	Shard Shard
+	// Standby starts the engine with exporting off (leader election: a follower keeps its
+	// informers synced and exports nothing until SetExporting(true)).
+	Standby bool
 	// PullOnly runs no export cycles: the Renderer is the only consumer (nothing is sent to next).
 	PullOnly bool
 }
@@ -61,6 +64,7 @@ type CycleStats struct {
 	SnapshotStats
 	Duration       time.Duration // whole cycle
 	ExportDuration time.Duration // time spent inside ConsumeMetrics
+	Withheld       bool          // exporting was turned off during the cycle (SetExporting); the rest was not sent
 }
 
 // Hooks receive the engine's telemetry. Each is optional and must not block: they are called from
@@ -107,7 +111,11 @@ type Engine struct {
 	closed  bool
 	wg      sync.WaitGroup
 	running atomic.Bool // a cycle is in flight
-	skipped atomic.Int64
+	// exporting is off on a standby replica; term is the context of the current exporting term,
+	// cancelled when exporting stops, so the cycle in flight stops handing batches on.
+	exporting atomic.Bool
+	term      atomic.Pointer[exportTerm]
+	skipped   atomic.Int64
 	// exportDeadline is when the cycle in flight must be done exporting (unix nanoseconds), 0
 	// between cycles: StuckFor reads it.
 	exportDeadline atomic.Int64
@@ -135,6 +143,8 @@ func New(sources []Source, clients Clients, cfg Config, next consumer.Metrics, h
 func (e *Engine) Start(ctx context.Context) error {
 	_ = ctx // the engine's lifetime is its own: Start's context ends when Start returns
 	e.lifetime, e.cancel = context.WithCancel(context.Background())
+	e.exporting.Store(!e.cfg.Standby)
+	e.term.Store(newExportTerm(e.lifetime))
 	e.startTime = pcommon.NewTimestampFromTime(time.Now())
 	for _, rs := range e.resources {
 		for _, c := range rs.controllers {
@@ -327,6 +337,9 @@ func (e *Engine) loop() {
 // Tick starts a collection cycle unless one is in flight, in which case it counts a skip and
 // returns false. The timer calls it every CollectionInterval; tests call it directly.
 func (e *Engine) Tick() bool {
+	if !e.exporting.Load() {
+		return false // a standby replica: informers stay synced, nothing is exported
+	}
 	if !e.running.CompareAndSwap(false, true) {
 		e.skipped.Add(1)
 		if e.hooks.CycleSkipped != nil {
@@ -373,7 +386,8 @@ func (e *Engine) cycle() CycleStats {
 	})
 	defer stuck.Stop()
 
-	ctx, cancel := context.WithDeadline(e.lifetime, deadline)
+	term := e.term.Load()
+	ctx, cancel := context.WithDeadline(term.ctx, deadline)
 	defer cancel()
 	// An estimate: the stores' points now, and as many stale points as the last cycle had.
 	// Handlers keep publishing while the cycle runs, and objects deleted since add stale points.
@@ -403,6 +417,12 @@ func (e *Engine) cycle() CycleStats {
 	})
 	e.lastStale = st.Stale
 	stats := CycleStats{SnapshotStats: st, Duration: time.Since(start), ExportDuration: exportTime}
+	if term.ctx.Err() != nil && e.lifetime.Err() == nil {
+		// Exporting stopped (leadership lost) during the cycle: what was not handed on was
+		// withheld on purpose, not refused.
+		stats.Errors, stats.Withheld = nil, true
+		return stats
+	}
 	if len(st.Errors) > 0 && e.lifetime.Err() == nil {
 		e.log.Warn("export failed", zap.Int("batches_failed", len(st.Errors)), zap.Int("batches", st.Batches),
 			zap.Int("points_sent", st.Sent), zap.Int("points", st.Points), zap.Error(errors.Join(st.Errors...)))
@@ -446,6 +466,42 @@ func (e *Engine) afterFunc(d time.Duration, fn func()) *time.Timer {
 		fn()
 	})
 }
+
+type exportTerm struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+func newExportTerm(parent context.Context) *exportTerm {
+	ctx, cancel := context.WithCancel(parent)
+	return &exportTerm{ctx, cancel}
+}
+
+// SetExporting turns export cycles on or off (leader election: only the leader exports). Off
+// cancels the cycle in flight, so it hands no further batch on (a consumer that ignores its
+// context may still be finishing one), and later ticks start none. On starts a cycle at once, so a
+// new leader exports without waiting for the next tick. Informers and the pull path's renders
+// are not affected. Safe from any goroutine once Start has returned.
+func (e *Engine) SetExporting(on bool) {
+	e.mu.Lock()
+	if e.closed || e.lifetime == nil || e.exporting.Load() == on {
+		e.mu.Unlock()
+		return
+	}
+	if on {
+		e.term.Store(newExportTerm(e.lifetime))
+	} else {
+		e.term.Load().cancel()
+	}
+	e.exporting.Store(on)
+	e.mu.Unlock()
+	if on && !e.cfg.PullOnly {
+		e.Tick()
+	}
+}
+
+// Exporting reports whether export cycles run (false on a standby replica).
+func (e *Engine) Exporting() bool { return e.exporting.Load() }
 
 // Snapshot builds one snapshot outside the timer and hands its batches to emit. For tests and the
 // parity harness; the batches are those a cycle would export, without stale points.

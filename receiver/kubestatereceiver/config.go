@@ -54,6 +54,9 @@ type Config struct {
 	Shard       int `mapstructure:"shard"`
 	TotalShards int `mapstructure:"total_shards"`
 
+	// LeaderElection makes replicas share a Lease: only its holder exports (HA, a hot standby).
+	LeaderElection LeaderElectionConfig `mapstructure:"leader_election"`
+
 	// Node limits the receiver to the pods of one node (a per-node collector, as KSM's --node, usually
 	// from the downward API); TrackUnscheduledPods to the pods of no node. Both need resources: [pods].
 	Node                 string `mapstructure:"node"`
@@ -87,6 +90,7 @@ func createDefaultConfig() *Config {
 		Pull:                  PullConfig{WriteTimeout: 30 * time.Second, MaxConnections: 32},
 		Push:                  true,
 		TotalShards:           1,
+		LeaderElection:        defaultLeaderElection(),
 	}
 }
 
@@ -170,6 +174,7 @@ func (c *Config) Validate() error {
 	} else if c.Shard < 0 || c.Shard >= c.TotalShards {
 		bad("shard must be from 0 to total_shards-1 (%d) (got %d)", c.TotalShards-1, c.Shard)
 	}
+	c.LeaderElection.validate(bad)
 	if c.Node != "" || c.TrackUnscheduledPods {
 		field := "node"
 		if c.TrackUnscheduledPods {

@@ -119,6 +119,15 @@ var invalidConfigs = []struct {
 	{"bad node name", func(c *Config) { c.Node, c.Resources = "Node_1", []string{"pods"} }, `node: "Node_1" is not a valid node name`},
 	{"node and unscheduled", func(c *Config) { c.Node, c.TrackUnscheduledPods, c.Resources = "n", true, []string{"pods"} }, "node and track_unscheduled_pods are mutually exclusive"},
 	{"unscheduled with default resources", func(c *Config) { c.TrackUnscheduledPods = true }, "track_unscheduled_pods selects pods by spec.nodeName: resources must be exactly [pods]"},
+	{"leader election without lease name", func(c *Config) { c.LeaderElection.Enabled, c.LeaderElection.LeaseName = true, "" }, "leader_election.lease_name must be set when leader_election.enabled is true"},
+	{"leader election bad lease name", func(c *Config) { c.LeaderElection.Enabled, c.LeaderElection.LeaseName = true, "Kube_State" }, `leader_election.lease_name "Kube_State" is not a valid object name`},
+	{"leader election durations in the wrong order", func(c *Config) {
+		c.LeaderElection.Enabled, c.LeaderElection.LeaseDuration, c.LeaderElection.RenewDeadline = true, 10*time.Second, 15*time.Second
+	}, "leader_election.lease_duration (10s) must be longer than leader_election.renew_deadline (15s)"},
+	{"leader election retry too long", func(c *Config) {
+		c.LeaderElection.Enabled, c.LeaderElection.RetryPeriod = true, 9*time.Second
+	}, "leader_election.renew_deadline (10s) must be longer than 1.2 × leader_election.retry_period (9s)"},
+	{"leader election zero duration", func(c *Config) { c.LeaderElection.Enabled, c.LeaderElection.RetryPeriod = true, 0 }, "leader_election.lease_duration, renew_deadline and retry_period must be positive"},
 	{"pull endpoint without port", func(c *Config) { c.Pull.Endpoint = "0.0.0.0" }, `pull.endpoint "0.0.0.0" must be host:port with a port from 0 to 65535`},
 	{"pull endpoint port out of range", func(c *Config) { c.Pull.Endpoint = ":70000" }, `pull.endpoint ":70000" must be host:port`},
 	{"pull endpoint port not a number", func(c *Config) { c.Pull.Endpoint = "localhost:http" }, `pull.endpoint "localhost:http" must be host:port`},

@@ -35,7 +35,7 @@ func FuzzConfigValidate(f *testing.F) {
 	}
 	fields := []string{"auth_type", "kubeconfig", "collection_interval", "export_timeout", "max_data_points_per_batch", "resources",
 		"namespaces", "namespaces_denylist", "metric_allowlist", "metric_denylist", "metric_opt_in_list", "metric_labels_allowlist",
-		"metric_annotations_allowlist", "pull.endpoint", "pull.write_timeout", "pull.max_connections", "push", "shard", "total_shards", "node", "track_unscheduled_pods"}
+		"metric_annotations_allowlist", "pull.endpoint", "pull.write_timeout", "pull.max_connections", "push", "shard", "total_shards", "node", "track_unscheduled_pods", "leader_election"}
 	list := func(s string) []string {
 		if s == "" {
 			return nil

@@ -43,6 +43,10 @@ type kubestateReceiver struct {
 	lastPoints atomic.Int64
 	pages      *exposition.Pages  // the pull path's current page; nil without pull.endpoint
 	pull       *exposition.Server // serves pages
+	elector    *elector           // nil without leader_election
+	leading    atomic.Int32       // 1 while this replica leads (telemetry)
+	leaseErr   atomic.Pointer[error]
+	restCfg    *rest.Config
 
 	// The component status is computed from all of these at once, under statusMu, and reported
 	// in the same critical section: reports from the cycle, the reflectors and the stuck timer
@@ -160,6 +164,8 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 	}
 	ecfg := r.cfg.EngineConfig()
 	ecfg.CycleOnSync, ecfg.Renderer = true, renderer
+	ecfg.Standby = r.cfg.LeaderElection.Enabled // exports once elected
+	r.restCfg = restCfg
 	r.eng = engine.New(sources, engine.Clients{Kube: kube, Dynamic: dyn}, ecfg, r.next, engine.Hooks{
 		Synced:       func() { r.updateStatus(nil) },
 		ReadFailed:   r.readFailed,
@@ -175,7 +181,41 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 	log.Info("starting kubestate receiver", zap.String("server", restCfg.Host), zap.Strings("resources", r.cfg.enabledResources()),
 		zap.Duration("collection_interval", r.cfg.CollectionInterval), zap.Duration("export_timeout", r.cfg.EffectiveExportTimeout()),
 		zap.Int("shard", r.cfg.Shard), zap.Int("total_shards", r.cfg.TotalShards))
-	return r.eng.Start(ctx)
+	if err := r.eng.Start(ctx); err != nil {
+		return err
+	}
+	if r.cfg.LeaderElection.Enabled {
+		r.elector, err = startElector(r.cfg, restCfg, r.eng, log, r.leadershipChanged, r.leaseChecked)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// leadershipChanged counts a transition (the engine has already been switched).
+func (r *kubestateReceiver) leadershipChanged(leading bool) {
+	v := int32(0)
+	if leading {
+		v = 1
+	}
+	r.leading.Store(v)
+	r.telemetry.KubestateLeaderTransitions.Add(context.Background(), 1)
+}
+
+// leaseChecked is told the outcome of every call on the Lease: a failure (RBAC, the apiserver) is
+// logged once and made a recoverable status until a call succeeds.
+func (r *kubestateReceiver) leaseChecked(err error) {
+	prev := r.leaseErr.Swap(&err)
+	hadErr := prev != nil && *prev != nil
+	switch {
+	case err != nil && (!hadErr || (*prev).Error() != err.Error()):
+		r.set.Logger.Error("leader election cannot use its Lease; this replica stays a standby and exports nothing until it can (RBAC: get, create and update on leases.coordination.k8s.io)", zap.Error(err))
+		r.updateStatus(nil)
+	case err == nil && hadErr:
+		r.set.Logger.Info("leader election can use its Lease again")
+		r.updateStatus(nil)
+	}
 }
 
 // Sources compiles the enabled resources with the configured filters: what the receiver watches.
@@ -220,6 +260,12 @@ func (r *kubestateReceiver) registerCallbacks() error {
 			return nil
 		}),
 		r.registerPullCallbacks(),
+		r.telemetry.RegisterKubestateLeaderCallback(func(_ context.Context, o metric.Int64Observer) error {
+			if r.cfg.LeaderElection.Enabled {
+				o.Observe(int64(r.leading.Load()))
+			}
+			return nil
+		}),
 	)
 }
 
@@ -285,8 +331,9 @@ func (r *kubestateReceiver) stuck(overdue time.Duration) {
 }
 
 // updateStatus applies change, then reports the status everything together says: a recoverable
-// error while the cycle is stuck, the last cycle failed or a resource cannot be read (the data of
-// that resource is what was read last); OK once every informer has synced and none of that holds.
+// error while the Lease cannot be used, the cycle is stuck, the last cycle failed or a resource
+// cannot be read (the data of that resource is what was read last); OK once every informer has
+// synced and none of that holds.
 func (r *kubestateReceiver) updateStatus(change func()) {
 	r.statusMu.Lock()
 	defer r.statusMu.Unlock()
@@ -294,6 +341,9 @@ func (r *kubestateReceiver) updateStatus(change func()) {
 		change()
 	}
 	var errs []error
+	if err := r.leaseErr.Load(); err != nil && *err != nil {
+		errs = append(errs, *err)
+	}
 	if r.stuckFor != nil {
 		errs = append(errs, fmt.Errorf("export stuck for %s past export_timeout (%s): a consumer ignores its context; no collection cycle runs until it returns",
 			r.stuckFor().Round(time.Second), r.cfg.EffectiveExportTimeout()))
@@ -358,6 +408,13 @@ func (r *kubestateReceiver) Shutdown(ctx context.Context) error {
 	if r.pull != nil {
 		// First, so no scrape (stuck or not) outlives the receiver; scrapers are never waited for.
 		err = r.pull.Shutdown(ctx)
+	}
+	if r.elector != nil {
+		// Before the engine: stop exporting, then release the Lease (client-go releases it before it
+		// calls back), so another replica takes over at once instead of after lease_duration and
+		// the two never export together.
+		r.eng.SetExporting(false)
+		err = errors.Join(err, r.elector.stop(ctx))
 	}
 	if r.eng != nil {
 		err = errors.Join(err, r.eng.Shutdown(ctx))

@@ -34,6 +34,8 @@ type TelemetryBuilder struct {
 	KubestateExportStuckDuration    metric.Float64ObservableGauge
 	KubestateExportsFailed          metric.Int64Counter
 	KubestateInformerSynced         metric.Int64ObservableGauge
+	KubestateLeader                 metric.Int64ObservableGauge
+	KubestateLeaderTransitions      metric.Int64Counter
 	KubestateObjects                metric.Int64ObservableGauge
 	KubestatePullConnectionsRefused metric.Int64ObservableCounter
 	KubestatePullPageBytes          metric.Int64ObservableGauge
@@ -91,6 +93,21 @@ func (builder *TelemetryBuilder) RegisterKubestateInformerSyncedCallback(cb metr
 		cb(ctx, &observerInt64{inst: builder.KubestateInformerSynced, obs: o})
 		return nil
 	}, builder.KubestateInformerSynced)
+	if err != nil {
+		return err
+	}
+	builder.mu.Lock()
+	defer builder.mu.Unlock()
+	builder.registrations = append(builder.registrations, reg)
+	return nil
+}
+
+// RegisterKubestateLeaderCallback sets callback for observable KubestateLeader metric.
+func (builder *TelemetryBuilder) RegisterKubestateLeaderCallback(cb metric.Int64Callback) error {
+	reg, err := builder.meter.RegisterCallback(func(ctx context.Context, o metric.Observer) error {
+		cb(ctx, &observerInt64{inst: builder.KubestateLeader, obs: o})
+		return nil
+	}, builder.KubestateLeader)
 	if err != nil {
 		return err
 	}
@@ -248,6 +265,18 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		"otelcol_kubestate_informer_synced",
 		metric.WithDescription("Whether the informers of a resource have completed their initial list (1) or not (0). [Alpha]"),
 		metric.WithUnit("1"),
+	)
+	errs = errors.Join(errs, err)
+	builder.KubestateLeader, err = builder.meter.Int64ObservableGauge(
+		"otelcol_kubestate_leader",
+		metric.WithDescription("Whether this replica holds the leader election Lease and exports (1) or is a hot standby (0); absent without leader_election. [Alpha]"),
+		metric.WithUnit("1"),
+	)
+	errs = errors.Join(errs, err)
+	builder.KubestateLeaderTransitions, err = builder.meter.Int64Counter(
+		"otelcol_kubestate_leader_transitions",
+		metric.WithDescription("Times this replica started or stopped leading. [Alpha]"),
+		metric.WithUnit("{transitions}"),
 	)
 	errs = errors.Join(errs, err)
 	builder.KubestateObjects, err = builder.meter.Int64ObservableGauge(

@@ -32,6 +32,10 @@ func TestSetupTelemetry(t *testing.T) {
 		observer.Observe(1)
 		return nil
 	}))
+	require.NoError(t, tb.RegisterKubestateLeaderCallback(func(_ context.Context, observer metric.Int64Observer) error {
+		observer.Observe(1)
+		return nil
+	}))
 	require.NoError(t, tb.RegisterKubestateObjectsCallback(func(_ context.Context, observer metric.Int64Observer) error {
 		observer.Observe(1)
 		return nil
@@ -55,6 +59,7 @@ func TestSetupTelemetry(t *testing.T) {
 	tb.KubestateCyclesSkipped.Add(context.Background(), 1)
 	tb.KubestateExportDuration.Record(context.Background(), 1)
 	tb.KubestateExportsFailed.Add(context.Background(), 1)
+	tb.KubestateLeaderTransitions.Add(context.Background(), 1)
 	tb.KubestatePullRenderDuration.Record(context.Background(), 1)
 	tb.KubestateSnapshotDuration.Record(context.Background(), 1)
 	tb.KubestateStaleDataPoints.Add(context.Background(), 1)
@@ -74,6 +79,12 @@ func TestSetupTelemetry(t *testing.T) {
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualKubestateInformerSynced(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualKubestateLeader(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualKubestateLeaderTransitions(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualKubestateObjects(t, testTel,
