@@ -4,14 +4,17 @@ GO    ?= go
 BIN   := $(CURDIR)/bin
 STATE := $(CURDIR)/.local
 PROGRESS := $(CURDIR)/tools/with-progress.sh
+PROMETHEUS := /usr/bin/prometheus
 
 export GOFLAGS ?= -buildvcs=false
 
-.PHONY: all tools cluster-up cluster-down test build run generate check-generated parity parity-prometheus parity-pull mixin reliability fuzz bench bench-go clean help
+.PHONY: all tools cluster-up cluster-down test build image image-push run generate check-generated parity parity-prometheus parity-pull mixin reliability fuzz bench bench-go clean help
 
 all: help
 
 help:
+	@echo "make image         OCI image archive _build/otelcol-kubestate-image.tar (linux/amd64, linux/arm64; no Docker needed)"
+	@echo "make image-push    push it: make image-push IMAGE=registry.example.com/kubestate/otelcol-kubestate:0.1.0"
 	@echo "make run           demo: local control plane + demo cluster + collector at 127.0.0.1:8889/metrics"
 	@echo "make test          unit and integration tests (builds tools on first use)"
 	@echo "make parity        compare with kube-state-metrics v2.20.0 (report: .local/parity-report.md)"
@@ -72,6 +75,37 @@ _build/otelcol-kubestate: builder-config.yaml $(RECEIVER_SOURCES) | $(BIN)/ocb
 	@$(PROGRESS) otelcol-kubestate sh -c '$(BIN)/ocb --config builder-config.yaml >_build/ocb.log 2>&1' || { tail -30 _build/ocb.log; exit 1; }
 	@touch $@
 
+## ---- container image (tools/image is its own module: go-containerregistry stays out of go.mod) ----
+
+# The image's name as kind/containerd/docker see it after loading the archive, and deploy/ refers to.
+IMAGE ?= kubestate/otelcol-kubestate:0.1.0
+IMAGE_ARCHIVE := _build/otelcol-kubestate-image.tar
+IMAGE_PLATFORMS := amd64 arm64
+CA_BUNDLE := /etc/ssl/certs/ca-certificates.crt
+
+image: $(IMAGE_ARCHIVE)
+
+# The distribution's sources that ocb wrote into _build/, cross-built static per architecture.
+_build/image/linux-%/otelcol-kubestate: _build/otelcol-kubestate
+	@echo ">> cross-building otelcol-kubestate for linux/$* (static, CGO_ENABLED=0; first build about 2 minutes)"
+	@cd _build && CGO_ENABLED=0 GOOS=linux GOARCH=$* $(PROGRESS) "otelcol-kubestate linux/$*" \
+		$(GO) build -trimpath -ldflags='-s -w' -o image/linux-$*/otelcol-kubestate .
+
+$(CA_BUNDLE):
+	@echo ">> installing Debian's CA bundle (ca-certificates)"
+	@apt-get install -y -q ca-certificates >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q ca-certificates >/dev/null; }
+
+$(IMAGE_ARCHIVE): $(foreach a,$(IMAGE_PLATFORMS),_build/image/linux-$(a)/otelcol-kubestate) deploy/base/config.yaml $(CA_BUNDLE) \
+		$(wildcard tools/image/*.go) tools/image/go.mod tools/image/go.sum
+	@cd tools/image && $(GO) run . build -o $(CURDIR)/$@ -name $(IMAGE) -config $(CURDIR)/deploy/base/config.yaml -ca $(CA_BUNDLE) \
+		$(foreach a,$(IMAGE_PLATFORMS),-binary linux/$(a)=$(CURDIR)/_build/image/linux-$(a)/otelcol-kubestate)
+	@echo ">> $@: $(IMAGE) for $(foreach a,$(IMAGE_PLATFORMS),linux/$(a)) ($$(du -h $@ | cut -f1))"
+
+# Registry credentials come from the Docker config (~/.docker/config.json), as with docker/crane;
+# IMAGE_PUSH_FLAGS=-insecure for a plain-HTTP registry.
+image-push: $(IMAGE_ARCHIVE)
+	@cd tools/image && $(GO) run . push $(IMAGE_PUSH_FLAGS) $(CURDIR)/$(IMAGE_ARCHIVE) $(IMAGE)
+
 ## ---- demo ----
 
 run: tools $(BIN)/devcluster build
@@ -84,7 +118,7 @@ run: tools $(BIN)/devcluster build
 parity: tools
 	@$(GO) run ./cmd/parity -bin $(BIN) -report $(STATE)/parity-report.md \
 		$(if $(PARITY_FIXTURES),-fixtures $(PARITY_FIXTURES)) \
-		-config testdata/parity/default.yaml -config testdata/parity/allowlists.yaml
+		-config testdata/parity/default.yaml -config testdata/parity/allowlists.yaml -config testdata/parity/all-resources.yaml
 
 # The same comparison through _build/otelcol-kubestate's Prometheus exporter (README settings), also byte for byte,
 # plus an escaping probe namespace and a metric_expiration measurement on a deleted object.
@@ -92,7 +126,7 @@ parity-prometheus: tools build
 	@$(GO) run ./cmd/parity -via prometheus -bin $(BIN) -collector _build/otelcol-kubestate \
 		-report $(STATE)/parity-prometheus-report.md \
 		$(if $(PARITY_FIXTURES),-fixtures $(PARITY_FIXTURES)) \
-		-config testdata/parity/default.yaml -config testdata/parity/allowlists.yaml
+		-config testdata/parity/default.yaml -config testdata/parity/allowlists.yaml -config testdata/parity/all-resources.yaml
 
 # The same through the receiver's own pull endpoint (pull.endpoint, push: false), held to KSM's label
 # order and HELP/TYPE lines too.
@@ -100,11 +134,11 @@ parity-pull: tools build
 	@$(GO) run ./cmd/parity -via pull -bin $(BIN) -collector _build/otelcol-kubestate \
 		-report $(STATE)/parity-pull-report.md \
 		$(if $(PARITY_FIXTURES),-fixtures $(PARITY_FIXTURES)) \
-		-config testdata/parity/default.yaml -config testdata/parity/allowlists.yaml
+		-config testdata/parity/default.yaml -config testdata/parity/allowlists.yaml -config testdata/parity/all-resources.yaml
 
 ## ---- kubernetes-mixin rules (tools/mixin is its own module: Prometheus' dependencies stay out of go.mod) ----
 
-# Rules from ../shared/reference (or $KUBESTATE_REFERENCE_DIR); V=1 prints one line per expression.
+# Rules from testdata/reference; V=1 prints one line per expression.
 mixin: tools build
 	@echo ">> kubernetes-mixin rules over kube-state-metrics and kubestate (first build of tools/mixin: 3-6 minutes)"
 	@cd tools/mixin && $(GO) run . $(if $(V),-v)
@@ -115,7 +149,7 @@ mixin: tools build
 RELIABILITY_DURATION ?= 5m
 RELIABILITY_PKGS := ./internal/distribution ./receiver/kubestatereceiver/integration ./internal/resources
 
-reliability: $(BIN)/kube-apiserver $(BIN)/etcd build
+reliability: $(BIN)/kube-apiserver $(BIN)/etcd build $(PROMETHEUS)
 	@echo ">> reliability tests, long form (full output: _build/reliability.log)"
 	@set -o pipefail; KUBESTATE_RELIABILITY_DURATION=$(RELIABILITY_DURATION) KUBESTATE_BADINPUT_OBJECTS=3000 \
 	  $(GO) test -tags reliability -count=1 -timeout 60m -v $(RELIABILITY_PKGS) 2>&1 | tee _build/reliability.log \
@@ -154,9 +188,16 @@ cluster-down: $(BIN)/devcluster
 
 ## ---- tests ----
 
+# Debian's prometheus package (2.42): the remote-write test (internal/distribution) writes into a real
+# Prometheus. Installed only when missing. The test runs its own instance on a free loopback port with
+# its own storage; a service the package may start (on hosts with systemd) is left alone.
+$(PROMETHEUS):
+	@echo ">> installing Debian's prometheus package (the remote-write test needs a real Prometheus)"
+	@apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y prometheus
+
 # make test: everything CI runs. Integration tests start their own control plane from bin/;
 # long benchmarks and scale runs have their own targets (bench, parity, reliability).
-test: tools build check-generated
+test: tools build image check-generated $(PROMETHEUS)
 	@echo ">> go build ./... (the receiver module at its go.mod minimum: collector v0.158.0 / v1.64.0)"
 	@$(GO) build ./...
 	@echo ">> gofmt, go vet"
@@ -166,6 +207,8 @@ test: tools build check-generated
 	@$(GO) test -race -count=1 -timeout 20m ./...
 	@echo ">> go test tools/mixin (kubernetes-mixin rules through Prometheus' engine; own module; first build 3-6 min)"
 	@cd tools/mixin && $(GO) vet ./... && $(GO) test -count=1 -timeout 10m ./...
+	@echo ">> go test tools/image (the image archive: both platforms, uid 65532, entrypoint validates the bundled config)"
+	@cd tools/image && $(GO) vet ./... && $(GO) test -count=1 ./...
 	@echo ">> fuzz, 10s per target"
 	@GO=$(GO) tools/fuzz.sh 10s $(FUZZ_TARGETS)
 

@@ -54,7 +54,7 @@ func run() int {
 	}
 	var configs configList
 	fixtures := flag.String("fixtures", defaultFixtures, "fixture folder applied to the cluster before comparing ($PARITY_FIXTURES overrides the default)")
-	flag.Var(&configs, "config", "receiver config (the body of a `kubestate:` receiver); repeat for several; default testdata/parity/default.yaml and testdata/parity/allowlists.yaml")
+	flag.Var(&configs, "config", "receiver config (the body of a `kubestate:` receiver); repeat for several; default testdata/parity/default.yaml, allowlists.yaml and all-resources.yaml")
 	kubeconfig := flag.String("kubeconfig", "", "use this existing cluster instead of starting a local control plane")
 	seedIt := flag.Bool("seed", true, "apply the fixture folder before comparing")
 	bin := flag.String("bin", "bin", "directory holding kube-state-metrics, etcd and kube-apiserver")
@@ -68,7 +68,7 @@ func run() int {
 		return 2
 	}
 	if len(configs) == 0 {
-		configs = configList{"testdata/parity/default.yaml", "testdata/parity/allowlists.yaml"}
+		configs = configList{"testdata/parity/default.yaml", "testdata/parity/allowlists.yaml", "testdata/parity/all-resources.yaml"}
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

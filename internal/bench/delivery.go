@@ -93,7 +93,7 @@ func livePoints(md pmetric.Metrics) (live, stale int) {
 // firstTimestamp is the timestamp of md's first point: the cycle it belongs to.
 func firstTimestamp(md pmetric.Metrics) (ts uint64) {
 	engine.EachPoint(md, func(_ pmetric.Metric, dp pmetric.NumberDataPoint) bool {
-		ts = uint64(dp.Timestamp())
+		ts = uint64(engine.CycleTimestamp(dp))
 		return false
 	})
 	return ts

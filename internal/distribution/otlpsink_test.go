@@ -129,7 +129,7 @@ func pointKeys(md pmetric.Metrics, ts *uint64) []string {
 	var keys []string
 	engine.EachPoint(md, func(m pmetric.Metric, dp pmetric.NumberDataPoint) bool {
 		if *ts == 0 {
-			*ts = uint64(dp.Timestamp())
+			*ts = uint64(engine.CycleTimestamp(dp))
 		}
 		var attrs []string
 		dp.Attributes().Range(func(k string, v pcommon.Value) bool {

@@ -5,9 +5,15 @@
 // ListerWatcher is wrapped (health.go) so every failed List or Watch call is seen, also those the
 // reflector retries without telling anyone; ReadErr says which resources are stale.
 //
-// A cycle also exports, once, every series the last cycle delivered whole and this one does not
+// A cycle also exports, once, every series an earlier cycle may have delivered and this one does not
 // (deleted objects, changed label values), flagged NoRecordedValue, before the live points of the
-// same Store: consumers drop series at once, as a Prometheus scrape of KSM would (snapshot.go).
+// same Store: consumers drop series at once, as a Prometheus scrape of KSM would. "May have
+// delivered" is the last cycle delivered whole plus, of every cycle since that was cut or had a batch
+// refused, the records in batches handed on before its deadline. An object deleted and created again
+// under the same identity (in another slot) is compared with its new record, so the series it still
+// has are not ended. Stale points are stamped 1 ms before the cycle's live points, after the last
+// cycle's (stale.go; TestStalePointsForSeriesFirstDeliveredByFailedCycle,
+// TestRecreatedObjectKeepsItsSeriesAndStaleStampsPrecedeLive).
 //
 //	kube-apiserver --list/watch--> reflector --queue: strip, Record (immutable), atomic publish--> Store
 //	ticker --> one cycle at a time --> snapshot Stores --> batches of <= MaxPointsPerBatch --> consumer

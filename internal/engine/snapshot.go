@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"fmt"
-	"math"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/pmetric"
@@ -19,43 +18,28 @@ type Collection struct {
 type BatchOptions struct {
 	Scope, Version string
 	MaxPoints      int               // points per batch, at least 1
-	Now            pcommon.Timestamp // every point's timestamp
+	Now            pcommon.Timestamp // every live point's timestamp (stale points: staleLead earlier)
 	Start          pcommon.Timestamp // start timestamp of cumulative sums
-	// Last, if set, is what the previous snapshot exported: series it held that this one does not
-	// (deleted objects, changed label values) are exported once more, flagged NoRecordedValue, so
-	// that consumers drop them at once as Prometheus drops a series gone from a scrape. Nil: no
-	// stale points.
+	// Last, if set, is what earlier snapshots may have delivered: series they held that this one
+	// does not (deleted objects, changed label values) are exported once more, flagged
+	// NoRecordedValue, so that consumers drop them at once as Prometheus drops a series gone from a
+	// scrape. Nil: no stale points.
 	Last *LastExported
 }
-
-// LastExported remembers, for every Store slot, the record the last snapshot delivered whole
-// exported. It belongs to one snapshot at a time (the engine's cycles never overlap).
-type LastExported struct {
-	prev, spare map[*Store][]*Record
-}
-
-// NewLastExported starts with nothing exported.
-func NewLastExported() *LastExported {
-	return &LastExported{prev: map[*Store][]*Record{}, spare: map[*Store][]*Record{}}
-}
-
-// staleValue is the value of a stale point: Prometheus' staleness marker, the value the remote-write
-// exporter writes for such points, so that a consumer that ignores the flag still sees no number
-// (the Collector's Prometheus receiver leaves the value empty, which reads as 0).
-var staleValue = math.Float64frombits(0x7ff0000000000002)
 
 // Collect walks every store once and hands batches of at most MaxPoints points to emit, one after
 // another: a batch is built only once the previous one has been handed on, so a snapshot never
 // holds more than one batch (invariant 5). It takes no lock: records are read with atomic loads.
 // ctx only stops it early.
 func Collect(ctx context.Context, cols []Collection, o BatchOptions, emit func(pmetric.Metrics) error) SnapshotStats {
-	b := &batcher{BatchOptions: o, emit: emit}
+	b := &batcher{BatchOptions: o, emit: emit, ctx: ctx}
 	if b.MaxPoints < 1 {
 		b.MaxPoints = 1
 	}
 	b.startBatch()
 	total := 0
 	cut := false // ctx ended before every record was added
+	var visited []visit
 	for _, c := range cols {
 		if ctx.Err() != nil {
 			cut = true
@@ -75,17 +59,9 @@ func Collect(ctx context.Context, cols []Collection, o BatchOptions, emit func(p
 			// was loaded: stale points come first, so that a series that moved to another slot (an
 			// object deleted and created again under the same labels) ends up live.
 			cur := st.Load(o.Last.spare[st][:0])
-			prev := o.Last.prev[st]
-			for i, p := range prev {
-				var q *Record
-				if i < len(cur) {
-					q = cur[i]
-				}
-				if p != nil && p != q {
-					b.vanished(p, q)
-				}
-			}
+			o.Last.markVanished(b, st, cur)
 			o.Last.spare[st] = cur
+			visited = append(visited, visit{st, b.added})
 			for _, r := range cur {
 				if r == nil {
 					continue
@@ -104,11 +80,8 @@ func Collect(ctx context.Context, cols []Collection, o BatchOptions, emit func(p
 		// Cut between two batches: nothing was refused, but records were never exported.
 		b.errs = append(b.errs, fmt.Errorf("snapshot cut, records left out: %w", ctx.Err()))
 	}
-	if o.Last != nil && !cut && len(b.errs) == 0 {
-		// Delivered whole (even if the deadline passed just after): the next snapshot compares with
-		// this one. Otherwise with the last one that was, so stale points lost with a refused batch
-		// are sent again.
-		o.Last.prev, o.Last.spare = o.Last.spare, o.Last.prev
+	if o.Last != nil {
+		o.Last.cycleDone(visited, !cut && len(b.errs) == 0, b.handed)
 	}
 	return SnapshotStats{Points: total, Stale: b.stale, Sent: b.sent, Batches: b.batches, Errors: b.errs}
 }
@@ -117,6 +90,12 @@ func Collect(ctx context.Context, cols []Collection, o BatchOptions, emit func(p
 type batcher struct {
 	BatchOptions
 	emit func(pmetric.Metrics) error
+	ctx  context.Context
+
+	// added counts the records added so far; handed is added when the last batch was handed on
+	// before ctx ended: the records numbered below it may have reached a consumer, the others not
+	// (a batch handed on after ctx ended is dropped unsent, and so is every later one).
+	added, handed int
 
 	// The current source.
 	descs      []FamilyDesc
@@ -150,6 +129,9 @@ func (b *batcher) flush() {
 	}
 	n := b.points
 	b.batches++
+	if b.ctx.Err() == nil {
+		b.handed = b.added
+	}
 	if err := b.emit(b.md); err != nil {
 		b.errs = append(b.errs, err)
 	} else {
@@ -194,6 +176,7 @@ func (b *batcher) family(f int) pmetric.NumberDataPointSlice {
 }
 
 func (b *batcher) add(r *Record) {
+	b.added++ // counted first: a batch handed on while r is half added carries some of r
 	var prefixBuf [8]string
 	prefix := r.prefixValues(prefixBuf[:0])
 	s := int(r.prefix) // index in r.ends of the current point's first string
@@ -201,44 +184,6 @@ func (b *batcher) add(r *Record) {
 		p := &r.points[i]
 		b.point(r, prefix, p, s, false)
 		s += p.strings()
-	}
-}
-
-// vanished adds a stale point for every series of prev that cur (the same slot's record now; nil
-// if the slot is empty) does not hold.
-func (b *batcher) vanished(prev, cur *Record) {
-	var prefixBuf [8]string
-	prefix := prev.prefixValues(prefixBuf[:0])
-	if cur != nil && !sameStrings(prev, 0, cur, 0, int(prev.prefix)) {
-		cur = nil // another object now: none of prev's series is in cur
-	}
-	var inCur map[string]struct{} // cur's series, built on the first point not found in place
-	ps, cs := int(prev.prefix), 0
-	if cur != nil {
-		cs = int(cur.prefix)
-	}
-	for i := range prev.points {
-		p := &prev.points[i]
-		found := false
-		if cur != nil {
-			// Records of one object mostly keep their points in order: look in place first.
-			if i < len(cur.points) && samePoint(prev, p, ps, cur, &cur.points[i], cs) {
-				found = true
-			} else {
-				if inCur == nil {
-					inCur = cur.seriesSet()
-				}
-				_, found = inCur[prev.seriesKey(p, ps)]
-			}
-		}
-		if !found {
-			b.point(prev, prefix, p, ps, true)
-			b.stale++
-		}
-		ps += p.strings()
-		if cur != nil && i < len(cur.points) {
-			cs += cur.points[i].strings()
-		}
 	}
 }
 
@@ -251,6 +196,7 @@ func (b *batcher) point(r *Record, prefix []string, p *point, s int, stale bool)
 		dp.SetStartTimestamp(b.Start)
 	}
 	if stale {
+		dp.SetTimestamp(staleTimestamp(b.Now))
 		dp.SetDoubleValue(staleValue)
 		dp.SetFlags(pmetric.DefaultDataPointFlags.WithNoRecordedValue(true))
 	} else {

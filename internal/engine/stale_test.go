@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -38,25 +39,38 @@ type exported struct {
 	series string // name{k=v,...}, keys sorted
 	value  float64
 	stale  bool
+	ts     pcommon.Timestamp
 }
 
 func collectWith(t *testing.T, st *Store, last *LastExported) ([]exported, SnapshotStats) {
 	t.Helper()
+	return collectOpts(context.Background(), st, BatchOptions{MaxPoints: 3, Now: 2, Start: 1, Last: last}, nil)
+}
+
+// collectOpts runs one snapshot of st and returns the points of the batches consume accepted (nil:
+// all), in order.
+func collectOpts(ctx context.Context, st *Store, o BatchOptions, consume func(batch int) error) ([]exported, SnapshotStats) {
 	var out []exported
-	stats := Collect(context.Background(), []Collection{{Source: staleSource{}, Stores: []*Store{st}}},
-		BatchOptions{MaxPoints: 3, Now: 2, Start: 1, Last: last}, func(md pmetric.Metrics) error {
-			EachPoint(md, func(m pmetric.Metric, dp pmetric.NumberDataPoint) bool {
-				var kv []string
-				dp.Attributes().Range(func(k string, v pcommon.Value) bool {
-					kv = append(kv, k+"="+v.Str())
-					return true
-				})
-				slices.Sort(kv)
-				out = append(out, exported{m.Name() + "{" + strings.Join(kv, ",") + "}", dp.DoubleValue(), dp.Flags().NoRecordedValue()})
+	batch := 0
+	stats := Collect(ctx, []Collection{{Source: staleSource{}, Stores: []*Store{st}}}, o, func(md pmetric.Metrics) error {
+		batch++
+		if consume != nil {
+			if err := consume(batch); err != nil {
+				return err
+			}
+		}
+		EachPoint(md, func(m pmetric.Metric, dp pmetric.NumberDataPoint) bool {
+			var kv []string
+			dp.Attributes().Range(func(k string, v pcommon.Value) bool {
+				kv = append(kv, k+"="+v.Str())
 				return true
 			})
-			return nil
+			slices.Sort(kv)
+			out = append(out, exported{m.Name() + "{" + strings.Join(kv, ",") + "}", dp.DoubleValue(), dp.Flags().NoRecordedValue(), dp.Timestamp()})
+			return true
 		})
+		return nil
+	})
 	return out, stats
 }
 
@@ -93,7 +107,8 @@ func staleOnes(points []exported) []string {
 
 // A series exported by one cycle and absent from the next is exported once more, flagged
 // NoRecordedValue with the staleness NaN: deleted objects, changed label values, changed label
-// keys; unchanged series, changed values and objects that merely moved slot are never stale.
+// keys; unchanged series, changed values and objects deleted and created again under the same
+// identity (in another slot) are never stale.
 func TestStalePointsForVanishedSeries(t *testing.T) {
 	st := NewStore()
 	last := NewLastExported()
@@ -123,12 +138,9 @@ func TestStalePointsForVanishedSeries(t *testing.T) {
 	want := []string{
 		"thing_info{namespace=ns,thing=a,x=2}",
 		"thing_info{namespace=ns,thing=b,x=1}",
-		"thing_info{namespace=ns,thing=d,x=1}",
 		"thing_labels{label_app=web,namespace=ns,thing=a}",
 		"thing_labels{namespace=ns,thing=b}",
-		"thing_labels{namespace=ns,thing=d}",
 		"thing_restarts_total{namespace=ns,thing=b}",
-		"thing_restarts_total{namespace=ns,thing=d}",
 	}
 	if got := staleOnes(second); !slices.Equal(got, want) {
 		t.Fatalf("second cycle stale:\n got %v\nwant %v", got, want)
@@ -141,22 +153,10 @@ func TestStalePointsForVanishedSeries(t *testing.T) {
 			t.Fatalf("stale point %s has value %v, want the staleness NaN", p.series, p.value)
 		}
 	}
-	// d was marked stale (its old slot) and is live again (its new slot): the marker must come
-	// first, or a consumer that drops on the marker would lose a live series.
-	staleAt, liveAt := -1, -1
-	for i, p := range second {
-		if p.series == "thing_info{namespace=ns,thing=d,x=1}" {
-			if p.stale {
-				staleAt = i
-			} else {
-				liveAt = i
-			}
-		}
+	// d is live in its new slot and was never marked stale: a KSM scrape shows it throughout.
+	if got := seriesOf(second, "d", false); len(got) != 3 {
+		t.Fatalf("d: live series %v, want its 3", got)
 	}
-	if staleAt < 0 || liveAt < 0 || staleAt > liveAt {
-		t.Fatalf("d: stale point at %d, live point at %d; want both, stale first", staleAt, liveAt)
-	}
-
 	// Nothing vanished: nothing stale, and stale points are sent once only.
 	third, stats := collectWith(t, st, last)
 	if got := staleOnes(third); len(got) != 0 || stats.Stale != 0 {
@@ -221,5 +221,211 @@ func TestStaleBaseAdvancesWhenDeadlinePassesAfterDelivery(t *testing.T) {
 	pts, _ := collectWith(t, st, last)
 	if got := staleOnes(pts); len(got) != 3 || !strings.Contains(got[0], "thing=new") {
 		t.Fatalf("after the object seen only in the late-finishing cycle went: stale %v, want its 3 series", got)
+	}
+}
+
+// seriesOf lists the distinct series, stale or live, of points whose thing label is name.
+func seriesOf(points []exported, name string, stale bool) []string {
+	var out []string
+	for _, p := range points {
+		if p.stale == stale && (strings.Contains(p.series, "thing="+name+",") || strings.HasSuffix(p.series, "thing="+name+"}")) {
+			out = append(out, p.series)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// An object first delivered by a cycle that was not delivered whole (a later batch refused) and
+// deleted before the next whole cycle still gets its stale points: the consumer holds its series.
+func TestStalePointsForSeriesFirstDeliveredByFailedCycle(t *testing.T) {
+	st := NewStore()
+	last := NewLastExported()
+	st.Put("ns/a", thing("ns", "a", []string{"1"}, 0, nil))
+	st.Put("ns/b", thing("ns", "b", []string{"1"}, 0, nil))
+	collectWith(t, st, last)
+
+	st.Put("ns/n", thing("ns", "n", []string{"1"}, 0, nil)) // a third slot: the third batch
+	got, stats := collectOpts(context.Background(), st, BatchOptions{MaxPoints: 3, Now: 3, Last: last}, func(batch int) error {
+		if batch == 2 {
+			return fmt.Errorf("backend refused batch %d", batch)
+		}
+		return nil
+	})
+	if len(stats.Errors) != 1 || len(seriesOf(got, "n", false)) != 3 {
+		t.Fatalf("failed cycle: errors %v, n delivered %v; want one error and n's 3 series delivered", stats.Errors, seriesOf(got, "n", false))
+	}
+
+	st.Delete("ns/n")
+	pts, _ := collectWith(t, st, last)
+	if got := seriesOf(pts, "n", true); len(got) != 3 {
+		t.Fatalf("after deleting n, delivered only by a failed cycle: stale %v, want its 3 series", staleOnes(pts))
+	}
+	if got := staleOnes(pts); len(got) != 3 {
+		t.Fatalf("stale %v, want only n's 3 series", got)
+	}
+	if pts, _ := collectWith(t, st, last); len(staleOnes(pts)) != 0 {
+		t.Fatalf("once a whole cycle marked them, nothing more is stale: %v", staleOnes(pts))
+	}
+}
+
+// The same for a cycle cut by its deadline after the batch that carried the new object, and for a
+// label value that changed in the cut cycle and again before the next whole one: each value the
+// consumer may hold is ended, once.
+func TestStalePointsForSeriesFirstDeliveredByCutCycle(t *testing.T) {
+	st := NewStore()
+	last := NewLastExported()
+	st.Put("ns/a", thing("ns", "a", []string{"1"}, 0, map[string]string{"v": "1"}))
+	st.Put("ns/b", thing("ns", "b", []string{"1"}, 0, nil))
+	collectWith(t, st, last)
+
+	// n takes no new slot ahead of b: delete a first so n reuses slot 0, in the first batch.
+	st.Delete("ns/a")
+	st.Put("ns/n", thing("ns", "n", []string{"1"}, 0, map[string]string{"v": "1"}))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	got, stats := collectOpts(ctx, st, BatchOptions{MaxPoints: 6, Now: 3, Last: last}, func(int) error {
+		cancel() // the deadline passes as the first batch is delivered
+		return nil
+	})
+	// The cut is the cycle's error (b was never exported), though no batch was refused.
+	if len(stats.Errors) != 1 || !errors.Is(stats.Errors[0], context.Canceled) || len(seriesOf(got, "n", false)) != 3 || len(seriesOf(got, "b", false)) != 0 {
+		t.Fatalf("cut cycle: errors %v, delivered %v; want the cut, n's 3 series and not b's", stats.Errors, got)
+	}
+
+	st.Put("ns/n", thing("ns", "n", []string{"1"}, 0, map[string]string{"v": "2"}))
+	if _, stats := collectOpts(context.Background(), st, BatchOptions{MaxPoints: 3, Now: 4, Last: last}, func(int) error {
+		return fmt.Errorf("backend down")
+	}); len(stats.Errors) == 0 {
+		t.Fatal("the refused cycle reported no error")
+	}
+	st.Delete("ns/n")
+	pts, stats := collectWith(t, st, last)
+	want := []string{
+		"thing_info{namespace=ns,thing=a,x=1}",
+		"thing_info{namespace=ns,thing=n,x=1}",
+		"thing_labels{label_v=1,namespace=ns,thing=a}",
+		"thing_labels{label_v=1,namespace=ns,thing=n}",
+		"thing_labels{label_v=2,namespace=ns,thing=n}",
+		"thing_restarts_total{namespace=ns,thing=a}",
+		"thing_restarts_total{namespace=ns,thing=n}",
+	}
+	if got := staleOnes(pts); !slices.Equal(got, want) || stats.Stale != len(want) {
+		t.Fatalf("after deleting n: stale (%d)\n got %v\nwant %v (each once)", stats.Stale, got, want)
+	}
+}
+
+// While no cycle is delivered whole, at most maxPending records per slot are remembered.
+func TestStalePendingBoundedPerSlot(t *testing.T) {
+	st := NewStore()
+	last := NewLastExported()
+	collectWith(t, st, last)
+	for i := range 3 * maxPending {
+		st.Put("ns/a", thing("ns", "a", []string{fmt.Sprint(i)}, 0, nil))
+		collectOpts(context.Background(), st, BatchOptions{MaxPoints: 3, Now: pcommon.Timestamp(3 + i), Last: last}, func(int) error {
+			return fmt.Errorf("backend down")
+		})
+	}
+	if n := len(last.pending[st][0]); n != maxPending {
+		t.Fatalf("%d records pending for the slot, want %d", n, maxPending)
+	}
+	collectWith(t, st, last)
+	if len(last.pending) != 0 {
+		t.Fatalf("a whole cycle leaves records pending: %v", last.pending)
+	}
+}
+
+// An object deleted and created again under the same identity within one interval takes another
+// slot: its series that it still has are not marked stale (which would end them for an instant, or,
+// stamped like the live point, give a TSDB two values for one timestamp), only the one it lost is.
+// Stale points are stamped in an earlier millisecond (Prometheus' resolution) than the cycle's live
+// points, after the previous cycle's.
+func TestRecreatedObjectKeepsItsSeriesAndStaleStampsPrecedeLive(t *testing.T) {
+	st := NewStore()
+	last := NewLastExported()
+	now := pcommon.Timestamp(1_764_000_000_000_000_000)
+	st.Put("ns/d", thing("ns", "d", []string{"1"}, 0, map[string]string{"v": "1"}))
+	st.Put("ns/f", thing("ns", "f", []string{"1"}, 0, nil))
+	collectOpts(context.Background(), st, BatchOptions{MaxPoints: 100, Now: now, Last: last}, nil)
+
+	st.Delete("ns/d")
+	st.Delete("ns/f")
+	// Freed slots are reused last-in first-out: d takes f's slot, e takes d's.
+	st.Put("ns/d", thing("ns", "d", []string{"1"}, 0, map[string]string{"v": "2"}))
+	st.Put("ns/e", thing("ns", "e", []string{"1"}, 0, nil))
+	next := now + pcommon.Timestamp(30e9)
+	pts, _ := collectOpts(context.Background(), st, BatchOptions{MaxPoints: 100, Now: next, Last: last}, nil)
+	want := []string{
+		"thing_info{namespace=ns,thing=f,x=1}",
+		"thing_labels{label_v=1,namespace=ns,thing=d}",
+		"thing_labels{namespace=ns,thing=f}",
+		"thing_restarts_total{namespace=ns,thing=f}",
+	}
+	if got := staleOnes(pts); !slices.Equal(got, want) {
+		t.Fatalf("stale after re-creating d and deleting f:\n got %v\nwant %v", got, want)
+	}
+	if got := seriesOf(pts, "d", false); len(got) != 3 {
+		t.Fatalf("d: live series %v, want its 3", got)
+	}
+	if slot := last.prev[st]; len(slot) < 2 || slot[1] == nil || slot[1].Prefix()[1] != "d" {
+		t.Fatalf("d did not move to f's slot: the test no longer tests a re-created object in another slot")
+	}
+	for _, p := range pts {
+		if p.stale && (p.ts/1e6 >= next/1e6 || p.ts <= now) {
+			t.Errorf("%s: stale point at %d, want after the last cycle (%d) and in an earlier millisecond than this one's live points (%d)", p.series, p.ts, now, next)
+		}
+		if !p.stale && p.ts != next {
+			t.Errorf("%s: live point at %d, want %d", p.series, p.ts, next)
+		}
+	}
+}
+
+// flipCtx is a context that ends once end is called: Collect's own checks see it at once.
+type flipCtx struct {
+	context.Context
+	ended bool
+}
+
+func (c *flipCtx) Err() error {
+	if c.ended {
+		return context.DeadlineExceeded
+	}
+	return nil
+}
+
+// endingSource ends ctx when a snapshot reaches it (Collect asks each Source for its families).
+type endingSource struct {
+	staleSource
+	ctx *flipCtx
+}
+
+func (s endingSource) Families() []FamilyDesc {
+	s.ctx.ended = true
+	return s.staleSource.Families()
+}
+
+// Records whose batch was never handed on (the deadline passed before it was) cannot be at a
+// consumer: a cycle cut that way remembers none of them, so it adds no stale points later.
+func TestStalePendingOnlyRecordsHandedOn(t *testing.T) {
+	st, other := NewStore(), NewStore()
+	last := NewLastExported()
+	st.Put("ns/a", thing("ns", "a", []string{"1"}, 0, nil))
+	collectWith(t, st, last)
+
+	st.Put("ns/n", thing("ns", "n", []string{"1"}, 0, nil))
+	other.Put("ns/o", thing("ns", "o", []string{"1"}, 0, nil))
+	ctx := &flipCtx{Context: context.Background()}
+	emitted := 0
+	stats := Collect(ctx, []Collection{{Source: staleSource{}, Stores: []*Store{st}}, {Source: endingSource{ctx: ctx}, Stores: []*Store{other}}},
+		BatchOptions{MaxPoints: 1000, Now: 3, Last: last}, func(pmetric.Metrics) error {
+			emitted++
+			return fmt.Errorf("batch dropped: %w", ctx.Err())
+		})
+	if emitted != 1 || stats.Points != 6 || len(last.pending) != 0 {
+		t.Fatalf("cycle cut before its only batch was handed on: %d batches, %d points, pending %v; want 1, 6, none", emitted, stats.Points, last.pending)
+	}
+	st.Delete("ns/n")
+	if pts, _ := collectWith(t, st, last); len(staleOnes(pts)) != 0 {
+		t.Fatalf("stale points for a series no consumer was sent: %v", staleOnes(pts))
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/kubestate/kubestate/internal/resources"
 )
 
 // Tolerance allows a family's values to differ by up to Abs, for values derived from the time an
@@ -257,4 +259,29 @@ func equal(a, b, tol float64) bool {
 		return true
 	}
 	return tol > 0 && math.Abs(a-b) <= tol
+}
+
+// ResourcesWithoutSeries names the resources none of whose families has a KSM series in r: a
+// comparison that covers every resource must find each one on KSM's side.
+func ResourcesWithoutSeries(r *Result) []string {
+	seen := map[string]bool{}
+	for _, f := range r.Families {
+		if f.Total > 0 {
+			seen[f.Name] = true
+		}
+	}
+	var out []string
+	for _, m := range resources.All {
+		found := false
+		for _, fi := range m.FamilyInfo() {
+			if seen[fi.Name] {
+				found = true
+				break
+			}
+		}
+		if !found {
+			out = append(out, m.ResourceName())
+		}
+	}
+	return out
 }

@@ -155,6 +155,10 @@ type ExpositionResult struct {
 	KSMHeaderOnly []string
 	// OursHeaderOnly are families the exporter declares that KSM does not.
 	OursHeaderOnly []string
+	// KSMDuplicates are lines KSM served more than once, same series and value (kube_endpoint_ports of
+	// a port listed in two subsets): a Prometheus server ingests such a line once, and the exporter
+	// serves it once. They are compared once and not counted in KSMSamples.
+	KSMDuplicates []string
 }
 
 // OK reports whether every sample is identical (values within the time-derived tolerances) and
@@ -186,10 +190,14 @@ func (r *ExpositionResult) Summary() string {
 			tol++
 		}
 	}
+	dup := ""
+	if len(r.KSMDuplicates) > 0 {
+		dup = fmt.Sprintf(", kube-state-metrics lines served twice (compared once) %d", len(r.KSMDuplicates))
+	}
 	return fmt.Sprintf("exposition: %d/%d kube-state-metrics sample lines identical (%d byte for byte, %d up to label order; %d within a time tolerance), "+
-		"kube-state-metrics-only %d, exporter-only %d, other values %d, HELP/TYPE differing %d, families KSM declares without samples %d, empty-valued labels %d/%d",
+		"kube-state-metrics-only %d, exporter-only %d, other values %d, HELP/TYPE differing %d, families KSM declares without samples %d, empty-valued labels %d/%d%s",
 		r.Identical, r.KSMSamples, r.ByteIdentical, r.Reordered, tol, len(r.KSMOnly), len(r.OursOnly), len(r.ValueDiffs)-tol,
-		len(r.HeaderDiffs), len(r.KSMHeaderOnly), r.EmptyLabelsKSM, r.EmptyLabelsOurs)
+		len(r.HeaderDiffs), len(r.KSMHeaderOnly), r.EmptyLabelsKSM, r.EmptyLabelsOurs, dup)
 }
 
 // CompareExposition compares KSM's exposition with the exporter's byte for byte, up to the order of
@@ -204,7 +212,20 @@ func CompareExposition(ksmBody, oursBody []byte, tolerances map[string]Tolerance
 	if err != nil {
 		return nil, fmt.Errorf("exporter exposition: %w", err)
 	}
-	r := &ExpositionResult{KSMSamples: len(k.Samples), OurSamples: len(o.Samples)}
+	r := &ExpositionResult{OurSamples: len(o.Samples)}
+	seen := map[string]bool{}
+	unique := k.Samples[:0:0]
+	for _, s := range k.Samples {
+		key := s.identity() + " " + s.Value
+		if seen[key] {
+			r.KSMDuplicates = append(r.KSMDuplicates, s.Canonical())
+			continue
+		}
+		seen[key] = true
+		unique = append(unique, s)
+	}
+	k.Samples = unique
+	r.KSMSamples = len(k.Samples)
 	countEmpty := func(ss []RawSample) (n int) {
 		for _, s := range ss {
 			for _, l := range s.Labels {

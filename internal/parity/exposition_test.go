@@ -86,6 +86,28 @@ func TestCompareExpositionTolerance(t *testing.T) {
 	assert.False(t, r.OK(), "fixture leases are compared exactly")
 }
 
+// A line KSM serves twice with the same value (a port in two Endpoints subsets) is one sample to a
+// Prometheus server and is compared once; the same series twice with different values is not.
+func TestCompareExpositionCollapsesKSMDuplicates(t *testing.T) {
+	const line = `kube_endpoint_ports{namespace="m",endpoint="p",port_name="web",port_protocol="TCP",port_number="9090"} 1` + "\n"
+	head := "# HELP kube_endpoint_ports [STABLE] Information about the Endpoint ports.\n# TYPE kube_endpoint_ports gauge\n"
+	r, err := CompareExposition([]byte(head+line+line), []byte(head+line), nil)
+	require.NoError(t, err)
+	assert.True(t, r.OK(), r.Summary())
+	assert.Len(t, r.KSMDuplicates, 1)
+	assert.Equal(t, 1, r.KSMSamples)
+
+	other := strings.Replace(line, "} 1", "} 2", 1)
+	r, err = CompareExposition([]byte(head+line+other), []byte(head+line), nil)
+	require.NoError(t, err)
+	assert.False(t, r.OK(), "two values for one series are not a duplicate: %s", r.Summary())
+
+	set, err := ParseText(strings.NewReader(head + line + line + other))
+	require.NoError(t, err)
+	assert.Equal(t, 1, set.CollapseDuplicates())
+	assert.Len(t, set.Series, 2)
+}
+
 func TestParseRawRefusesTimestamps(t *testing.T) {
 	_, err := ParseRaw([]byte("kube_pod_info{pod=\"a\"} 1 1700000000000\n"))
 	assert.ErrorContains(t, err, "timestamp")

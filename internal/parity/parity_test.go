@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 
+	"github.com/kubestate/kubestate/internal/resources"
 	"github.com/kubestate/kubestate/receiver/kubestatereceiver"
 )
 
@@ -335,6 +336,18 @@ func TestLoadConfig(t *testing.T) {
 	_, err = KSMArgs(al)
 	require.NoError(t, err)
 
+	all, err := LoadConfig(filepath.Join(dir, "all-resources.yaml"))
+	require.NoError(t, err)
+	assert.ElementsMatch(t, resources.Names(), all.Resources, "all-resources.yaml names every resource")
+	assert.Equal(t, map[string][]string{"*": {"*"}}, all.MetricLabelsAllowlist)
+	assert.Equal(t, map[string][]string{"*": {"*"}}, all.MetricAnnotationsAllowlist)
+	all.AuthType = kubestatereceiver.AuthKubeConfig
+	require.NoError(t, all.Validate())
+	args, err := KSMArgs(all)
+	require.NoError(t, err)
+	assert.Contains(t, args, "--metric-labels-allowlist=*=[*]")
+	assert.Contains(t, args, "--metric-annotations-allowlist=*=[*]")
+
 	tmp := t.TempDir()
 	write := func(name, body string) string {
 		p := filepath.Join(tmp, name)
@@ -349,4 +362,15 @@ func TestLoadConfig(t *testing.T) {
 	assert.Equal(t, []string{"b"}, c.Namespaces)
 	_, err = LoadConfig(write("typo.yaml", "namespace: [a]\n"))
 	assert.Error(t, err, "unknown keys are refused")
+}
+
+func TestResourcesWithoutSeries(t *testing.T) {
+	r := &Result{Families: []FamilyResult{
+		{Name: "kube_pod_info", Total: 2, Matched: 2},
+		{Name: "kube_node_info", Total: 0, Extra: 1}, // only our side: not covered
+	}}
+	missing := ResourcesWithoutSeries(r)
+	assert.NotContains(t, missing, "pods")
+	assert.Contains(t, missing, "nodes")
+	assert.Len(t, missing, len(resources.All)-1)
 }

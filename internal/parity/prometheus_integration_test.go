@@ -59,7 +59,7 @@ func testPrometheusPath(t *testing.T, pull bool) {
 		t.Fatal(err)
 	}
 
-	for _, name := range []string{"default", "allowlists"} {
+	for _, name := range []string{"default", "allowlists", "all-resources"} {
 		t.Run(name, func(t *testing.T) {
 			cfg, err := LoadConfig(filepath.Join("..", "..", "testdata", "parity", name+".yaml"))
 			if err != nil {

@@ -284,3 +284,19 @@ func (s *Set) addMetric(m pmetric.Metric) error {
 	}
 	return nil
 }
+
+// CollapseDuplicates removes every series that repeats an earlier one with the same name, labels and
+// value, as a Prometheus server ingests a line served twice once, and returns how many it removed.
+func (s *Set) CollapseDuplicates() int {
+	seen := map[string]bool{}
+	out := s.Series[:0]
+	for _, x := range s.Series {
+		if k := x.String(); !seen[k] {
+			seen[k] = true
+			out = append(out, x)
+		}
+	}
+	n := len(s.Series) - len(out)
+	s.Series = out
+	return n
+}

@@ -11,23 +11,20 @@ import (
 	"github.com/kubestate/kubestate/internal/family"
 )
 
-// referenceDir is shared/reference beside the repository (or $KUBESTATE_REFERENCE_DIR).
-func referenceDir(t *testing.T) string {
-	if d := os.Getenv("KUBESTATE_REFERENCE_DIR"); d != "" {
-		return d
+// referenceFile is testdata/reference/NAME at the repository root. The data is part of the repository,
+// so a missing file is a failure, not a reason to skip.
+func referenceFile(t *testing.T, name string) string {
+	p := filepath.Join("..", "..", "testdata", "reference", name)
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("reference data missing (it belongs in the repository, see testdata/reference/README.md): %v", err)
 	}
-	wd, _ := os.Getwd()
-	d := filepath.Join(wd, "..", "..", "..", "shared", "reference")
-	if _, err := os.Stat(d); err != nil {
-		t.Skipf("KSM reference data not found at %s (set KUBESTATE_REFERENCE_DIR)", d)
-	}
-	return d
+	return p
 }
 
 // TestFamilyChecklist compares every table with KSM v2.20.0's list of 336 families: same resources,
 // default set, names, types, stability, opt-in and deprecation, and nothing extra.
 func TestFamilyChecklist(t *testing.T) {
-	f, err := os.Open(filepath.Join(referenceDir(t), "ksm-v2.20.0-families.tsv"))
+	f, err := os.Open(referenceFile(t, "ksm-v2.20.0-families.tsv"))
 	if err != nil {
 		t.Fatal(err)
 	}

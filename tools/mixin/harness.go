@@ -8,12 +8,16 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
+
+	"k8s.io/client-go/kubernetes"
 
 	"github.com/kubestate/kubestate/internal/parity"
 )
 
-// RulesFileName is the rules file's name in the reference directory.
+// RulesFileName is the rules file's name in testdata/reference.
 const RulesFileName = "kubernetes-mixin-ksm-rules.json"
 
 // Root is the repository root: the first directory above the working directory with go.mod and
@@ -37,13 +41,9 @@ func Root() (string, error) {
 	}
 }
 
-// RulesPath is $KUBESTATE_REFERENCE_DIR/kubernetes-mixin-ksm-rules.json, or the one in the shared
-// reference directory beside the repository (<root>/../shared/reference).
+// RulesPath is the rules file in the repository: <root>/testdata/reference/kubernetes-mixin-ksm-rules.json.
 func RulesPath(root string) string {
-	if d := os.Getenv("KUBESTATE_REFERENCE_DIR"); d != "" {
-		return filepath.Join(d, RulesFileName)
-	}
-	return filepath.Join(root, "..", "shared", "reference", RulesFileName)
+	return filepath.Join(root, "testdata", "reference", RulesFileName)
 }
 
 // Binaries are the two processes the comparison runs.
@@ -71,18 +71,33 @@ type Capture struct {
 	KSM, Ours Exposition
 }
 
-// Scrapes is what CaptureScrapes took.
-type Scrapes struct {
-	Captures []Capture
-	At       time.Time  // when they were taken
-	Parity   parity.Run // the parity comparison of the Prometheus path, made before
+// StepCapture is what was scraped after one step of the timeline.
+type StepCapture struct {
+	Step     string
+	Settled  bool          // both sides served the same series when scraped
+	Settle   time.Duration // how long after the change that took
+	Captures []Capture     // one per scrape protocol set, in ScrapeProtocolSets' order
 }
 
-// CaptureScrapes runs kube-state-metrics and the distribution (the receiver's default config, the
-// README's exporter settings) against the cluster of kubeconfig, waits until both are synced and
-// stable, checks parity, and scrapes each side once per scrape protocol set with the Accept header a
-// Prometheus server sends. Both processes are stopped before it returns.
-func CaptureScrapes(ctx context.Context, root, kubeconfig, workDir string, bins Binaries, progress io.Writer) (*Scrapes, error) {
+// Scrapes is what CaptureScrapes took.
+type Scrapes struct {
+	Steps  []StepCapture
+	At     time.Time  // when the last were taken
+	Parity parity.Run // the parity comparison of the Prometheus path, made before
+}
+
+// SettleLimit bounds the wait for both sides to agree after a change: a few of the collector's
+// 2s collection intervals. A side that has not caught up by then is scraped anyway, and the
+// evaluation shows the difference.
+const SettleLimit = 20 * time.Second
+
+// CaptureScrapes runs kube-state-metrics and the distribution (its Prometheus exporter with the
+// README's settings, via the parity harness's Prometheus path) against kubeconfig's cluster, and
+// once both are complete and equal, scrapes both, then takes the timeline: for each of steps it
+// changes the cluster through kube, waits until kube-state-metrics shows the change and both sides serve the same series
+// (at most SettleLimit), and scrapes both with each set of Accept headers a Prometheus server sends.
+// Both processes are stopped before it returns.
+func CaptureScrapes(ctx context.Context, root, kubeconfig, workDir string, bins Binaries, kube kubernetes.Interface, steps []Step, progress io.Writer) (*Scrapes, error) {
 	cfg, err := parity.LoadConfig(filepath.Join(root, "testdata", "parity", "default.yaml"))
 	if err != nil {
 		return nil, err
@@ -118,18 +133,48 @@ func CaptureScrapes(ctx context.Context, root, kubeconfig, workDir string, bins 
 	}, parity.PrometheusOptions{
 		Collector: parity.CollectorOptions{Binary: bins.Collector},
 		Inspect: func(ctx context.Context, ksm *parity.KSM, col *parity.Collector) error {
-			out.At = time.Now()
-			for _, ps := range ScrapeProtocolSets {
-				accept := AcceptHeader(ps.Protocols)
-				k, err := get(ctx, ksm.MetricsURL, accept)
+			capture := func(name string, start time.Time) error {
+				left := max(SettleLimit-time.Since(start), time.Second)
+				_, settled, err := Settle(ctx, ksm, col, 200*time.Millisecond, left)
 				if err != nil {
-					return fmt.Errorf("scraping kube-state-metrics: %w", err)
+					return err
 				}
-				o, err := get(ctx, col.MetricsURL, accept)
-				if err != nil {
-					return fmt.Errorf("scraping the exporter: %w", err)
+				sc := StepCapture{Step: name, Settled: settled, Settle: time.Since(start)}
+				fmt.Fprintf(progress, "mixin: scrape %d: %s: both sides agree after %v: %v\n", len(out.Steps)+1, name, sc.Settle.Round(time.Millisecond), settled)
+				out.At = time.Now()
+				for _, ps := range ScrapeProtocolSets {
+					accept := AcceptHeader(ps.Protocols)
+					k, err := get(ctx, ksm.MetricsURL, accept)
+					if err != nil {
+						return fmt.Errorf("scraping kube-state-metrics: %w", err)
+					}
+					o, err := get(ctx, col.MetricsURL, accept)
+					if err != nil {
+						return fmt.Errorf("scraping the exporter: %w", err)
+					}
+					sc.Captures = append(sc.Captures, Capture{Protocols: ps.Name, KSM: k, Ours: o})
 				}
-				out.Captures = append(out.Captures, Capture{Protocols: ps.Name, KSM: k, Ours: o})
+				out.Steps = append(out.Steps, sc)
+				return nil
+			}
+			if err := capture("the cluster as seeded", time.Now()); err != nil {
+				return err
+			}
+			before, err := timelineSeries(ctx, ksm)
+			if err != nil {
+				return err
+			}
+			for i, step := range steps {
+				start := time.Now()
+				if err := step.Do(ctx, kube); err != nil {
+					return fmt.Errorf("timeline step %d (%s): %w", i+1, step.Name, err)
+				}
+				if before, err = waitChanged(ctx, ksm, before, SettleLimit); err != nil {
+					return fmt.Errorf("timeline step %d (%s): %w", i+1, step.Name, err)
+				}
+				if err := capture(step.Name, start); err != nil {
+					return err
+				}
 			}
 			return nil
 		},
@@ -138,25 +183,73 @@ func CaptureScrapes(ctx context.Context, root, kubeconfig, workDir string, bins 
 	if err != nil {
 		return out, err
 	}
-	if len(out.Captures) == 0 {
+	if len(out.Steps) == 0 {
 		return out, errors.New("nothing captured")
 	}
 	return out, nil
+}
+
+// timelineSeries renders kube-state-metrics' series of the timeline's namespace, to tell when a
+// change has reached it.
+func timelineSeries(ctx context.Context, ksm *parity.KSM) (string, error) {
+	set, err := ksm.Scrape(ctx)
+	if err != nil {
+		return "", fmt.Errorf("scraping kube-state-metrics: %w", err)
+	}
+	var lines []string
+	for _, s := range set.Series {
+		if s.Label("namespace") == TimelineNamespace {
+			lines = append(lines, s.String())
+		}
+	}
+	slices.Sort(lines)
+	return strings.Join(lines, "\n"), nil
+}
+
+// waitChanged waits until kube-state-metrics' series of the timeline's namespace differ from
+// before, and returns them.
+func waitChanged(ctx context.Context, ksm *parity.KSM, before string, limit time.Duration) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	for {
+		now, err := timelineSeries(ctx, ksm)
+		if err != nil {
+			return "", err
+		}
+		if now != before {
+			return now, nil
+		}
+		select {
+		case <-ctx.Done():
+			return "", fmt.Errorf("kube-state-metrics did not show the change: %w", ctx.Err())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
 // Result is the whole evaluation: one comparison per scrape protocol set.
 type Result struct {
 	Rules       int
 	Comparisons []*Comparison
+	Unsettled   []string // steps after which the two sides did not agree within SettleLimit
 }
 
 // EqualAll is the number of expressions equal under every protocol set.
-func (r *Result) EqualAll() int {
+func (r *Result) EqualAll() int { return r.count(Outcome.Equal) }
+
+// EmptyAll is the number of expressions empty on both sides at every time under every protocol set.
+func (r *Result) EmptyAll() int { return r.count(Outcome.EmptyBoth) }
+
+// ChangingAll is the number of expressions whose answer changed over the timeline (under every
+// protocol set).
+func (r *Result) ChangingAll() int { return r.count(Outcome.Changing) }
+
+func (r *Result) count(pred func(Outcome) bool) int {
 	n := 0
 	for i := 0; i < r.Rules; i++ {
-		ok := true
+		ok := len(r.Comparisons) > 0
 		for _, c := range r.Comparisons {
-			ok = ok && c.Outcomes[i].Equal()
+			ok = ok && pred(c.Outcomes[i])
 		}
 		if ok {
 			n++
@@ -165,32 +258,41 @@ func (r *Result) EqualAll() int {
 	return n
 }
 
-// OK reports whether every expression gave the same answer on both sides under every protocol set.
-func (r *Result) OK() bool { return r.Rules > 0 && r.EqualAll() == r.Rules }
+// OK reports whether every expression gave the same answer on both sides at every time under every
+// protocol set, and the two sides agreed after every step.
+func (r *Result) OK() bool { return r.Rules > 0 && r.EqualAll() == r.Rules && len(r.Unsettled) == 0 }
 
 // Summary is the last line of `make mixin`.
 func (r *Result) Summary() string {
-	nonEmpty := 0
-	if len(r.Comparisons) > 0 {
-		nonEmpty = r.Comparisons[0].NonEmpty
-	}
-	names := ""
+	names, times := "", 0
 	for i, c := range r.Comparisons {
 		if i > 0 {
 			names += ", "
 		}
 		names += c.Protocols
+		times = c.Times
 	}
-	return fmt.Sprintf("mixin: %d expressions compared, %d equal, %d non-empty (scrape protocols: %s)", r.Rules, r.EqualAll(), nonEmpty, names)
+	equal, empty := r.EqualAll(), r.EmptyAll()
+	return fmt.Sprintf("mixin: %d expressions compared at %d scrapes, %d equal with answers (%d changing over time), %d empty on both sides, %d different (scrape protocols: %s)",
+		r.Rules, times, equal-empty, r.ChangingAll(), empty, r.Rules-equal, names)
 }
 
-// Evaluate compares every rule over each capture.
+// Evaluate compares every rule over each protocol set's timeline.
 func Evaluate(ctx context.Context, dir string, rules []Rule, s *Scrapes) (*Result, error) {
 	r := &Result{Rules: len(rules)}
-	for _, c := range s.Captures {
-		cmp, err := CompareRules(ctx, dir, rules, c.Protocols, c.KSM, c.Ours, s.At)
+	for _, st := range s.Steps {
+		if !st.Settled {
+			r.Unsettled = append(r.Unsettled, st.Step)
+		}
+	}
+	for p, ps := range ScrapeProtocolSets {
+		var ksm, ours []Exposition
+		for _, st := range s.Steps {
+			ksm, ours = append(ksm, st.Captures[p].KSM), append(ours, st.Captures[p].Ours)
+		}
+		cmp, err := CompareRules(ctx, dir, rules, ps.Name, ksm, ours, s.At)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", c.Protocols, err)
+			return nil, fmt.Errorf("%s: %w", ps.Name, err)
 		}
 		r.Comparisons = append(r.Comparisons, cmp)
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 
 	"github.com/kubestate/kubestate/internal/controlplane"
 	"github.com/kubestate/kubestate/internal/parity"
@@ -19,19 +20,20 @@ import (
 
 func main() { os.Exit(run()) }
 
-// run starts a local control plane (or uses -kubeconfig), applies the fixtures, captures both sides,
-// evaluates every rule and prints, last,
+// run starts a local control plane (or uses -kubeconfig), applies the fixtures, scrapes both sides
+// once and then after each step of the Timeline (a local control plane only), evaluates every rule
+// and time probe at every scrape and prints, last,
 //
-//	mixin: <n> expressions compared, <n> equal, <n> non-empty (scrape protocols: default, proto-first)
+//	mixin: <n> expressions compared at <n> scrapes, <n> equal with answers (<n> changing over time), <n> empty on both sides, <n> different (scrape protocols: default, proto-first)
 //
-// exiting 1 when an expression differs.
+// exiting 1 when an expression differs at some scrape or the sides did not agree after a step.
 func run() int {
 	root, err := Root()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mixin:", err)
 		return 1
 	}
-	rulesPath := flag.String("rules", RulesPath(root), "kubernetes-mixin rules file ($KUBESTATE_REFERENCE_DIR/"+RulesFileName+" or <repo>/../shared/reference/"+RulesFileName+")")
+	rulesPath := flag.String("rules", RulesPath(root), "kubernetes-mixin rules file")
 	fixtures := flag.String("fixtures", filepath.Join(root, "testdata", "fixtures"), "fixture folder applied to the local control plane")
 	kubeconfig := flag.String("kubeconfig", "", "use this existing cluster (not seeded) instead of starting a local control plane")
 	verbose := flag.Bool("v", false, "one line per expression")
@@ -53,7 +55,7 @@ func run() int {
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
 
-	res, err := capture(ctx, root, *kubeconfig, *fixtures, bins, rules.Rules, *verbose)
+	res, err := capture(ctx, root, *kubeconfig, *fixtures, bins, append(rules.Rules, TimeProbes...), *verbose)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mixin:", err)
 		return 1
@@ -71,6 +73,7 @@ func capture(ctx context.Context, root, kubeconfig, fixtures string, bins Binari
 		return nil, err
 	}
 	defer os.RemoveAll(work)
+	var timelineRC *rest.Config
 	if kubeconfig == "" {
 		fmt.Printf("mixin: starting a local control plane in %s\n", work)
 		c, err := controlplane.Start(ctx, controlplane.Options{BinDir: filepath.Join(root, "bin"), StateDir: filepath.Join(work, "cluster"), Progress: os.Stdout})
@@ -83,7 +86,7 @@ func capture(ctx context.Context, root, kubeconfig, fixtures string, bins Binari
 				fmt.Fprintln(os.Stderr, "mixin: stopping the control plane:", err)
 			}
 		}()
-		kubeconfig = c.KubeconfigPath()
+		kubeconfig, timelineRC = c.KubeconfigPath(), c.RESTConfig()
 		fmt.Printf("mixin: applying %s\n", fixtures)
 		a, err := seed.NewApplier(c.RESTConfig(), nil)
 		if err != nil {
@@ -100,7 +103,16 @@ func capture(ctx context.Context, root, kubeconfig, fixtures string, bins Binari
 			return nil, err
 		}
 	}
-	scrapes, err := CaptureScrapes(ctx, root, kubeconfig, work, bins, os.Stdout)
+	// The timeline's steps need a cluster of our own (no kubelet, no controllers fighting them).
+	var kube kubernetes.Interface
+	steps := Timeline
+	if timelineRC == nil {
+		fmt.Println("mixin: an existing cluster: one scrape, no timeline")
+		steps = nil
+	} else if kube, err = kubernetes.NewForConfig(timelineRC); err != nil {
+		return nil, err
+	}
+	scrapes, err := CaptureScrapes(ctx, root, kubeconfig, work, bins, kube, steps, os.Stdout)
 	if err != nil {
 		return nil, err
 	}

@@ -2,8 +2,9 @@ package main
 
 import (
 	"context"
-	"os"
+	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -63,7 +64,7 @@ func TestCompareRulesFindsDifferences(t *testing.T) {
 	at := time.Unix(1_800_000_000, 0)
 	ctx := context.Background()
 
-	c, err := CompareRules(ctx, t.TempDir(), rules, "same", text, text, at)
+	c, err := CompareRules(ctx, t.TempDir(), rules, "same", []Exposition{text}, []Exposition{text}, at)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +73,7 @@ func TestCompareRulesFindsDifferences(t *testing.T) {
 	}
 
 	changed := Exposition{Body: []byte(strings.Replace(ksmText, `phase="Pending"} 1`, `phase="Pending"} 0`, 1)), ContentType: text.ContentType}
-	c, err = CompareRules(ctx, t.TempDir(), rules, "value", text, changed, at)
+	c, err = CompareRules(ctx, t.TempDir(), rules, "value", []Exposition{text}, []Exposition{changed}, at)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,12 +85,70 @@ func TestCompareRulesFindsDifferences(t *testing.T) {
 
 	// An owner label with a value where KSM has an empty one: the series no longer matches owner_kind="".
 	owned := Exposition{Body: []byte(strings.Replace(ksmText, `owner_kind="",owner_name=""`, `owner_kind="<none>",owner_name=""`, 1)), ContentType: text.ContentType}
-	c, err = CompareRules(ctx, t.TempDir(), rules, "label", text, owned, at)
+	c, err = CompareRules(ctx, t.TempDir(), rules, "label", []Exposition{text}, []Exposition{owned}, at)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.Outcomes[1].Equal() {
 		t.Fatalf("a changed label went unnoticed: %s", c.Summary())
+	}
+}
+
+// TestCompareRulesSeesTime: over a timeline of scrapes, a series that ends late (no staleness at
+// the scrape that lost it on KSM's side), a counter that does not grow and a change seen one scrape
+// late are each found; an expression empty on both sides is counted apart from those with answers.
+func TestCompareRulesSeesTime(t *testing.T) {
+	const ct = "text/plain; version=0.0.4"
+	scrape := func(restarts int, pods ...string) Exposition {
+		var b strings.Builder
+		for _, p := range pods {
+			fmt.Fprintf(&b, "kube_pod_info{namespace=\"shop\",pod=%q} 1\n", p)
+		}
+		fmt.Fprintf(&b, "kube_pod_container_status_restarts_total{namespace=\"shop\",pod=\"web-1\",container=\"c\"} %d\n", restarts)
+		return Exposition{Body: []byte(b.String()), ContentType: ct}
+	}
+	rules := []Rule{
+		{Kind: "probe", Name: "pods", Expr: `count(kube_pod_info{job="kube-state-metrics"})`},
+		{Kind: "probe", Name: "increase", Expr: `increase(kube_pod_container_status_restarts_total{job="kube-state-metrics"}[5m])`},
+		{Kind: "probe", Name: "changes", Expr: `changes(kube_pod_container_status_restarts_total{job="kube-state-metrics"}[10m])`},
+		{Kind: "probe", Name: "nothing", Expr: `kube_node_info{job="kube-state-metrics"}`},
+	}
+	ksm := []Exposition{scrape(0, "web-1", "web-2"), scrape(1, "web-1"), scrape(2, "web-1")}
+	at := time.Unix(1_800_000_000, 0)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name      string
+		ours      []Exposition
+		different []string
+	}{
+		{"same", ksm, nil},
+		{"late end", []Exposition{ksm[0], scrape(1, "web-1", "web-2"), ksm[2]}, []string{"pods"}},
+		{"flat counter", []Exposition{ksm[0], scrape(0, "web-1"), scrape(0, "web-1")}, []string{"increase", "changes"}},
+		{"late change", []Exposition{ksm[0], scrape(0, "web-1"), ksm[2]}, []string{"increase", "changes"}},
+	} {
+		c, err := CompareRules(ctx, t.TempDir(), rules, tc.name, ksm, tc.ours, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var different []string
+		for _, o := range c.Outcomes {
+			if !o.Equal() {
+				different = append(different, o.Rule.Name)
+			}
+		}
+		if !slices.Equal(different, tc.different) {
+			var b strings.Builder
+			c.Details(&b, true)
+			t.Errorf("%s: different %v, want %v\n%s", tc.name, different, tc.different, b.String())
+		}
+		if c.Times != 3 || c.EmptyBoth != 1 || !c.Outcomes[3].EmptyBoth() || c.Outcomes[0].EmptyBoth() {
+			t.Errorf("%s: %s; want 3 scrapes and only %q empty on both sides", tc.name, c.Summary(), "nothing")
+		}
+		if tc.name == "same" {
+			if c.StaleKSM != 1 || c.Changing != 3 {
+				t.Errorf("same: %s; want 1 staleness marker (web-2) and 3 expressions changing", c.Summary())
+			}
+		}
 	}
 }
 
@@ -104,10 +163,7 @@ func TestMixin(t *testing.T) {
 	rulesPath := RulesPath(root)
 	rules, err := LoadRules(rulesPath)
 	if err != nil {
-		if os.IsNotExist(err) {
-			t.Skipf("the kubernetes-mixin rules file is not there (set KUBESTATE_REFERENCE_DIR): %v", err)
-		}
-		t.Fatal(err)
+		t.Fatalf("the kubernetes-mixin rules (part of the repository, see testdata/reference/README.md): %v", err)
 	}
 	bins, err := FindBinaries(root)
 	if err != nil {
@@ -136,14 +192,14 @@ func TestMixin(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	scrapes, err := CaptureScrapes(ctx, root, kubeconfig, dir, bins, logWriter{t})
+	scrapes, err := CaptureScrapes(ctx, root, kubeconfig, dir, bins, kube, Timeline, logWriter{t})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r := scrapes.Parity.Result; !r.OK() {
 		t.Errorf("Prometheus path: %s", r.Summary())
 	}
-	res, err := Evaluate(ctx, filepath.Join(dir, "tsdb"), rules.Rules, scrapes)
+	res, err := Evaluate(ctx, filepath.Join(dir, "tsdb"), append(rules.Rules, TimeProbes...), scrapes)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,10 +209,19 @@ func TestMixin(t *testing.T) {
 		if c.Equal != c.Compared {
 			t.Errorf("%s\n%s", c.Summary(), b.String())
 		} else {
-			t.Log(c.Summary())
+			t.Logf("%s\n%s", c.Summary(), b.String())
+		}
+		// The time probes exist to see the timeline: each must have answered differently over it.
+		for _, o := range c.Outcomes {
+			if o.Rule.Kind == "probe" && !o.Changing() {
+				t.Errorf("%s: time probe %q gave the same answer at all %d scrapes: the timeline did not reach it", c.Protocols, o.Rule.Name, c.Times)
+			}
 		}
 	}
 	t.Log(res.Summary())
+	if len(res.Unsettled) > 0 {
+		t.Errorf("the two sides did not agree within %s after: %s", SettleLimit, strings.Join(res.Unsettled, "; "))
+	}
 	if !res.OK() {
 		t.Fail()
 	}

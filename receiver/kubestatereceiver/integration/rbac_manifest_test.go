@@ -2,6 +2,7 @@ package integration
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -24,7 +25,7 @@ import (
 	"github.com/kubestate/kubestate/receiver/kubestatereceiver"
 )
 
-// The README's RBAC manifest is enough: the receiver, running as the ServiceAccount it binds, lists
+// The deployment's RBAC manifest (deploy/base/rbac.yaml) is enough: the receiver, running as the ServiceAccount it binds, lists
 // and watches all 39 resources without a single permission error.
 func TestREADMEClusterRoleCoversEveryResource(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -42,7 +43,12 @@ func TestREADMEClusterRoleCoversEveryResource(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	objs, err := seed.ReadDir(filepath.Join("..", "..", "..", "docs", "deploy"))
+	rbacFile := filepath.Join("..", "..", "..", "deploy", "base", "rbac.yaml")
+	data, err := os.ReadFile(rbacFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs, err := seed.Parse(rbacFile, data)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -214,7 +214,7 @@ func (s *cycleSink) consume(_ context.Context, md pmetric.Metrics) error {
 	points := md.DataPointCount()
 	engine.EachPoint(md, func(m pmetric.Metric, dp pmetric.NumberDataPoint) bool {
 		names[m.Name()] = true
-		ts = dp.Timestamp()
+		ts = engine.CycleTimestamp(dp)
 		if m.Name() != s.metric {
 			return true
 		}

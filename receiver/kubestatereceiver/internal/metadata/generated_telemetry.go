@@ -325,7 +325,7 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 	errs = errors.Join(errs, err)
 	builder.KubestateStaleDataPoints, err = builder.meter.Int64Counter(
 		"otelcol_kubestate_stale_data_points",
-		metric.WithDescription("Stale data points sent (NoRecordedValue), one per series that the last delivered cycle held and the current one does not. [Alpha]"),
+		metric.WithDescription("Stale data points sent (NoRecordedValue), one per series that an earlier cycle may have delivered and the current one does not hold. [Alpha]"),
 		metric.WithUnit("{points}"),
 	)
 	errs = errors.Join(errs, err)

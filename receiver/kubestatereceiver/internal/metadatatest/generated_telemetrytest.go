@@ -249,7 +249,7 @@ func AssertEqualKubestateSnapshotDuration(t *testing.T, tt *componenttest.Teleme
 func AssertEqualKubestateStaleDataPoints(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
 	want := metricdata.Metrics{
 		Name:        "otelcol_kubestate_stale_data_points",
-		Description: "Stale data points sent (NoRecordedValue), one per series that the last delivered cycle held and the current one does not. [Alpha]",
+		Description: "Stale data points sent (NoRecordedValue), one per series that an earlier cycle may have delivered and the current one does not hold. [Alpha]",
 		Unit:        "{points}",
 		Data: metricdata.Sum[int64]{
 			Temporality: metricdata.CumulativeTemporality,
