@@ -489,7 +489,11 @@ func newBlackhole(t *testing.T) *blackhole {
 	}()
 	t.Cleanup(func() {
 		ln.Close()
-		<-done
+		select { // Accept returns at once once the listener is closed
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Error("the blackhole's accept loop did not end")
+		}
 		b.mu.Lock()
 		defer b.mu.Unlock()
 		for _, c := range b.conns {

@@ -12,8 +12,9 @@ import (
 //
 //   - the collector exits with status 0 ("Shutdown complete.") in bounded time (measured; the
 //     receiver cancels the cycle in flight, so the hung request is abandoned at once);
-//   - the cycle that was cut sent its first batches once and nothing after the hung one (later batches
-//     are dropped, not queued), and no batch is ever sent again;
+//   - the cycle that was cut sent each batch at most once: its first batches, the hung one, and the
+//     batches that followed while the cycle went on (the hung batch has only its share of
+//     export_timeout), none after the collector stopped, and no batch is ever sent again;
 //   - the restarted collector resumes: full cycles arrive again (time to first batch and to the first
 //     complete cycle measured);
 //   - over both runs, no data point is received twice for one cycle timestamp.
@@ -136,7 +137,8 @@ exporters:
 		t.Errorf("stopping the restarted collector: %v", err)
 	}
 
-	// The cut cycle: batches 1..hungAt arrived once each, the rest were never sent, and nothing
+	// The cut cycle: batches 1..hungAt arrived once each, later ones at most once (sent after the
+	// hung batch's share of export_timeout, until SIGTERM cancelled the cycle), and nothing
 	// carrying its timestamp arrived after the first collector stopped.
 	var cut []sinkBatch
 	for _, b := range sink.snapshot() {
@@ -156,8 +158,8 @@ exporters:
 	if !strict {
 		return
 	}
-	if len(cut) != hungAt {
-		t.Errorf("the cut cycle delivered %d batches; want exactly %d (the hung one last, none re-sent, the rest dropped)", len(cut), hungAt)
+	if len(cut) < hungAt || len(cut) > full.batches {
+		t.Errorf("the cut cycle delivered %d batches; want %d to %d (up to the hung one, then those sent before SIGTERM, none re-sent)", len(cut), hungAt, full.batches)
 	}
 	if late > 0 {
 		t.Errorf("%d batches of the cut cycle arrived after the collector stopped", late)

@@ -27,10 +27,16 @@
 //     reflector's, through the queue) and read through atomics only. (TestStoreConcurrentReadersAndWriter)
 //  3. Every point of an object in one snapshot comes from one version of the object: records are
 //     immutable and a snapshot loads each slot once. (TestSnapshotNeverTearsAnObject)
-//  4. Each ConsumeMetrics gets a context derived from the engine's lifetime context with a deadline
-//     (ExportTimeout). At most one cycle is in flight; a tick that finds one running is skipped and
-//     counted, never queued. Shutdown cancels the cycle in flight and returns in bounded time with
-//     no goroutine left behind. (TestExportCutAtTimeout, TestSkippedTicks, TestShutdownDuringHungExport)
+//  4. Each ConsumeMetrics gets a context derived from the engine's lifetime context with a deadline:
+//     a fair share of what is left of the cycle's ExportTimeout, so a consumer that hangs until its
+//     deadline costs at most ExportTimeout per cycle and never a batch of its siblings. At most one
+//     cycle is in flight; a tick that finds one running is skipped and counted, never queued. A
+//     cycle held past ExportTimeout by a consumer ignoring its context is reported (Hooks.Stuck,
+//     StuckFor) and its remaining batches are dropped when the consumer returns. Shutdown cancels
+//     the cycle in flight and returns in bounded time with no goroutine left behind.
+//     (TestExportCutAtTimeout, TestHungSiblingCostsEachBatchItsShareNeverBatches, TestSkippedTicks,
+//     TestStuckConsumerIsReportedAndTheNextCycleIsFresh, TestShutdownDuringHungExport,
+//     TestShutdownBoundedWhileConsumerIgnoresContext)
 //  5. A snapshot's pdata memory is bounded by MaxPointsPerBatch: each batch is handed on before the
 //     next is built. (TestBatchesBoundedByMaxPoints)
 //  6. Informer caches hold only what families read: the queue has the Source strip each object and

@@ -29,6 +29,10 @@ type Config struct {
 	// CycleOnSync runs a cycle as soon as every informer has synced, so the first complete export
 	// does not wait for the first tick. The timer keeps its own schedule.
 	CycleOnSync bool
+	// StuckAfter is how long a cycle may outlive its ExportTimeout before the engine says it is
+	// stuck (a consumer ignoring its context): Hooks.Stuck is called once, and StuckFor grows. Zero
+	// means DefaultStuckAfter.
+	StuckAfter time.Duration
 	// Renderer, if set, gets the whole snapshot once every CollectionInterval (the first as soon
 	// as every informer has synced) on a timer of its own, so no export consumer can delay it.
 	Renderer Renderer
@@ -51,6 +55,10 @@ type Renderer interface {
 	Render(cols []Collection)
 }
 
+// DefaultStuckAfter is the grace a cycle gets past its ExportTimeout before it counts as stuck: a
+// consumer honouring its context returns well within it.
+const DefaultStuckAfter = 5 * time.Second
+
 // CycleStats reports one collection cycle.
 type CycleStats struct {
 	SnapshotStats
@@ -68,6 +76,10 @@ type Hooks struct {
 	ReadFailed   func(resource string, err error)
 	CycleDone    func(CycleStats) // a cycle finished (or was cut); the next may already run
 	CycleSkipped func()           // a tick found the previous cycle running
+	// Stuck: the cycle in flight has outlived its ExportTimeout by StuckAfter, so a consumer is
+	// ignoring its context; overdue is how long past ExportTimeout. Called once per such cycle,
+	// from a timer's goroutine; CycleDone follows when the consumer returns.
+	Stuck func(overdue time.Duration)
 }
 
 type resourceState struct {
@@ -90,6 +102,7 @@ type Engine struct {
 	resources []*resourceState
 	startTime pcommon.Timestamp
 	last      *LastExported // what the last cycle exported; cycles never overlap, so only the one running uses it
+	lastStale int           // stale points of the last cycle, for the next one's batch estimate; as last
 
 	lifetime context.Context
 	cancel   context.CancelFunc
@@ -103,32 +116,36 @@ type Engine struct {
 	exporting atomic.Bool
 	term      atomic.Pointer[exportTerm]
 	skipped   atomic.Int64
+	// exportDeadline is when the cycle in flight must be done exporting (unix nanoseconds), 0
+	// between cycles: StuckFor reads it.
+	exportDeadline atomic.Int64
 }
 
-// New builds an engine; Start runs it. scope names the instrumentation scope of exported metrics.
+// New builds an engine and its informers; Start runs them. scope names the instrumentation scope
+// of exported metrics. The set of informers and stores is fixed here, before any goroutine runs,
+// so Objects, Synced, HasSynced and ReadErr may be called at any time, also during Start.
 func New(sources []Source, clients Clients, cfg Config, next consumer.Metrics, hooks Hooks, log *zap.Logger, scope, version string) *Engine {
 	e := &Engine{cfg: cfg, clients: clients, next: next, hooks: hooks, log: log, scope: scope, version: version, last: NewLastExported()}
+	if e.cfg.StuckAfter <= 0 {
+		e.cfg.StuckAfter = DefaultStuckAfter
+	}
 	for _, s := range sources {
-		e.resources = append(e.resources, &resourceState{src: s})
+		rs := &resourceState{src: s}
+		for _, sel := range e.selections(s) {
+			e.addInformer(rs, sel.namespace, sel.fieldSelector)
+		}
+		e.resources = append(e.resources, rs)
 	}
 	return e
 }
 
-// Start creates and runs the informers and the collection timer. It does not wait for sync.
+// Start runs the informers and the collection timer. It does not wait for sync.
 func (e *Engine) Start(ctx context.Context) error {
 	_ = ctx // the engine's lifetime is its own: Start's context ends when Start returns
 	e.lifetime, e.cancel = context.WithCancel(context.Background())
 	e.exporting.Store(!e.cfg.Standby)
 	e.term.Store(newExportTerm(e.lifetime))
 	e.startTime = pcommon.NewTimestampFromTime(time.Now())
-	for _, rs := range e.resources {
-		for _, sel := range e.selections(rs.src) {
-			if err := e.addInformer(rs, sel.namespace, sel.fieldSelector); err != nil {
-				e.cancel()
-				return err
-			}
-		}
-	}
 	for _, rs := range e.resources {
 		for _, c := range rs.controllers {
 			e.goRun(func() { c.RunWithContext(e.lifetime) })
@@ -201,7 +218,7 @@ func (e *Engine) selections(s Source) []selection {
 
 // addInformer sets up one reflector of a source: a cache.Controller that lists and watches into a
 // queue, which builds each object's record on arrival and publishes it to the informer's Store.
-func (e *Engine) addInformer(rs *resourceState, namespace, fieldSelector string) error {
+func (e *Engine) addInformer(rs *resourceState, namespace, fieldSelector string) {
 	src := rs.src
 	st := NewStore()
 	q := newQueue(src, st, e.cfg.Shard)
@@ -222,7 +239,6 @@ func (e *Engine) addInformer(rs *resourceState, namespace, fieldSelector string)
 	rs.queues = append(rs.queues, q)
 	rs.health = append(rs.health, rh)
 	rs.controllers = append(rs.controllers, c)
-	return nil
 }
 
 func (e *Engine) goRun(fn func()) {
@@ -373,21 +389,55 @@ func (e *Engine) Tick() bool {
 	return true
 }
 
+// cycle snapshots every store and hands the batches on. The cycle as a whole has ExportTimeout;
+// each batch gets a fair share of what is left of it: remaining time / batches left, estimated from
+// the stores' points and the last cycle's stale points, plus one held back (one more per batch past
+// the estimate), so no batch ever gets all of it. The Collector
+// calls a pipeline's exporters one after another with the same context, so a sibling that hangs
+// until its deadline holds each batch for its share only, and every batch still reaches the
+// others: a hung consumer costs at most ExportTimeout per cycle, never batches.
 func (e *Engine) cycle() CycleStats {
 	start := time.Now()
+	deadline := start.Add(e.cfg.ExportTimeout)
+	e.exportDeadline.Store(deadline.UnixNano())
+	defer e.exportDeadline.Store(0)
+	stuck := e.afterFunc(e.cfg.ExportTimeout+e.cfg.StuckAfter, func() {
+		if e.hooks.Stuck != nil {
+			e.hooks.Stuck(e.StuckFor())
+		}
+	})
+	defer stuck.Stop()
+
 	term := e.term.Load()
-	ctx, cancel := context.WithTimeout(term.ctx, e.cfg.ExportTimeout)
+	ctx, cancel := context.WithDeadline(term.ctx, deadline)
 	defer cancel()
+	// An estimate: the stores' points now, and as many stale points as the last cycle had.
+	// Handlers keep publishing while the cycle runs, and objects deleted since add stale points.
+	expected := e.points() + e.lastStale
+	maxPoints := max(e.cfg.MaxPointsPerBatch, 1)
+	handedOn, beyond := 0, 0
 	var exportTime time.Duration
 	st := e.snapshot(ctx, pcommon.NewTimestampFromTime(start), e.last, func(md pmetric.Metrics) error {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("batch dropped: %w", err)
 		}
+		// This batch and those the estimate still counts, plus one share held back: no batch is
+		// given all the time left, since more may follow than were counted. Past the estimate,
+		// one more is held back per batch, so the time left shrinks as 1/n, not 1/2^n.
+		counted := (expected - handedOn + maxPoints - 1) / maxPoints
+		left := max(counted, 1) + 1 + beyond
+		if counted < 1 {
+			beyond++
+		}
+		handedOn += md.DataPointCount()
 		t := time.Now()
-		err := e.next.ConsumeMetrics(ctx, md)
+		bctx, bcancel := context.WithDeadline(ctx, t.Add(deadline.Sub(t)/time.Duration(left)))
+		err := e.next.ConsumeMetrics(bctx, md)
+		bcancel()
 		exportTime += time.Since(t)
 		return err
 	})
+	e.lastStale = st.Stale
 	stats := CycleStats{SnapshotStats: st, Duration: time.Since(start), ExportDuration: exportTime}
 	if term.ctx.Err() != nil && e.lifetime.Err() == nil {
 		// Exporting stopped (leadership lost) during the cycle: what was not handed on was
@@ -400,6 +450,43 @@ func (e *Engine) cycle() CycleStats {
 			zap.Int("points_sent", st.Sent), zap.Int("points", st.Points), zap.Error(errors.Join(st.Errors...)))
 	}
 	return stats
+}
+
+// points is the number of points the stores hold now.
+func (e *Engine) points() int {
+	n := 0
+	for _, rs := range e.resources {
+		for _, st := range rs.stores {
+			n += st.Points()
+		}
+	}
+	return n
+}
+
+// StuckFor says how long the cycle in flight has outlived its ExportTimeout: a consumer is
+// ignoring its context, and no new cycle starts until it returns. Zero when no cycle is overdue.
+func (e *Engine) StuckFor() time.Duration {
+	d := e.exportDeadline.Load()
+	if d == 0 {
+		return 0
+	}
+	return max(time.Since(time.Unix(0, d)), 0)
+}
+
+// afterFunc runs fn after d in a goroutine that Shutdown waits for, unless the engine is closed by
+// then. The cycle stops the timer when it ends, so at most one is pending.
+func (e *Engine) afterFunc(d time.Duration, fn func()) *time.Timer {
+	return time.AfterFunc(d, func() {
+		e.mu.Lock()
+		if e.closed {
+			e.mu.Unlock()
+			return
+		}
+		e.wg.Add(1)
+		e.mu.Unlock()
+		defer e.wg.Done()
+		fn()
+	})
 }
 
 type exportTerm struct {
@@ -477,16 +564,15 @@ func (e *Engine) Synced() map[string]bool {
 	return out
 }
 
-// Cached returns what the engine holds per object of a resource: an entry with the object's record,
-// never the object itself (each object is dropped as soon as its record is built). For tests of
-// invariant 6.
-func (e *Engine) Cached(resource string) []any {
-	var out []any
+// Cached returns what the engine holds for the objects of a resource: one record each, never the
+// object itself (each object is dropped as soon as its record is built). For tests of invariant 6.
+func (e *Engine) Cached(resource string) []*Record {
+	var out []*Record
 	for _, rs := range e.resources {
 		if rs.src.Name() == resource {
 			for _, st := range rs.stores {
 				st.Range(func(r *Record) bool {
-					out = append(out, &entry{rec: r})
+					out = append(out, r)
 					return true
 				})
 			}

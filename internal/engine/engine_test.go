@@ -147,6 +147,28 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
+// await receives from ch, failing the test if nothing comes within 30 s.
+func await[T any](t *testing.T, ch <-chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(30 * time.Second):
+		t.Fatalf("timed out waiting for %s", what)
+		var zero T
+		return zero
+	}
+}
+
+// blockUntil is a consumer stuck until the test releases it, or for a minute at most if the test
+// failed before releasing it (so Shutdown and goleak still end).
+func blockUntil(release <-chan struct{}) {
+	select {
+	case <-release:
+	case <-time.After(time.Minute):
+	}
+}
+
 func (h *harness) cycle() CycleStats {
 	h.t.Helper()
 	select {
@@ -179,10 +201,10 @@ func TestStoreConcurrentReadersAndWriter(t *testing.T) {
 	parked, release := make(chan struct{}), make(chan struct{})
 	go s.Range(func(*Record) bool {
 		close(parked)
-		<-release
+		blockUntil(release)
 		return false
 	})
-	<-parked
+	await(t, parked, "the reader parked in Range")
 	for i := 0; i < 10000; i++ {
 		k := strconv.Itoa(i % 3000)
 		if i%7 == 0 {
@@ -304,7 +326,7 @@ func TestExportCutAtTimeoutWhileHandlersKeepApplying(t *testing.T) {
 		return nil
 	}))
 	h.eng.Tick()
-	<-entered
+	await(t, entered, "the export")
 	// While the export hangs, handlers keep publishing.
 	h.src.watcher.Add(configMap(10, 7))
 	h.src.watcher.Modify(configMap(3, 9))
@@ -331,13 +353,13 @@ func TestSkippedTicksNotQueuedNoGoroutineGrowth(t *testing.T) {
 		case entered <- struct{}{}:
 		default:
 		}
-		<-release // ignores its context entirely
+		blockUntil(release) // ignores its context entirely
 		return nil
 	}))
 	if !h.eng.Tick() {
 		t.Fatal("first tick skipped")
 	}
-	<-entered
+	await(t, entered, "the export")
 	before := runtime.NumGoroutine()
 	for i := 0; i < 50; i++ {
 		if h.eng.Tick() {
@@ -363,11 +385,11 @@ func TestHandlersNeverWaitOnConsumer(t *testing.T) {
 	entered := make(chan struct{}, 1)
 	h := newHarness(t, 20, 2, Config{}, consumerFunc(func(context.Context, pmetric.Metrics) error {
 		entered <- struct{}{}
-		<-release
+		blockUntil(release)
 		return nil
 	}))
 	h.eng.Tick()
-	<-entered
+	await(t, entered, "the export")
 	for v := 1; v <= 2000; v++ {
 		h.src.watcher.Modify(configMap(v%20, v))
 	}
@@ -407,7 +429,7 @@ func TestShutdownDuringHungExport(t *testing.T) {
 	defer cancel()
 	eng.WaitForSync(ctx)
 	eng.Tick()
-	<-entered
+	await(t, entered, "the export")
 	start := time.Now()
 	if err := eng.Shutdown(ctx); err != nil {
 		t.Fatalf("shutdown: %v", err)
@@ -431,7 +453,7 @@ func TestTimerDrivesCycles(t *testing.T) {
 		return nil
 	}))
 	_ = h
-	if n := <-got; n != 6 {
+	if n := await(t, got, "a timer cycle"); n != 6 {
 		t.Fatalf("timer cycle exported %d points, want 6", n)
 	}
 }

@@ -40,6 +40,10 @@ type point struct {
 // Len is the number of points.
 func (r *Record) Len() int { return len(r.points) }
 
+// Text is every string the record keeps of its object (label values, and keys that vary per
+// object), back to back: besides the points' numbers, all it holds. For tests of invariant 6.
+func (r *Record) Text() string { return r.data }
+
 // Prefix returns the values of the Source's PrefixKeys (for a pod: namespace, pod, uid).
 func (r *Record) Prefix() []string {
 	out := make([]string, r.prefix)
@@ -300,9 +304,10 @@ type Store struct {
 
 	// Shared. Slots [0, high) of the chunks in dir may hold records. dir is copy-on-write: a new
 	// directory is published before high grows into it, so a reader that sees high sees its chunks.
-	dir  atomic.Pointer[[]*chunk]
-	high atomic.Int32
-	size atomic.Int64 // objects held, for telemetry
+	dir    atomic.Pointer[[]*chunk]
+	high   atomic.Int32
+	size   atomic.Int64 // objects held, for telemetry
+	points atomic.Int64 // points of the records held: how many batches a cycle will make
 }
 
 // NewStore returns an empty Store.
@@ -321,7 +326,10 @@ func (s *Store) Put(key string, rec *Record) {
 		s.size.Add(1)
 	}
 	dir := *s.dir.Load()
-	dir[i/chunkSize][i%chunkSize].Store(rec)
+	if old := dir[i/chunkSize][i%chunkSize].Swap(rec); old != nil {
+		s.points.Add(-int64(old.Len()))
+	}
+	s.points.Add(int64(rec.Len()))
 	if i >= s.high.Load() {
 		s.high.Store(i + 1)
 	}
@@ -334,7 +342,9 @@ func (s *Store) Delete(key string) {
 		return
 	}
 	dir := *s.dir.Load()
-	dir[i/chunkSize][i%chunkSize].Store(nil)
+	if old := dir[i/chunkSize][i%chunkSize].Swap(nil); old != nil {
+		s.points.Add(-int64(old.Len()))
+	}
 	delete(s.index, key)
 	s.free = append(s.free, i)
 	s.size.Add(-1)
@@ -362,6 +372,9 @@ func (s *Store) Load(dst []*Record) []*Record {
 
 // Len is the number of objects held; safe from any goroutine.
 func (s *Store) Len() int { return int(s.size.Load()) }
+
+// Points is the number of points of the records held; safe from any goroutine.
+func (s *Store) Points() int { return int(s.points.Load()) }
 
 func (s *Store) alloc() int32 {
 	if n := len(s.free); n > 0 {

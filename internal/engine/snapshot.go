@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/pmetric"
@@ -75,6 +76,10 @@ func Collect(ctx context.Context, cols []Collection, o BatchOptions, emit func(p
 		}
 	}
 	b.flush()
+	if cut && len(b.errs) == 0 {
+		// Cut between two batches: nothing was refused, but records were never exported.
+		b.errs = append(b.errs, fmt.Errorf("snapshot cut, records left out: %w", ctx.Err()))
+	}
 	if o.Last != nil {
 		o.Last.cycleDone(visited, !cut && len(b.errs) == 0, b.handed)
 	}

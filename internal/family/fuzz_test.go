@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/kubestate/kubestate/internal/watchdog"
 )
 
 // FuzzAllowlist fuzzes metric_labels_allowlist / metric_annotations_allowlist parsing and the
@@ -39,6 +41,7 @@ func FuzzAllowlist(f *testing.F) {
 	}
 	nameRE := regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
 	f.Fuzz(func(t *testing.T, keysIn, labelsIn string) {
+		defer watchdog.Start(watchdog.PerInput)() // a hung input fails, saved
 		keys := strings.Split(keysIn, "|")
 		a, err := ParseAllowlist(keys)
 		tooMany := slices.ContainsFunc(keys, func(k string) bool { return strings.Count(k, "*") > 1 })
@@ -139,6 +142,7 @@ func FuzzPromLabelName(f *testing.F) {
 	}
 	nameRE := regexp.MustCompile(`^label_[a-z0-9_]*$`)
 	f.Fuzz(func(t *testing.T, key string) {
+		defer watchdog.Start(watchdog.PerInput)() // a hung input fails, saved
 		if n := PromLabelName("label", key); !nameRE.MatchString(n) {
 			t.Fatalf("PromLabelName(%q) = %q", key, n)
 		}

@@ -9,6 +9,7 @@ import (
 	"sigs.k8s.io/randfill/bytesource"
 
 	"github.com/kubestate/kubestate/internal/engine"
+	"github.com/kubestate/kubestate/internal/watchdog"
 )
 
 // The object-to-record path under fuzzing: whatever an API server (or a corrupted watch stream)
@@ -64,6 +65,7 @@ func FuzzRecordFromProtobuf(f *testing.F) {
 		sources[i] = m.Compile(badAllFamilies(f))
 	}
 	f.Fuzz(func(t *testing.T, which uint8, data []byte) {
+		defer watchdog.Start(watchdog.PerInput)() // a hung input fails, saved
 		src := sources[int(which)%len(sources)]
 		obj := src.Example().(fuzzProto)
 		if err := obj.Unmarshal(data); err != nil {
@@ -81,6 +83,7 @@ func FuzzPodFields(f *testing.F) {
 	}
 	src := Pods.Compile(badAllFamilies(f))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		defer watchdog.Start(watchdog.PerInput)() // a hung input fails, saved
 		pod := badFillObject(&corev1.Pod{}, bytesource.New(data))
 		badRecordBoth(t, src, pod)
 	})

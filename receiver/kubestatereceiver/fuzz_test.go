@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kubestate/kubestate/internal/watchdog"
 )
 
 // FuzzConfigValidate fuzzes the receiver configuration: Validate never panics, each problem it
@@ -41,6 +43,7 @@ func FuzzConfigValidate(f *testing.F) {
 		return strings.Split(s, ",")
 	}
 	f.Fuzz(func(t *testing.T, auth, kubeconfig, res, ns, denyNS, allow, deny, optIn, labelRes, labelKeys string, interval, timeout int64, maxPoints int) {
+		defer watchdog.Start(watchdog.PerInput)() // a hung input fails, saved
 		cfg := createDefaultConfig()
 		cfg.AuthType, cfg.Kubeconfig = AuthType(auth), kubeconfig
 		cfg.CollectionInterval, cfg.ExportTimeout, cfg.MaxDataPointsPerBatch = time.Duration(interval), time.Duration(timeout), maxPoints

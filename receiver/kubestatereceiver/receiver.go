@@ -4,10 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
+	"time"
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componentstatus"
@@ -43,7 +47,23 @@ type kubestateReceiver struct {
 	leading    atomic.Int32       // 1 while this replica leads (telemetry)
 	leaseErr   atomic.Pointer[error]
 	restCfg    *rest.Config
-	healthy    atomic.Int32 // last status reported: 0 none, 1 ok, 2 recoverable error
+
+	// The component status is computed from all of these at once, under statusMu, and reported
+	// in the same critical section: reports from the cycle, the reflectors and the stuck timer
+	// then cannot overtake each other and leave OK standing while something is failing.
+	statusMu  sync.Mutex
+	state     readState
+	exportErr error                // the last cycle's failure, nil once a cycle succeeds
+	readErrs  map[string]error     // resource -> its last read failure, naming the verb
+	stuckFor  func() time.Duration // non-nil while the cycle in flight is stuck
+	healthy   int                  // last status reported: 0 none, 1 ok, 2 recoverable error
+}
+
+// readState is what the status reads of the engine (an interface, so tests can script it).
+type readState interface {
+	ReadErr() error
+	HasSynced() bool
+	StuckFor() time.Duration
 }
 
 func newReceiver(set receiver.Settings, cfg *Config, next consumer.Metrics) (*kubestateReceiver, error) {
@@ -147,11 +167,13 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 	ecfg.Standby = r.cfg.LeaderElection.Enabled // exports once elected
 	r.restCfg = restCfg
 	r.eng = engine.New(sources, engine.Clients{Kube: kube, Dynamic: dyn}, ecfg, r.next, engine.Hooks{
-		Synced:       r.reportReadState,
+		Synced:       func() { r.updateStatus(nil) },
 		ReadFailed:   r.readFailed,
 		CycleDone:    r.cycleDone,
-		CycleSkipped: func() { r.telemetry.KubestateCyclesSkipped.Add(context.Background(), 1) },
+		CycleSkipped: r.cycleSkipped,
+		Stuck:        r.stuck,
 	}, log, metadata.ScopeName, r.set.BuildInfo.Version)
+	r.state = r.eng
 
 	if err := r.registerCallbacks(); err != nil {
 		return err
@@ -189,10 +211,10 @@ func (r *kubestateReceiver) leaseChecked(err error) {
 	switch {
 	case err != nil && (!hadErr || (*prev).Error() != err.Error()):
 		r.set.Logger.Error("leader election cannot use its Lease; this replica stays a standby and exports nothing until it can (RBAC: get, create and update on leases.coordination.k8s.io)", zap.Error(err))
-		r.report(false, err)
+		r.updateStatus(nil)
 	case err == nil && hadErr:
 		r.set.Logger.Info("leader election can use its Lease again")
-		r.reportReadState()
+		r.updateStatus(nil)
 	}
 }
 
@@ -231,6 +253,10 @@ func (r *kubestateReceiver) registerCallbacks() error {
 		}),
 		r.telemetry.RegisterKubestateCycleDataPointsCallback(func(_ context.Context, o metric.Int64Observer) error {
 			o.Observe(r.lastPoints.Load())
+			return nil
+		}),
+		r.telemetry.RegisterKubestateExportStuckDurationCallback(func(_ context.Context, o metric.Float64Observer) error {
+			o.Observe(r.eng.StuckFor().Seconds())
 			return nil
 		}),
 		r.registerPullCallbacks(),
@@ -288,29 +314,74 @@ func (r *kubestateReceiver) cycleDone(s engine.CycleStats) {
 	}
 	r.telemetry.KubestateSnapshotDuration.Record(ctx, s.Duration.Seconds())
 	r.telemetry.KubestateExportDuration.Record(ctx, s.ExportDuration.Seconds())
+	var exportErr error
 	if n := len(s.Errors); n > 0 {
 		r.telemetry.KubestateExportsFailed.Add(ctx, int64(n))
-		r.report(false, fmt.Errorf("export failed for %d of %d batches: %w", n, s.Batches, errors.Join(s.Errors...)))
-		return
+		exportErr = fmt.Errorf("export failed for %d of %d batches: %w", n, s.Batches, errors.Join(s.Errors...))
+	} else {
+		r.set.Logger.Debug("cycle exported", zap.Int("points", s.Points), zap.Int("batches", s.Batches),
+			zap.Duration("duration", s.Duration), zap.Duration("export", s.ExportDuration))
 	}
-	r.set.Logger.Debug("cycle exported", zap.Int("points", s.Points), zap.Int("batches", s.Batches),
-		zap.Duration("duration", s.Duration), zap.Duration("export", s.ExportDuration))
-	r.reportReadState()
+	r.updateStatus(func() { r.exportErr, r.stuckFor = exportErr, nil })
 }
 
-// reportReadState reports OK once every informer has synced and can read the API now; while one
-// cannot, its error (the cycle exported what was read last).
-func (r *kubestateReceiver) reportReadState() {
+func (r *kubestateReceiver) cycleSkipped() {
+	r.telemetry.KubestateCyclesSkipped.Add(context.Background(), 1)
+	r.statusMu.Lock()
+	stuck := r.stuckFor != nil
+	r.statusMu.Unlock()
+	if stuck {
+		r.updateStatus(nil) // the message says for how long, now
+	}
+}
+
+// stuck: a consumer ignores its context and holds the cycle past export_timeout.
+func (r *kubestateReceiver) stuck(overdue time.Duration) {
+	r.set.Logger.Error("export stuck: a consumer ignores its context; no collection cycle runs until it returns",
+		zap.Duration("past_export_timeout", overdue), zap.Duration("export_timeout", r.cfg.EffectiveExportTimeout()))
+	r.updateStatus(func() { r.stuckFor = r.state.StuckFor })
+}
+
+// updateStatus applies change, then reports the status everything together says: a recoverable
+// error while the Lease cannot be used, the cycle is stuck, the last cycle failed or a resource
+// cannot be read (the data of that resource is what was read last); OK once every informer has
+// synced and none of that holds.
+func (r *kubestateReceiver) updateStatus(change func()) {
+	r.statusMu.Lock()
+	defer r.statusMu.Unlock()
+	if change != nil {
+		change()
+	}
+	var errs []error
 	if err := r.leaseErr.Load(); err != nil && *err != nil {
-		r.report(false, *err)
-		return
+		errs = append(errs, *err)
 	}
-	if err := r.eng.ReadErr(); err != nil {
-		r.report(false, fmt.Errorf("cannot read from the Kubernetes API, exporting what was read last: %w", err))
-		return
+	if r.stuckFor != nil {
+		errs = append(errs, fmt.Errorf("export stuck for %s past export_timeout (%s): a consumer ignores its context; no collection cycle runs until it returns",
+			r.stuckFor().Round(time.Second), r.cfg.EffectiveExportTimeout()))
 	}
-	if r.eng.HasSynced() {
-		r.report(true, nil)
+	if r.exportErr != nil {
+		errs = append(errs, r.exportErr)
+	}
+	if err := r.state.ReadErr(); err != nil {
+		// The engine says whether a resource is failing; the reflectors' reports name the verb.
+		if len(r.readErrs) > 0 {
+			var named []error
+			for _, res := range slices.Sorted(maps.Keys(r.readErrs)) {
+				named = append(named, r.readErrs[res])
+			}
+			err = errors.Join(named...)
+		}
+		errs = append(errs, fmt.Errorf("cannot read from the Kubernetes API, exporting what was read last: %w", err))
+	}
+	switch {
+	case len(errs) > 0:
+		// Every time, so the message is current.
+		r.healthy = 2
+		componentstatus.ReportStatus(r.host, componentstatus.NewRecoverableErrorEvent(errors.Join(errs...)))
+	case r.state.HasSynced() && r.healthy != 1:
+		r.healthy = 1
+		componentstatus.ReportStatus(r.host, componentstatus.NewEvent(componentstatus.StatusOK))
 	}
 }
 
@@ -322,7 +393,7 @@ var rbacDenied = regexp.MustCompile(`cannot (list|watch) resource`)
 func (r *kubestateReceiver) readFailed(resource string, err error) {
 	if err == nil {
 		r.set.Logger.Info("resource readable again", zap.String("resource", resource))
-		r.reportReadState()
+		r.updateStatus(func() { delete(r.readErrs, resource) })
 		return
 	}
 	verb := "list/watch"
@@ -336,19 +407,12 @@ func (r *kubestateReceiver) readFailed(resource string, err error) {
 	}
 	r.set.Logger.Error("cannot read resource from the Kubernetes API; its families hold what was last read of it (none if never read) until it can",
 		zap.String("resource", resource), zap.String("verb", verb), zap.Error(err))
-	r.report(false, fmt.Errorf("%s %s: %w", verb, resource, err))
-}
-
-// report sends a status event when health changes (or on every error, so its message is current).
-func (r *kubestateReceiver) report(ok bool, err error) {
-	if ok {
-		if r.healthy.Swap(1) != 1 {
-			componentstatus.ReportStatus(r.host, componentstatus.NewEvent(componentstatus.StatusOK))
+	r.updateStatus(func() {
+		if r.readErrs == nil {
+			r.readErrs = map[string]error{}
 		}
-		return
-	}
-	r.healthy.Store(2)
-	componentstatus.ReportStatus(r.host, componentstatus.NewRecoverableErrorEvent(err))
+		r.readErrs[resource] = fmt.Errorf("%s %s: %w", verb, resource, err)
+	})
 }
 
 func (r *kubestateReceiver) Shutdown(ctx context.Context) error {

@@ -85,7 +85,7 @@ func apiserverRestarts(t *testing.T, pods, rounds int) {
 	cfg := newConfig()
 	cfg.Resources, cfg.Namespaces = []string{"pods", "namespaces"}, []string{ns}
 	cfg.CollectionInterval, cfg.ExportTimeout = 200*time.Millisecond, 200*time.Millisecond
-	cfg.MaxDataPointsPerBatch = 1 << 22 // one batch per cycle: a cycle cut by its deadline is dropped whole
+	cfg.MaxDataPointsPerBatch = 100 // several batches per cycle (the sink counts a cut cycle apart)
 	run := startReceiver(t, cfg, kubeconfig, sink)
 	sink.waitCycle(t, 0, time.Minute, fmt.Sprintf("all %d pods are exported once", len(live)), exactly(live))
 
@@ -177,6 +177,11 @@ func apiserverRestarts(t *testing.T, pods, rounds int) {
 			t.Errorf("status after recovery: %v, want OK", run.host.last().Status())
 		}
 	}
+	cut, most := sink.batches()
+	t.Logf("figures: up to %d batches per cycle, %d cycles cut by export_timeout", most, cut)
+	if most < 3 {
+		t.Errorf("at most %d batches per cycle; the test is meant to run with several", most)
+	}
 }
 
 // expect410 checks that a watch from rv is refused as expired (410 Gone / "too old resource
@@ -188,7 +193,12 @@ func expect410(t *testing.T, cs kubernetes.Interface, ns, rv string) {
 	for {
 		w, err := cs.CoreV1().Pods(ns).Watch(ctx, metav1.ListOptions{ResourceVersion: rv})
 		if err == nil {
-			ev, ok := <-w.ResultChan()
+			var ev watch.Event
+			ok := false
+			select {
+			case ev, ok = <-w.ResultChan():
+			case <-ctx.Done():
+			}
 			w.Stop()
 			if ok && ev.Type == watch.Error {
 				err = apierrors.FromObject(ev.Object)
@@ -335,7 +345,7 @@ func TestPartitionBetweenReceiverAndAPIServer(t *testing.T) {
 }
 
 // watchedPods creates n pods in a new namespace and a receiver exporting that namespace's pods every
-// 200 ms (150 ms export_timeout) into a sink of their kube_pod_info points, and waits until a cycle
+// 200 ms (150 ms export_timeout, batches of 100 points) into a sink of their kube_pod_info points, and waits until a cycle
 // holds each pod exactly once.
 func watchedPods(t *testing.T, cs kubernetes.Interface, kubeconfig, prefix string, n int) (string, map[string]string, *cycleSink, *running) {
 	t.Helper()
@@ -349,6 +359,7 @@ func watchedPods(t *testing.T, cs kubernetes.Interface, kubeconfig, prefix strin
 	cfg := newConfig()
 	cfg.Resources, cfg.Namespaces = []string{"pods"}, []string{ns}
 	cfg.CollectionInterval, cfg.ExportTimeout = 200*time.Millisecond, 150*time.Millisecond
+	cfg.MaxDataPointsPerBatch = 100 // several batches per cycle
 	run := startReceiver(t, cfg, kubeconfig, sink)
 	sink.waitCycle(t, 0, 30*time.Second, fmt.Sprintf("all %d pods are exported once", n), exactly(pods))
 	return ns, pods, sink, run

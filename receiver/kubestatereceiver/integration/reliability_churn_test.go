@@ -35,7 +35,7 @@ type churnSize struct {
 }
 
 func TestChurn(t *testing.T) {
-	runChurn(t, churnSize{total: 2000, wave: 500, workers: 16, interval: 100 * time.Millisecond})
+	runChurn(t, churnSize{total: 2000, wave: 500, workers: 16, interval: 250 * time.Millisecond})
 }
 
 // churnCheck follows every pod across completed cycles.
@@ -118,9 +118,9 @@ func runChurn(t *testing.T, sz churnSize) {
 	// namespaces keeps every cycle non-empty, so cycles are seen even with no churned pod alive.
 	cfg.Resources, cfg.Namespaces = []string{"pods", "namespaces"}, []string{ns}
 	cfg.CollectionInterval, cfg.ExportTimeout = sz.interval, sz.interval
-	// One batch per cycle: a cycle cut by export_timeout is then dropped whole instead of arriving
-	// as a prefix, so every cycle the checks see is a complete snapshot.
-	cfg.MaxDataPointsPerBatch = 1 << 22
+	// Several batches per cycle; a cycle cut by export_timeout arrives as a prefix, which the sink
+	// counts apart, so every cycle the checks see is a complete snapshot.
+	cfg.MaxDataPointsPerBatch = 500
 	run := startReceiver(t, cfg, kubeconfig, sink)
 	sink.waitCycle(t, 0, 30*time.Second, "a first cycle", func(*cycle) bool { return true })
 	base := measureMemory()
@@ -203,6 +203,11 @@ func runChurn(t *testing.T, sz churnSize) {
 	if len(staleWrong) > 0 {
 		slices.Sort(staleWrong)
 		t.Errorf("%d deleted pods were not marked stale as they should (pod:times), e.g. %v", len(staleWrong), staleWrong[:min(5, len(staleWrong))])
+	}
+	partial, most := sink.batches()
+	t.Logf("figures: up to %d batches per cycle (max_data_points_per_batch %d), %d cycles arrived only in part", most, cfg.MaxDataPointsPerBatch, partial)
+	if most < 3 {
+		t.Errorf("at most %d batches per cycle; the test is meant to run with several", most)
 	}
 	for _, p := range problems {
 		t.Error(p)

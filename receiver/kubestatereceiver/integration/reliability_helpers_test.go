@@ -88,6 +88,13 @@ func startReceiver(t *testing.T, cfg *kubestatereceiver.Config, kubeconfig strin
 	if err != nil {
 		t.Fatal(err)
 	}
+	sink.failures = func() []int64 {
+		var sent []int64
+		for _, e := range logs.FilterMessage("export failed").All() {
+			sent = append(sent, e.ContextMap()["points_sent"].(int64))
+		}
+		return sent
+	}
 	host := &statusHost{}
 	if err := r.Start(context.Background(), host); err != nil {
 		t.Fatal(err)
@@ -160,6 +167,7 @@ type cycle struct {
 	ts       pcommon.Timestamp
 	received time.Time // first batch
 	points   int
+	batches  int
 	// objects maps "<key>" of every point of the tracked metric to the number of its points.
 	objects map[string]int
 	// stale does the same for its stale points (NoRecordedValue: series gone since the last cycle).
@@ -169,19 +177,27 @@ type cycle struct {
 
 // cycleSink is the next consumer: it groups batches into cycles by timestamp and keeps, per
 // cycle, the objects of one metric (kube_pod_info by default) keyed by some of its attributes.
-// A cycle is complete once a batch of a later cycle arrives (the engine runs one at a time).
+// A cycle is complete once a batch of a later cycle arrives (the engine runs one at a time). A
+// cycle of several batches that missed export_timeout arrives as a prefix: it is counted as cut,
+// never as completed, so every cycle the checks see is a whole snapshot.
 type cycleSink struct {
 	metric string
 	keys   []string
 	filter func(pcommon.Map) bool // nil keeps every point
 	keep   int                    // complete cycles kept (older ones dropped); 0 keeps all
 	onDone func(*cycle)           // called with each completed cycle, under the sink's lock
+	// failures lists, for each cycle that failed so far, how many points it delivered (the engine
+	// logs each failed cycle before the next one starts); set by startReceiver.
+	failures func() []int64
 
-	mu     sync.Mutex
-	cur    *cycle
-	done   []*cycle
-	nDone  int
-	notify chan struct{}
+	mu       sync.Mutex
+	cur      *cycle
+	done     []*cycle
+	nDone    int
+	cut      int // cycles that arrived only in part
+	failed   int // failures() at the last completed cycle
+	maxBatch int // most batches in one cycle
+	notify   chan struct{}
 	consumer.Metrics
 }
 
@@ -230,6 +246,8 @@ func (s *cycleSink) consume(_ context.Context, md pmetric.Metrics) error {
 		s.cur = &cycle{ts: ts, received: time.Now(), objects: map[string]int{}, stale: map[string]int{}, names: map[string]bool{}}
 	}
 	s.cur.points += points
+	s.cur.batches++
+	s.maxBatch = max(s.maxBatch, s.cur.batches)
 	for k, n := range objs {
 		s.cur.objects[k] += n
 	}
@@ -245,6 +263,20 @@ func (s *cycleSink) consume(_ context.Context, md pmetric.Metrics) error {
 func (s *cycleSink) finish() {
 	c := s.cur
 	s.cur = nil
+	if s.failures != nil {
+		// Cycles that failed since the last one finished: c, if it delivered points, and any that
+		// delivered none (their deadline passed before a batch was handed on).
+		all := s.failures()
+		failed := false
+		for _, sent := range all[s.failed:] {
+			failed = failed || sent > 0
+		}
+		s.failed = len(all)
+		if failed {
+			s.cut++
+			return
+		}
+	}
 	if s.onDone != nil {
 		s.onDone(c)
 	}
@@ -257,6 +289,14 @@ func (s *cycleSink) finish() {
 	case s.notify <- struct{}{}:
 	default:
 	}
+}
+
+// batches says how many cycles arrived only in part (cut by export_timeout), and the most batches
+// one cycle had.
+func (s *cycleSink) batches() (cut, most int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cut, s.maxBatch
 }
 
 // completed is the number of cycles completed so far.
@@ -503,10 +543,14 @@ func (p *proxy) forward(c net.Conn) {
 	done := make(chan struct{}, 2)
 	go func() { _, _ = io.Copy(up, c); done <- struct{}{} }()
 	go func() { _, _ = io.Copy(c, up); done <- struct{}{} }()
-	<-done
+	<-done // the connection's life: one side ended, or Cut/close closed it
+	// Closing both ends the other copy at once; 10 s bounds it regardless.
 	_ = c.Close()
 	_ = up.Close()
-	<-done
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+	}
 }
 
 func (p *proxy) drop(c net.Conn) {

@@ -31,6 +31,7 @@ type TelemetryBuilder struct {
 	KubestateCycleDataPoints        metric.Int64ObservableGauge
 	KubestateCyclesSkipped          metric.Int64Counter
 	KubestateExportDuration         metric.Float64Histogram
+	KubestateExportStuckDuration    metric.Float64ObservableGauge
 	KubestateExportsFailed          metric.Int64Counter
 	KubestateInformerSynced         metric.Int64ObservableGauge
 	KubestateLeader                 metric.Int64ObservableGauge
@@ -64,6 +65,21 @@ func (builder *TelemetryBuilder) RegisterKubestateCycleDataPointsCallback(cb met
 		cb(ctx, &observerInt64{inst: builder.KubestateCycleDataPoints, obs: o})
 		return nil
 	}, builder.KubestateCycleDataPoints)
+	if err != nil {
+		return err
+	}
+	builder.mu.Lock()
+	defer builder.mu.Unlock()
+	builder.registrations = append(builder.registrations, reg)
+	return nil
+}
+
+// RegisterKubestateExportStuckDurationCallback sets callback for observable KubestateExportStuckDuration metric.
+func (builder *TelemetryBuilder) RegisterKubestateExportStuckDurationCallback(cb metric.Float64Callback) error {
+	reg, err := builder.meter.RegisterCallback(func(ctx context.Context, o metric.Observer) error {
+		cb(ctx, &observerFloat64{inst: builder.KubestateExportStuckDuration, obs: o})
+		return nil
+	}, builder.KubestateExportStuckDuration)
 	if err != nil {
 		return err
 	}
@@ -263,6 +279,12 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		metric.WithDescription("Time a collection cycle spent inside the next consumer's ConsumeMetrics. [Alpha]"),
 		metric.WithUnit("s"),
 		metric.WithExplicitBucketBoundaries([]float64{0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30}...),
+	)
+	errs = errors.Join(errs, err)
+	builder.KubestateExportStuckDuration, err = builder.meter.Float64ObservableGauge(
+		"otelcol_kubestate_export_stuck_duration",
+		metric.WithDescription("How long the collection cycle in flight has outlived export_timeout because a consumer ignores its context (no cycle runs until it returns); 0 otherwise. [Alpha]"),
+		metric.WithUnit("s"),
 	)
 	errs = errors.Join(errs, err)
 	builder.KubestateExportsFailed, err = builder.meter.Int64Counter(
