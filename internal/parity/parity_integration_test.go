@@ -22,24 +22,8 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 // The all-resources config also requires every one of the 39 resources to have series on KSM's side,
 // so that a resource without fixture objects cannot pass by comparing nothing.
 func TestParity(t *testing.T) {
-	bin, err := testenv.BinDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ksm := filepath.Join(bin, "kube-state-metrics")
-	if _, err := os.Stat(ksm); err != nil {
-		t.Skipf("parity needs %s, which is not built (make tools builds it): %v", ksm, err)
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 8*time.Minute)
-	defer cancel()
-
-	rc := testenv.RESTConfig(t)
-	dir := t.TempDir()
-	kubeconfig := filepath.Join(dir, "kubeconfig")
-	if err := WriteKubeconfig(rc, kubeconfig); err != nil {
-		t.Fatal(err)
-	}
-	applyFixtures(ctx, t, rc)
+	env := newFixtureEnv(t)
+	ctx, ksm, kubeconfig, dir := env.ctx, env.ksm, env.kubeconfig, env.dir
 
 	for _, name := range []string{"default", "allowlists", "all-resources"} {
 		t.Run(name, func(t *testing.T) {
@@ -75,6 +59,36 @@ func TestParity(t *testing.T) {
 			}
 		})
 	}
+}
+
+// fixtureEnv is what the parity integration tests share: kube-state-metrics' binary, and this test
+// binary's control plane with the fixtures applied, reached through a kubeconfig file in dir.
+type fixtureEnv struct {
+	ctx                  context.Context // ends 8 minutes after the start, or with the test
+	rc                   *rest.Config
+	bin                  string // bin/
+	ksm, dir, kubeconfig string
+}
+
+func newFixtureEnv(t *testing.T) fixtureEnv {
+	t.Helper()
+	bin, err := testenv.BinDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := fixtureEnv{bin: bin, ksm: filepath.Join(bin, "kube-state-metrics"), dir: t.TempDir(), rc: testenv.RESTConfig(t)}
+	if _, err := os.Stat(env.ksm); err != nil {
+		t.Fatalf("parity needs %s (make tools builds it): %v", env.ksm, err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 8*time.Minute)
+	t.Cleanup(cancel)
+	env.ctx = ctx
+	env.kubeconfig = filepath.Join(env.dir, "kubeconfig")
+	if err := WriteKubeconfig(env.rc, env.kubeconfig); err != nil {
+		t.Fatal(err)
+	}
+	applyFixtures(ctx, t, env.rc)
+	return env
 }
 
 var (

@@ -7,11 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"k8s.io/client-go/kubernetes"
-
-	"github.com/kubestate/kubestate/internal/testenv"
 )
 
 // TestParityPrometheus is the Prometheus path of `make parity` (BRIEF §4): the demo fixtures (plus a
@@ -29,28 +26,12 @@ func TestParityPrometheus(t *testing.T) { testPrometheusPath(t, false) }
 func TestParityPull(t *testing.T) { testPrometheusPath(t, true) }
 
 func testPrometheusPath(t *testing.T, pull bool) {
-	bin, err := testenv.BinDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ksm := filepath.Join(bin, "kube-state-metrics")
-	if _, err := os.Stat(ksm); err != nil {
-		t.Skipf("the Prometheus path needs %s, which is not built (make tools builds it): %v", ksm, err)
-	}
-	collector := filepath.Join(filepath.Dir(bin), "_build", "otelcol-kubestate")
+	env := newFixtureEnv(t)
+	ctx, ksm, kubeconfig, dir, rc := env.ctx, env.ksm, env.kubeconfig, env.dir, env.rc
+	collector := filepath.Join(filepath.Dir(env.bin), "_build", "otelcol-kubestate")
 	if _, err := os.Stat(collector); err != nil {
-		t.Skipf("the Prometheus path needs the distribution %s, which is not built (make build builds it): %v", collector, err)
+		t.Fatalf("the Prometheus path needs the distribution %s (make build builds it): %v", collector, err)
 	}
-	ctx, cancel := context.WithTimeout(t.Context(), 8*time.Minute)
-	defer cancel()
-
-	rc := testenv.RESTConfig(t)
-	dir := t.TempDir()
-	kubeconfig := filepath.Join(dir, "kubeconfig")
-	if err := WriteKubeconfig(rc, kubeconfig); err != nil {
-		t.Fatal(err)
-	}
-	applyFixtures(ctx, t, rc)
 	kube, err := kubernetes.NewForConfig(rc)
 	if err != nil {
 		t.Fatal(err)

@@ -1,39 +1,19 @@
 package parity
 
 import (
-	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/kubestate/kubestate/internal/testenv"
 )
 
 // TestParitySharded runs the default config split into 3 shards: shard k of kubestate must equal
 // kube-state-metrics started with --shard=k --total-shards=3, series for series, for every k; and
 // the three shards together must hold every series of the unsharded run exactly once.
 func TestParitySharded(t *testing.T) {
-	bin, err := testenv.BinDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ksm := filepath.Join(bin, "kube-state-metrics")
-	if _, err := os.Stat(ksm); err != nil {
-		t.Fatalf("sharded parity needs %s (make tools builds it): %v", ksm, err)
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 8*time.Minute)
-	defer cancel()
-	rc := testenv.RESTConfig(t)
-	dir := t.TempDir()
-	kubeconfig := filepath.Join(dir, "kubeconfig")
-	if err := WriteKubeconfig(rc, kubeconfig); err != nil {
-		t.Fatal(err)
-	}
-	applyFixtures(ctx, t, rc)
-	opts := Options{KSMBinary: ksm, Kubeconfig: kubeconfig, WorkDir: dir, Progress: logWriter{t}}
+	env := newFixtureEnv(t)
+	ctx := env.ctx
+	opts := Options{KSMBinary: env.ksm, Kubeconfig: env.kubeconfig, WorkDir: env.dir, Progress: logWriter{t}}
 
 	run := func(name string, shard, total int) Run {
 		t.Helper()
@@ -83,20 +63,8 @@ func TestParitySharded(t *testing.T) {
 // --node=worker-b1, track_unscheduled_pods equals --track-unscheduled-pods (both with
 // --resources=pods), and each holds only its pods.
 func TestParityPerNode(t *testing.T) {
-	bin, err := testenv.BinDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ksm := filepath.Join(bin, "kube-state-metrics")
-	ctx, cancel := context.WithTimeout(t.Context(), 8*time.Minute)
-	defer cancel()
-	rc := testenv.RESTConfig(t)
-	dir := t.TempDir()
-	kubeconfig := filepath.Join(dir, "kubeconfig")
-	if err := WriteKubeconfig(rc, kubeconfig); err != nil {
-		t.Fatal(err)
-	}
-	applyFixtures(ctx, t, rc)
+	env := newFixtureEnv(t)
+	ctx, ksm, kubeconfig, dir := env.ctx, env.ksm, env.kubeconfig, env.dir
 	for _, tc := range []struct {
 		name, node  string
 		unscheduled bool
