@@ -113,6 +113,8 @@ type exportSwitch interface{ SetExporting(on bool) }
 // so a replica shut down hands over at once instead of after lease_duration.
 type elector struct {
 	le       *leaderelection.LeaderElector
+	lock     resourcelock.Interface
+	id       string
 	cancel   context.CancelFunc
 	done     chan struct{}
 	mu       sync.Mutex // orders the start and stop callbacks of one term
@@ -137,18 +139,22 @@ func startElector(cfg *Config, restCfg *rest.Config, sw exportSwitch, log *zap.L
 		return nil, fmt.Errorf("leader election client: %w", err)
 	}
 	id := l.identity()
-	el := &elector{done: make(chan struct{}), onChange: onChange}
+	el := &elector{done: make(chan struct{}), onChange: onChange, id: id}
 	lock := observedLock{Interface: &resourcelock.LeaseLock{
 		LeaseMeta:  metav1.ObjectMeta{Namespace: ns, Name: cfg.leaseName()},
 		Client:     kube.CoordinationV1(),
 		LockConfig: resourcelock.ResourceLockConfig{Identity: id},
 	}, report: lockErr}
+	el.lock = lock
 	el.le, err = leaderelection.NewLeaderElector(leaderelection.LeaderElectionConfig{
-		Lock:            lock,
-		LeaseDuration:   l.LeaseDuration,
-		RenewDeadline:   l.RenewDeadline,
-		RetryPeriod:     l.RetryPeriod,
-		ReleaseOnCancel: true,
+		Lock:          lock,
+		LeaseDuration: l.LeaseDuration,
+		RenewDeadline: l.RenewDeadline,
+		RetryPeriod:   l.RetryPeriod,
+		// Not client-go's release: it runs before OnStoppedLeading, so a leader cut off from the
+		// apiserver would wait for the release call to time out before it stops exporting, past
+		// the point where its Lease can pass to another replica. stop releases instead.
+		ReleaseOnCancel: false,
 		Name:            ns + "/" + cfg.leaseName(),
 		Callbacks: leaderelection.LeaderCallbacks{
 			OnStartedLeading: func(ctx context.Context) {
@@ -193,16 +199,34 @@ func startElector(cfg *Config, restCfg *rest.Config, sw exportSwitch, log *zap.L
 	return el, nil
 }
 
-// stop ends the election and releases the Lease if held; it waits for the election goroutine,
-// bounded by ctx (the release is one API call with the client's timeout).
+// stop ends the election, waits for its goroutine (bounded by ctx), then releases the Lease if this
+// replica still holds it, so a standby takes over at once instead of after lease_duration. The
+// caller has stopped exporting first.
 func (el *elector) stop(ctx context.Context) error {
 	el.cancel()
 	select {
 	case <-el.done:
-		return nil
 	case <-ctx.Done():
 		return fmt.Errorf("leader election did not stop: %w", ctx.Err())
 	}
+	return el.release(ctx)
+}
+
+// release hands the Lease back as client-go would (holder cleared, a one-second duration), only
+// if this replica holds it; the update carries the resource version just read, so it cannot
+// overwrite another replica's claim.
+func (el *elector) release(ctx context.Context) error {
+	rec, _, err := el.lock.Get(ctx)
+	if err != nil || rec == nil || rec.HolderIdentity != el.id {
+		return nil // not ours (or unreadable: it expires on its own)
+	}
+	now := metav1.NewTime(time.Now())
+	if err := el.lock.Update(ctx, resourcelock.LeaderElectionRecord{
+		LeaderTransitions: rec.LeaderTransitions, LeaseDurationSeconds: 1, RenewTime: now, AcquireTime: now,
+	}); err != nil {
+		return fmt.Errorf("leader election: releasing the Lease: %w", err)
+	}
+	return nil
 }
 
 // observedLock reports the outcome of every call client-go's elector makes on the Lease: the elector

@@ -313,8 +313,8 @@ func TestPartitionBetweenReceiverAndAPIServer(t *testing.T) {
 	leakCheck(t)
 	cs := adminClient(t)
 	ctx := context.Background()
-	px := startProxy(t, strings.TrimPrefix(cluster.Server, "https://"))
-	kubeconfig := writeKubeconfig(t, "https://"+px.addr(), cluster.AdminToken, cluster.CAData)
+	px := testenv.StartProxy(t, strings.TrimPrefix(cluster.Server, "https://"))
+	kubeconfig := writeKubeconfig(t, "https://"+px.Addr(), cluster.AdminToken, cluster.CAData)
 
 	ns, pods, sink, run := watchedPods(t, cs, kubeconfig, "rel-partition", 30)
 	statusBefore := len(run.host.all())
