@@ -7,7 +7,8 @@ import (
 	"time"
 )
 
-// TestHungDownstream is the seed failure (BRIEF §2) end to end, on the built distribution: the
+// TestHungDownstream is the failure kubestate exists to never have (a scraper or exporter that stops
+// reading freezes collection, as it froze KSM before v2.14) end to end, on the built distribution: the
 // collector exports over OTLP/gRPC to a listener that accepts and never reads, and its Prometheus
 // exporter is held by 25 clients that send GET /metrics and never read the response (with the
 // exporter's write timeout switched off, so nothing but the design keeps state flowing). The OTLP

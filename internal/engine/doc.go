@@ -18,7 +18,7 @@
 //	kube-apiserver --list/watch--> reflector --queue: strip, Record (immutable), atomic publish--> Store
 //	ticker --> one cycle at a time --> snapshot Stores --> batches of <= MaxPointsPerBatch --> consumer
 //
-// Invariants (BRIEF §3), each with a test in this package:
+// Invariants, each with a test in this package:
 //
 //  1. Handlers (the queue, in each reflector's goroutine) never wait on a snapshot, an export or a
 //     consumer. No lock is held across ConsumeMetrics, across building a batch, or across any I/O.

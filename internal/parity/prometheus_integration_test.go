@@ -11,7 +11,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 )
 
-// TestParityPrometheus is the Prometheus path of `make parity` (BRIEF §4): the demo fixtures (plus a
+// TestParityPrometheus is the Prometheus path of `make parity`: the demo fixtures (plus a
 // namespace whose annotations need escaping) through the distribution's Prometheus exporter with the
 // README's settings, beside kube-state-metrics v2.20.0 on the same apiserver. Every series must
 // match by name, label set and value, and both outputs byte for byte up to the order of lines and of

@@ -27,7 +27,7 @@ const (
 	AuthNone           AuthType = "none"           // in-cluster address, no credentials
 )
 
-// Config is the kubestate receiver's configuration (BRIEF §5).
+// Config is the kubestate receiver's configuration; README.md documents every key.
 type Config struct {
 	AuthType   AuthType `mapstructure:"auth_type"`
 	Kubeconfig string   `mapstructure:"kubeconfig"`

@@ -80,7 +80,7 @@ func TestExportTimeoutDefaultFollowsInterval(t *testing.T) {
 	}
 }
 
-// invalidConfigs are refused by Validate with a message naming the field (BRIEF §5).
+// invalidConfigs are refused by Validate with a message naming the field and what is allowed.
 var invalidConfigs = []struct {
 	name   string
 	mutate func(*Config)

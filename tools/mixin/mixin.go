@@ -1,8 +1,9 @@
 // Command mixin evaluates the kubernetes-mixin alert and recording expressions that read only
 // kube-state-metrics series (testdata/reference/kubernetes-mixin-ksm-rules.json) with Prometheus' own
 // scrape parser, TSDB and PromQL engine, once over kube-state-metrics v2.20.0 and once over kubestate's
-// Prometheus exporter, both scraped from the same apiserver, and requires the same answer from each
-// (BRIEF §4 "Real clients decide").
+// Prometheus exporter (or, with -via pull, the receiver's own pull endpoint), both scraped from the
+// same apiserver, and requires the same answer from each
+// (real clients decide: the answers users see, not only the series, must be equal).
 //
 // It is a module of its own so that none of Prometheus' dependencies reach the receiver module. Run it
 // from the repository root with `make mixin`, or here with `go run .` / `go test ./...`.
