@@ -32,9 +32,16 @@ help:
 
 tools: $(BIN)/kube-apiserver $(BIN)/kubectl $(BIN)/etcd $(BIN)/kube-state-metrics
 
-$(BIN)/kube-apiserver $(BIN)/kubectl &: tools/kube/go.mod tools/kube/go.sum
-	@echo ">> building kube-apiserver and kubectl from k8s.io/kubernetes v1.37.2 (first build: about 5 minutes on 2 cores; cached in bin/)"
-	@cd tools/kube && $(PROGRESS) "kube-apiserver, kubectl" $(GO) build -trimpath -o $(BIN)/ k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl
+# The version the binaries report (kubectl version, the apiserver's /version), stamped as the
+# Kubernetes release build stamps it; tools/kube/VERSION matches tools/kube/go.mod's k8s.io/kubernetes.
+KUBE_VERSION := $(shell cat tools/kube/VERSION)
+KUBE_MINOR   := $(word 2,$(subst ., ,$(KUBE_VERSION)))
+KUBE_LDFLAGS := $(foreach p,k8s.io/component-base/version k8s.io/client-go/pkg/version,\
+	-X $(p).gitVersion=$(KUBE_VERSION) -X $(p).gitMajor=1 -X $(p).gitMinor=$(KUBE_MINOR) -X $(p).gitTreeState=clean)
+
+$(BIN)/kube-apiserver $(BIN)/kubectl &: tools/kube/go.mod tools/kube/go.sum tools/kube/VERSION
+	@echo ">> building kube-apiserver and kubectl from k8s.io/kubernetes $(KUBE_VERSION) (first build: about 5 minutes on 2 cores; cached in bin/)"
+	@cd tools/kube && $(PROGRESS) "kube-apiserver, kubectl" $(GO) build -trimpath -ldflags '$(KUBE_LDFLAGS)' -o $(BIN)/ k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl
 	@touch $(BIN)/kube-apiserver $(BIN)/kubectl
 
 $(BIN)/etcd: tools/etcd/go.mod tools/etcd/go.sum

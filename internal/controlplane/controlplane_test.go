@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -51,6 +52,19 @@ func TestUpTwiceThenDownLeavesNothing(t *testing.T) {
 	cs := kubernetes.NewForConfigOrDie(cfg)
 	if _, err := cs.CoreV1().Namespaces().Get(ctx, "default", metav1.GetOptions{}); err != nil {
 		t.Fatalf("reading namespace default through the kubeconfig: %v", err)
+	}
+
+	// The apiserver and kubectl report the release they were built from (make tools stamps it).
+	want, err := os.ReadFile("../../tools/kube/VERSION")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := cs.Discovery().ServerVersion(); err != nil || v.GitVersion != strings.TrimSpace(string(want)) {
+		t.Errorf("kube-apiserver reports version %v (err %v), want %s", v, err, want)
+	}
+	out, err := exec.Command(filepath.Join(opts.BinDir, "kubectl"), "version", "--client", "-o", "json").Output()
+	if err != nil || !strings.Contains(string(out), `"gitVersion": "`+strings.TrimSpace(string(want))+`"`) {
+		t.Errorf("kubectl version --client: %s (err %v), want gitVersion %s", out, err, want)
 	}
 
 	again, running, err := Up(ctx, opts)
