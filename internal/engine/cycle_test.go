@@ -151,21 +151,7 @@ func TestStuckConsumerIsReportedAndTheNextCycleIsFresh(t *testing.T) {
 		next, Hooks{Stuck: func(d time.Duration) { stuckHook <- d }}, zap.NewNop(), "test", "v0")
 	cycles := make(chan CycleStats, 4)
 	eng.hooks.CycleDone = func(s CycleStats) { cycles <- s }
-	if err := eng.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := eng.Shutdown(ctx); err != nil {
-			t.Errorf("shutdown: %v", err)
-		}
-	})
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if !eng.WaitForSync(ctx) {
-		t.Fatal("no sync")
-	}
+	startSynced(t, eng)
 	if d := eng.StuckFor(); d != 0 {
 		t.Fatalf("StuckFor = %s before any cycle", d)
 	}

@@ -116,22 +116,28 @@ func newHarness(t *testing.T, objects, points int, cfg Config, next consumer.Met
 		cfg.MaxPointsPerBatch = 1000
 	}
 	h.eng = New([]Source{h.src}, Clients{}, cfg, next, Hooks{CycleDone: func(s CycleStats) { h.cycles <- s }}, zap.NewNop(), "test", "v0")
-	if err := h.eng.Start(context.Background()); err != nil {
+	startSynced(t, h.eng)
+	return h
+}
+
+// startSynced starts eng, shuts it down when the test ends, and waits until its informers synced.
+func startSynced(t *testing.T, eng *Engine) {
+	t.Helper()
+	if err := eng.Start(context.Background()); err != nil {
 		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if !h.eng.WaitForSync(ctx) {
-		t.Fatal("informer did not sync")
 	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		if err := h.eng.Shutdown(ctx); err != nil {
+		if err := eng.Shutdown(ctx); err != nil {
 			t.Errorf("shutdown: %v", err)
 		}
 	})
-	return h
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if !eng.WaitForSync(ctx) {
+		t.Fatal("informers did not sync")
+	}
 }
 
 // waitFor polls a condition the engine cannot signal (an informer handler having run).

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"context"
 	"errors"
 	"net"
 	"os"
@@ -72,21 +71,7 @@ func TestReadErrSeesSilentlyRetriedWatchFailures(t *testing.T) {
 	changes := make(chan change, 16)
 	eng := New([]Source{src}, Clients{}, Config{CollectionInterval: time.Hour, ExportTimeout: time.Minute, MaxPointsPerBatch: 100},
 		consumertest.NewNop(), Hooks{ReadFailed: func(r string, err error) { changes <- change{r, err} }}, zap.NewNop(), "test", "v0")
-	if err := eng.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := eng.Shutdown(ctx); err != nil {
-			t.Errorf("shutdown: %v", err)
-		}
-	})
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if !eng.WaitForSync(ctx) {
-		t.Fatal("informer did not sync")
-	}
+	startSynced(t, eng)
 	if err := eng.ReadErr(); err != nil {
 		t.Fatalf("ReadErr after sync = %v, want nil", err)
 	}
