@@ -1,10 +1,6 @@
 package engine
 
-import (
-	"hash/fnv"
-
-	"k8s.io/apimachinery/pkg/types"
-)
+import "k8s.io/apimachinery/pkg/types"
 
 // Shard selects the objects one instance exports when several split a cluster, exactly as
 // kube-state-metrics' --shard/--total-shards do, so that a mixed fleet (KSM shard 0, kubestate shard
@@ -19,9 +15,19 @@ func (s Shard) Owns(uid types.UID) bool {
 	if s.Total <= 1 {
 		return true
 	}
-	h := fnv.New64a()
-	_, _ = h.Write([]byte(uid))
-	return jumpHash(h.Sum64(), s.Total) == s.Index
+	return jumpHash(fnv64a(string(uid)), s.Total) == s.Index
+}
+
+// fnv64a is FNV-1a (64 bits) of s, as hash/fnv computes it, without allocating a hasher and a
+// byte copy for every object the reflector delivers.
+func fnv64a(s string) uint64 {
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= prime
+	}
+	return h
 }
 
 // jumpHash is Lamping and Veach's jump consistent hash ("A Fast, Minimal Memory, Consistent Hash
