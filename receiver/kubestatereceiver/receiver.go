@@ -46,7 +46,6 @@ type kubestateReceiver struct {
 	elector    *elector           // nil without leader_election
 	leading    atomic.Int32       // 1 while this replica leads (telemetry)
 	leaseErr   atomic.Pointer[error]
-	restCfg    *rest.Config
 
 	// The component status is computed from all of these at once, under statusMu, and reported
 	// in the same critical section: reports from the cycle, the reflectors and the stuck timer
@@ -165,7 +164,6 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 	ecfg := r.cfg.EngineConfig()
 	ecfg.CycleOnSync, ecfg.Renderer = true, renderer
 	ecfg.Standby = r.cfg.LeaderElection.Enabled // exports once elected
-	r.restCfg = restCfg
 	r.eng = engine.New(sources, engine.Clients{Kube: kube, Dynamic: dyn}, ecfg, r.next, engine.Hooks{
 		Synced:       func() { r.updateStatus(nil) },
 		ReadFailed:   r.readFailed,
