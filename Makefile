@@ -54,8 +54,8 @@ $(BIN)/kube-state-metrics: tools/ksm/go.mod tools/ksm/go.sum
 	@cd tools/ksm && $(PROGRESS) kube-state-metrics $(GO) build -trimpath -o $(BIN)/kube-state-metrics k8s.io/kube-state-metrics/v2
 	@touch $@
 
-$(BIN)/devcluster: $(shell find cmd/devcluster internal/controlplane internal/seed -name '*.go') go.mod go.sum
-	@$(GO) build -o $@ ./cmd/devcluster
+$(BIN)/devcluster: $(shell find tools/harness/cmd/devcluster internal/testenv -name '*.go') go.mod go.sum tools/harness/go.mod tools/harness/go.sum
+	@cd tools/harness && $(GO) build -o $@ ./cmd/devcluster
 
 $(BIN)/mdatagen: tools/mdatagen/go.mod tools/mdatagen/go.sum
 	@cd tools/mdatagen && $(GO) build -o $@ go.opentelemetry.io/collector/cmd/mdatagen
@@ -119,18 +119,21 @@ run: tools $(BIN)/devcluster build
 	@tools/run-demo.sh
 
 ## ---- parity with kube-state-metrics v2.20.0 ----
+# The harness (parity, bench, distribution tests, devcluster) is its own module, tools/harness: its
+# dependencies stay out of the receiver's go.mod, and it starts the receiver through its factory.
+# Its commands take paths relative to the repository root.
 
 # Starts its own control plane (temp state dir, free ports), so it never collides with cluster-up/run.
 # PARITY_FIXTURES=DIR compares on another fixture folder.
 parity: tools
-	@$(GO) run ./cmd/parity -bin $(BIN) -report $(STATE)/parity-report.md \
+	@cd tools/harness && $(GO) run ./cmd/parity -bin $(BIN) -report $(STATE)/parity-report.md \
 		$(if $(PARITY_FIXTURES),-fixtures $(PARITY_FIXTURES)) \
 		-config testdata/parity/default.yaml -config testdata/parity/allowlists.yaml -config testdata/parity/all-resources.yaml
 
 # The same comparison through _build/otelcol-kubestate's Prometheus exporter (README settings), also byte for byte,
 # plus an escaping probe namespace and a metric_expiration measurement on a deleted object.
 parity-prometheus: tools build
-	@$(GO) run ./cmd/parity -via prometheus -bin $(BIN) -collector _build/otelcol-kubestate \
+	@cd tools/harness && $(GO) run ./cmd/parity -via prometheus -bin $(BIN) -collector _build/otelcol-kubestate \
 		-report $(STATE)/parity-prometheus-report.md \
 		$(if $(PARITY_FIXTURES),-fixtures $(PARITY_FIXTURES)) \
 		-config testdata/parity/default.yaml -config testdata/parity/allowlists.yaml -config testdata/parity/all-resources.yaml
@@ -138,7 +141,7 @@ parity-prometheus: tools build
 # The same through the receiver's own pull endpoint (pull.endpoint, push: false), held to KSM's label
 # order and HELP/TYPE lines too.
 parity-pull: tools build
-	@$(GO) run ./cmd/parity -via pull -bin $(BIN) -collector _build/otelcol-kubestate \
+	@cd tools/harness && $(GO) run ./cmd/parity -via pull -bin $(BIN) -collector _build/otelcol-kubestate \
 		-report $(STATE)/parity-pull-report.md \
 		$(if $(PARITY_FIXTURES),-fixtures $(PARITY_FIXTURES)) \
 		-config testdata/parity/default.yaml -config testdata/parity/allowlists.yaml -config testdata/parity/all-resources.yaml
@@ -156,13 +159,15 @@ mixin: tools build
 
 # Figures are the "figures:" lines; full output in _build/reliability.log.
 RELIABILITY_DURATION ?= 5m
-RELIABILITY_PKGS := ./internal/distribution ./receiver/kubestatereceiver/integration ./internal/resources
+RELIABILITY_PKGS := ./receiver/kubestatereceiver/integration ./internal/resources
+RELIABILITY_HARNESS_PKGS := ./distribution
 
 reliability: $(BIN)/kube-apiserver $(BIN)/etcd build $(PROMETHEUS)
 	@echo ">> reliability tests, long form (full output: _build/reliability.log)"
-	@set -o pipefail; KUBESTATE_RELIABILITY_DURATION=$(RELIABILITY_DURATION) KUBESTATE_BADINPUT_OBJECTS=3000 \
-	  $(GO) test -tags reliability -count=1 -timeout 60m -v $(RELIABILITY_PKGS) 2>&1 | tee _build/reliability.log \
-	  | grep -E '^(--- |    --- |ok |FAIL|panic)|_test\.go:[0-9]+: '
+	@set -o pipefail; export KUBESTATE_RELIABILITY_DURATION=$(RELIABILITY_DURATION) KUBESTATE_BADINPUT_OBJECTS=3000; \
+	  { $(GO) test -tags reliability -count=1 -timeout 60m -v $(RELIABILITY_PKGS) && \
+	    (cd tools/harness && $(GO) test -tags reliability -count=1 -timeout 60m -v $(RELIABILITY_HARNESS_PKGS)); } 2>&1 \
+	  | tee _build/reliability.log | grep -E '^(--- |    --- |ok |FAIL|panic)|_test\.go:[0-9]+: '
 	@GO=$(GO) tools/fuzz.sh $(FUZZTIME) $(FUZZ_TARGETS)
 
 # Go fuzz targets (package:Function). make test runs each for 10s; make fuzz runs FUZZTIME.
@@ -180,8 +185,8 @@ BENCH_PODS ?= 10000
 BENCH_FLAGS ?=
 
 bench: tools build
-	@$(GO) run ./cmd/bench -pods $(BENCH_PODS) -bin $(BIN) -collector _build/otelcol-kubestate $(BENCH_FLAGS)
-	@$(GO) run ./cmd/bench -pull -pods $(BENCH_PODS) -bin $(BIN) -collector _build/otelcol-kubestate $(BENCH_FLAGS)
+	@cd tools/harness && $(GO) run ./cmd/bench -pods $(BENCH_PODS) -bin $(BIN) -collector _build/otelcol-kubestate $(BENCH_FLAGS)
+	@cd tools/harness && $(GO) run ./cmd/bench -pull -pods $(BENCH_PODS) -bin $(BIN) -collector _build/otelcol-kubestate $(BENCH_FLAGS)
 
 # The hot paths as Go benchmarks (benchstat-friendly): the pdata floor, the snapshot, object -> record.
 bench-go:
@@ -197,7 +202,7 @@ cluster-down: $(BIN)/devcluster
 
 ## ---- tests ----
 
-# Debian's prometheus package (2.42): the remote-write test (internal/distribution) writes into a real
+# Debian's prometheus package (2.42): the remote-write test (tools/harness/distribution) writes into a real
 # Prometheus. Installed only when missing. The test runs its own instance on a free loopback port with
 # its own storage; a service the package may start (on hosts with systemd) is left alone.
 $(PROMETHEUS):
@@ -210,10 +215,13 @@ test: tools build image check-generated $(PROMETHEUS)
 	@echo ">> go build ./... (the receiver module at its go.mod minimum: collector v0.158.0 / v1.64.0)"
 	@$(GO) build ./...
 	@echo ">> gofmt, go vet"
-	@test -z "$$(gofmt -l cmd internal receiver tools)" || { gofmt -l cmd internal receiver tools; echo "gofmt: files above need formatting (gofmt -w)"; exit 1; }
+	@test -z "$$(gofmt -l internal receiver tools)" || { gofmt -l internal receiver tools; echo "gofmt: files above need formatting (gofmt -w)"; exit 1; }
 	@$(GO) vet ./...
-	@echo ">> go test -race"
+	@cd tools/harness && $(GO) vet ./...
+	@echo ">> go test -race (the receiver module)"
 	@$(GO) test -race -count=1 -timeout 20m ./...
+	@echo ">> go test -race tools/harness (parity with KSM, the built distribution end to end)"
+	@cd tools/harness && $(GO) test -race -count=1 -timeout 25m ./...
 	@echo ">> go test tools/mixin (kubernetes-mixin rules through Prometheus' engine; own module; first build 3-6 min)"
 	@cd tools/mixin && $(GO) vet ./... && $(GO) test -count=1 -timeout 10m ./...
 	@echo ">> TestMixin again through the receiver's pull endpoint (its own process and control plane)"

@@ -16,7 +16,7 @@ import (
 	"github.com/kubestate/kubestate/internal/engine"
 	"github.com/kubestate/kubestate/internal/family"
 	"github.com/kubestate/kubestate/internal/resources"
-	"github.com/kubestate/kubestate/internal/seed"
+	"github.com/kubestate/kubestate/internal/testenv/seed"
 )
 
 // The snapshot's cost per data point against the floor: what appending a point to pdata costs at

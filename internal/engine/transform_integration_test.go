@@ -15,8 +15,8 @@ import (
 	"github.com/kubestate/kubestate/internal/engine"
 	"github.com/kubestate/kubestate/internal/family"
 	"github.com/kubestate/kubestate/internal/resources"
-	"github.com/kubestate/kubestate/internal/seed"
 	"github.com/kubestate/kubestate/internal/testenv"
+	"github.com/kubestate/kubestate/internal/testenv/seed"
 )
 
 // Invariant 6 with real apiserver objects, on what the engine really keeps: a record per object

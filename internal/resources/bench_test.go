@@ -15,7 +15,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/kubestate/kubestate/internal/family"
-	"github.com/kubestate/kubestate/internal/seed"
+	"github.com/kubestate/kubestate/internal/testenv/seed"
 )
 
 // Object -> record, per resource, with the default families (what a handler pays per event):

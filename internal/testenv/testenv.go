@@ -17,7 +17,7 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 
-	"github.com/kubestate/kubestate/internal/controlplane"
+	"github.com/kubestate/kubestate/internal/testenv/controlplane"
 )
 
 // EnvKubeconfig names a running cluster's kubeconfig to reuse instead of starting one.
@@ -113,6 +113,13 @@ func BinDir() (string, error) {
 	if d := os.Getenv("KUBESTATE_BIN_DIR"); d != "" {
 		return d, nil
 	}
+	root, err := RepoRoot()
+	return filepath.Join(root, "bin"), err
+}
+
+// RepoRoot is the repository's root: the first directory above the working directory with a go.mod
+// and builder-config.yaml (tool modules below it have a go.mod of their own).
+func RepoRoot() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
 		return "", err
@@ -120,7 +127,7 @@ func BinDir() (string, error) {
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
 			if _, err := os.Stat(filepath.Join(dir, "builder-config.yaml")); err == nil {
-				return filepath.Join(dir, "bin"), nil
+				return dir, nil
 			}
 		}
 		parent := filepath.Dir(dir)
@@ -129,6 +136,16 @@ func BinDir() (string, error) {
 		}
 		dir = parent
 	}
+}
+
+// RepoPath is a path in the repository, elems joined to its root.
+func RepoPath(tb testing.TB, elems ...string) string {
+	tb.Helper()
+	root, err := RepoRoot()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return filepath.Join(append([]string{root}, elems...)...)
 }
 
 // Identities every test control plane accepts, so RBAC tests can act as an unprivileged user.

@@ -4,13 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	regexp2 "github.com/dlclark/regexp2/v2"
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/kubestate/kubestate/internal/engine"
@@ -96,6 +94,21 @@ func createDefaultConfig() *Config {
 
 // Validate refuses every invalid value with a message naming the field and what is allowed.
 func (c *Config) Validate() error {
+	_, err := c.compile()
+	return err
+}
+
+// compiled is what a valid Config runs as: the engine's configuration and the resources it
+// watches, with their filters compiled.
+type compiled struct {
+	engine  engine.Config
+	sources []engine.Source
+}
+
+// compile checks every field and translates the configuration into the engine's. Validate and
+// Start both call it, so what Validate accepts is exactly what runs, and each regex and allowlist
+// is compiled in one place.
+func (c *Config) compile() (compiled, error) {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 
@@ -138,37 +151,9 @@ func (c *Config) Validate() error {
 			}
 		}
 	}
-	if len(c.MetricAllowlist) > 0 && len(c.MetricDenylist) > 0 {
-		bad("metric_allowlist and metric_denylist are mutually exclusive; set only one")
-	}
-	for _, field := range []struct {
-		name string
-		list []string
-	}{{"metric_allowlist", c.MetricAllowlist}, {"metric_denylist", c.MetricDenylist}} {
-		for _, p := range field.list {
-			if _, err := regexp2.Compile(p, regexp2.ECMAScript); err != nil {
-				bad("%s: %q is not a valid regular expression (ECMAScript syntax, as kube-state-metrics): %v", field.name, p, err)
-			}
-		}
-	}
-	for _, p := range c.MetricOptInList {
-		if _, err := regexp.Compile(p); err != nil {
-			bad("metric_opt_in_list: %q is not a valid regular expression (Go RE2 syntax): %v", p, err)
-		}
-	}
-	for _, field := range []struct {
-		name string
-		m    map[string][]string
-	}{{"metric_labels_allowlist", c.MetricLabelsAllowlist}, {"metric_annotations_allowlist", c.MetricAnnotationsAllowlist}} {
-		for res, keys := range field.m {
-			if _, ok := resources.ByName(res); !ok && res != "*" {
-				bad("%s: unknown resource %q; allowed: \"*\" or %s", field.name, res, strings.Join(resources.Names(), ", "))
-			}
-			if _, err := family.ParseAllowlist(keys); err != nil {
-				bad("%s[%s]: %v", field.name, res, err)
-			}
-		}
-	}
+	filter := compileMetricFilter(c, bad)
+	labels := compileAllowlists("metric_labels_allowlist", c.MetricLabelsAllowlist, bad)
+	annotations := compileAllowlists("metric_annotations_allowlist", c.MetricAnnotationsAllowlist, bad)
 	if c.TotalShards < 1 {
 		bad("total_shards must be at least 1 (got %d)", c.TotalShards)
 	} else if c.Shard < 0 || c.Shard >= c.TotalShards {
@@ -205,7 +190,28 @@ func (c *Config) Validate() error {
 	if !c.Push && c.Pull.Endpoint == "" {
 		bad("push is false and pull.endpoint is empty: the receiver would produce nothing; set pull.endpoint or push: true")
 	}
-	return errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil {
+		return compiled{}, err
+	}
+	out := compiled{engine: engine.Config{
+		CollectionInterval: c.CollectionInterval,
+		ExportTimeout:      c.EffectiveExportTimeout(),
+		MaxPointsPerBatch:  c.MaxDataPointsPerBatch,
+		Namespaces:         c.Namespaces,
+		NamespacesDenylist: c.NamespacesDenylist,
+		FieldSelector:      c.nodeFieldSelector(),
+		Shard:              engine.Shard{Index: c.Shard, Total: c.TotalShards},
+		PullOnly:           !c.Push,
+	}}
+	for _, name := range c.enabledResources() {
+		res, _ := resources.ByName(name)
+		out.sources = append(out.sources, res.Compile(family.Filter{
+			Enabled:     filter.enabled,
+			Labels:      allowlistFor(labels, name),
+			Annotations: allowlistFor(annotations, name),
+		}))
+	}
+	return out, nil
 }
 
 // defaultExportTimeout is export_timeout when neither it nor a shorter collection_interval is set.
@@ -218,21 +224,6 @@ func (c *Config) EffectiveExportTimeout() time.Duration {
 		return c.ExportTimeout
 	}
 	return min(defaultExportTimeout, c.CollectionInterval)
-}
-
-// EngineConfig translates the configuration into the engine's: the one translation the receiver
-// and the harnesses share, so a new key cannot make them diverge.
-func (c *Config) EngineConfig() engine.Config {
-	return engine.Config{
-		CollectionInterval: c.CollectionInterval,
-		ExportTimeout:      c.EffectiveExportTimeout(),
-		MaxPointsPerBatch:  c.MaxDataPointsPerBatch,
-		Namespaces:         c.Namespaces,
-		NamespacesDenylist: c.NamespacesDenylist,
-		FieldSelector:      c.nodeFieldSelector(),
-		Shard:              engine.Shard{Index: c.Shard, Total: c.TotalShards},
-		PullOnly:           !c.Push,
-	}
 }
 
 // nodeFieldSelector selects the pods of the configured node (or of none), as KSM's --node and

@@ -2,11 +2,13 @@ package kubestatereceiver
 
 import (
 	"regexp"
+	"strings"
 	"time"
 
 	regexp2 "github.com/dlclark/regexp2/v2"
 
 	"github.com/kubestate/kubestate/internal/family"
+	"github.com/kubestate/kubestate/internal/resources"
 )
 
 // metricFilter is KSM's family selection: an allowlist or a denylist of ECMAScript regexes
@@ -16,20 +18,36 @@ type metricFilter struct {
 	optIn       []*regexp.Regexp
 }
 
-func newMetricFilter(c *Config) *metricFilter {
-	f := &metricFilter{}
-	compile := func(list []string) []*regexp2.Regexp {
+// compileMetricFilter compiles metric_allowlist, metric_denylist and metric_opt_in_list, reporting
+// each invalid entry to bad.
+func compileMetricFilter(c *Config, bad func(string, ...any)) *metricFilter {
+	if len(c.MetricAllowlist) > 0 && len(c.MetricDenylist) > 0 {
+		bad("metric_allowlist and metric_denylist are mutually exclusive; set only one")
+	}
+	compile := func(field string, list []string) []*regexp2.Regexp {
 		var out []*regexp2.Regexp
 		for _, p := range list {
-			re := regexp2.MustCompile(p, regexp2.ECMAScript) // Validate has checked it
+			re, err := regexp2.Compile(p, regexp2.ECMAScript)
+			if err != nil {
+				bad("%s: %q is not a valid regular expression (ECMAScript syntax, as kube-state-metrics): %v", field, p, err)
+				continue
+			}
 			re.MatchTimeout = time.Second
 			out = append(out, re)
 		}
 		return out
 	}
-	f.allow, f.deny = compile(c.MetricAllowlist), compile(c.MetricDenylist)
+	f := &metricFilter{
+		allow: compile("metric_allowlist", c.MetricAllowlist),
+		deny:  compile("metric_denylist", c.MetricDenylist),
+	}
 	for _, p := range c.MetricOptInList {
-		f.optIn = append(f.optIn, regexp.MustCompile(p))
+		re, err := regexp.Compile(p)
+		if err != nil {
+			bad("metric_opt_in_list: %q is not a valid regular expression (Go RE2 syntax): %v", p, err)
+			continue
+		}
+		f.optIn = append(f.optIn, re)
 	}
 	return f
 }
@@ -64,27 +82,29 @@ func (f *metricFilter) enabled(name string, optIn bool) bool {
 	return !matchAny(f.deny, name)
 }
 
-// allowlistFor resolves a resource's labels/annotations allowlist the way KSM does: a "*" resource
-// entry applies to every resource and takes precedence over per-resource entries.
-func allowlistFor(m map[string][]string, resource string) *family.Allowlist {
-	keys, ok := m["*"]
-	if !ok {
-		keys, ok = m[resource]
+// compileAllowlists parses a labels/annotations allowlist per resource ("*" for all), reporting
+// unknown resources and bad keys to bad.
+func compileAllowlists(field string, m map[string][]string, bad func(string, ...any)) map[string]*family.Allowlist {
+	out := make(map[string]*family.Allowlist, len(m))
+	for res, keys := range m {
+		if _, ok := resources.ByName(res); !ok && res != "*" {
+			bad("%s: unknown resource %q; allowed: \"*\" or %s", field, res, strings.Join(resources.Names(), ", "))
+		}
+		a, err := family.ParseAllowlist(keys)
+		if err != nil {
+			bad("%s[%s]: %v", field, res, err)
+			continue
+		}
+		out[res] = a
 	}
-	if !ok {
-		return nil
-	}
-	a, err := family.ParseAllowlist(keys)
-	if err != nil {
-		return nil // Validate has refused it
-	}
-	return a
+	return out
 }
 
-func (c *Config) filterFor(resource string, mf *metricFilter) family.Filter {
-	return family.Filter{
-		Enabled:     mf.enabled,
-		Labels:      allowlistFor(c.MetricLabelsAllowlist, resource),
-		Annotations: allowlistFor(c.MetricAnnotationsAllowlist, resource),
+// allowlistFor resolves a resource's allowlist the way KSM does: a "*" entry applies to every
+// resource and takes precedence over per-resource entries.
+func allowlistFor(m map[string]*family.Allowlist, resource string) *family.Allowlist {
+	if a, ok := m["*"]; ok {
+		return a
 	}
+	return m[resource]
 }

@@ -53,7 +53,8 @@ func FuzzConfigValidate(f *testing.F) {
 			cfg.MetricLabelsAllowlist = map[string][]string{labelRes: list(labelKeys)}
 			cfg.MetricAnnotationsAllowlist = map[string][]string{labelRes: list(labelKeys)}
 		}
-		err := cfg.Validate()
+		start := time.Now()
+		run, err := cfg.compile() // what Validate and Start both call
 		if err != nil {
 			var errs []error
 			if j, ok := err.(interface{ Unwrap() []error }); ok {
@@ -69,8 +70,7 @@ func FuzzConfigValidate(f *testing.F) {
 			}
 			return
 		}
-		start := time.Now()
-		if srcs := cfg.Sources(); len(srcs) == 0 {
+		if len(run.sources) == 0 {
 			t.Fatal("a valid configuration watches no resource")
 		}
 		if d := time.Since(start); d > 5*time.Second {

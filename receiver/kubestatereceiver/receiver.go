@@ -27,7 +27,6 @@ import (
 
 	"github.com/kubestate/kubestate/internal/engine"
 	"github.com/kubestate/kubestate/internal/exposition"
-	"github.com/kubestate/kubestate/internal/resources"
 	"github.com/kubestate/kubestate/receiver/kubestatereceiver/internal/metadata"
 )
 
@@ -135,7 +134,10 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 		return fmt.Errorf("kubernetes client: %w", err)
 	}
 
-	sources := r.cfg.Sources()
+	run, err := r.cfg.compile()
+	if err != nil {
+		return err
+	}
 
 	r.telemetry, err = metadata.NewTelemetryBuilder(r.set.TelemetrySettings)
 	if err != nil {
@@ -161,10 +163,10 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 		}
 		log.Info("serving kube-state-metrics' /metrics (pull path)", zap.String("endpoint", r.pull.Addr()), zap.Bool("push", r.cfg.Push))
 	}
-	ecfg := r.cfg.EngineConfig()
+	ecfg := run.engine
 	ecfg.CycleOnSync, ecfg.Renderer = true, renderer
 	ecfg.Standby = r.cfg.LeaderElection.Enabled // exports once elected
-	r.eng = engine.New(sources, engine.Clients{Kube: kube, Dynamic: dyn}, ecfg, r.next, engine.Hooks{
+	r.eng = engine.New(run.sources, engine.Clients{Kube: kube, Dynamic: dyn}, ecfg, r.next, engine.Hooks{
 		Synced:       func() { r.updateStatus(nil) },
 		ReadFailed:   r.readFailed,
 		CycleDone:    r.cycleDone,
@@ -215,21 +217,6 @@ func (r *kubestateReceiver) leaseChecked(err error) {
 		r.updateStatus(nil)
 	}
 }
-
-// Sources compiles the enabled resources with the configured filters: what the receiver watches.
-// The parity harness uses it to run exactly the receiver's families.
-func (c *Config) Sources() []engine.Source {
-	mf := newMetricFilter(c)
-	var sources []engine.Source
-	for _, name := range c.enabledResources() {
-		meta, _ := resources.ByName(name)
-		sources = append(sources, meta.Compile(c.filterFor(name, mf)))
-	}
-	return sources
-}
-
-// RESTConfig is the API client configuration the receiver uses for its auth_type.
-func (c *Config) RESTConfig() (*rest.Config, error) { return c.restConfig() }
 
 func (r *kubestateReceiver) registerCallbacks() error {
 	return errors.Join(

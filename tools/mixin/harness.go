@@ -14,7 +14,7 @@ import (
 
 	"k8s.io/client-go/kubernetes"
 
-	"github.com/kubestate/kubestate/internal/parity"
+	"github.com/kubestate/kubestate/tools/harness/parity"
 )
 
 // RulesFileName is the rules file's name in testdata/reference.

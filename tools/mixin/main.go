@@ -13,9 +13,9 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 
-	"github.com/kubestate/kubestate/internal/controlplane"
-	"github.com/kubestate/kubestate/internal/parity"
-	"github.com/kubestate/kubestate/internal/seed"
+	"github.com/kubestate/kubestate/internal/testenv/controlplane"
+	"github.com/kubestate/kubestate/tools/harness/parity"
+	"github.com/kubestate/kubestate/internal/testenv/seed"
 )
 
 func main() { os.Exit(run()) }

@@ -12,8 +12,8 @@ import (
 
 	"k8s.io/client-go/kubernetes"
 
-	"github.com/kubestate/kubestate/internal/parity"
-	"github.com/kubestate/kubestate/internal/seed"
+	"github.com/kubestate/kubestate/tools/harness/parity"
+	"github.com/kubestate/kubestate/internal/testenv/seed"
 	"github.com/kubestate/kubestate/internal/testenv"
 )
 

@@ -12,7 +12,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/utils/ptr"
 
-	"github.com/kubestate/kubestate/internal/parity"
+	"github.com/kubestate/kubestate/tools/harness/parity"
 )
 
 // TimelineNamespace holds the objects the timeline changes, so the fixtures stay as they are.

@@ -20,8 +20,8 @@ import (
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/kubestate/kubestate/internal/resources"
-	"github.com/kubestate/kubestate/internal/seed"
 	"github.com/kubestate/kubestate/internal/testenv"
+	"github.com/kubestate/kubestate/internal/testenv/seed"
 	"github.com/kubestate/kubestate/receiver/kubestatereceiver"
 )
 

@@ -44,8 +44,8 @@ import (
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/kubestate/kubestate/internal/engine"
-	"github.com/kubestate/kubestate/internal/seed"
 	"github.com/kubestate/kubestate/internal/testenv"
+	"github.com/kubestate/kubestate/internal/testenv/seed"
 	"github.com/kubestate/kubestate/receiver/kubestatereceiver"
 )
 
@@ -353,7 +353,7 @@ func podsIn(ns string) func(pcommon.Map) bool {
 func leakCheck(t *testing.T) {
 	t.Helper()
 	opts := []goleak.Option{goleak.IgnoreCurrent(),
-		goleak.IgnoreAnyFunction("github.com/kubestate/kubestate/internal/controlplane.(*Cluster).launch.func1")}
+		goleak.IgnoreAnyFunction("github.com/kubestate/kubestate/internal/testenv/controlplane.(*Cluster).launch.func1")}
 	t.Cleanup(func() { goleak.VerifyNone(t, opts...) })
 }
 
