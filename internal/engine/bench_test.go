@@ -173,7 +173,7 @@ func BenchmarkCollect(b *testing.B) {
 	for _, encode := range []bool{false, true} {
 		b.Run(variant(encode), func(b *testing.B) {
 			// As the engine's cycles: with what the previous snapshot exported, to mark what vanished.
-			opts := engine.BatchOptions{Scope: "bench", Version: "v0", MaxPoints: batch, Now: pcommon.NewTimestampFromTime(time.Now()), Last: engine.NewLastExported()}
+			opts := engine.BatchOptions{Scope: "bench", Version: "v0", MaxDataPointsPerBatch: batch, Now: pcommon.NewTimestampFromTime(time.Now()), Last: engine.NewLastExported()}
 			measure(b, func() int {
 				s := engine.Collect(context.Background(), cols, opts, func(md pmetric.Metrics) error {
 					if encode {

@@ -14,6 +14,8 @@ import (
 	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.uber.org/goleak"
 	"go.uber.org/zap"
+
+	"github.com/kubestate/kubestate/internal/testenv/points"
 )
 
 // fanout calls each consumer in turn with the same context, as the Collector's fanoutconsumer does
@@ -48,12 +50,12 @@ func TestHungSiblingCostsEachBatchItsShareNeverBatches(t *testing.T) {
 		mu.Unlock()
 		return nil
 	})
-	h := newHarness(t, objects, points, Config{ExportTimeout: timeout, MaxPointsPerBatch: perBatch}, fanout{hung, healthy})
+	h := newHarness(t, objects, points, Config{ExportTimeout: timeout, MaxDataPointsPerBatch: perBatch}, fanout{hung, healthy})
 	for c := range 3 {
 		mu.Lock()
 		got = 0
 		mu.Unlock()
-		if !h.eng.Tick() {
+		if !h.eng.tick() {
 			t.Fatalf("cycle %d: tick skipped", c)
 		}
 		st := h.cycle()
@@ -93,8 +95,8 @@ func TestFairShareCoversBatchesBeyondTheEstimate(t *testing.T) {
 		<-ctx.Done()
 		return ctx.Err()
 	})
-	h := newHarness(t, 10, 2, Config{ExportTimeout: 2 * time.Second, MaxPointsPerBatch: 4}, next)
-	h.eng.Tick()
+	h := newHarness(t, 10, 2, Config{ExportTimeout: 2 * time.Second, MaxDataPointsPerBatch: 4}, next)
+	h.eng.tick()
 	if st := h.cycle(); st.Sent != 20 {
 		t.Fatalf("first cycle sent %d of 20 points", st.Sent)
 	}
@@ -105,11 +107,11 @@ func TestFairShareCoversBatchesBeyondTheEstimate(t *testing.T) {
 	}
 	waitFor(t, "the objects replaced", func() bool {
 		seen := map[string]map[float64]bool{}
-		h.eng.Snapshot(context.Background(), func(md pmetric.Metrics) error { objectValues(md, seen); return nil })
+		h.eng.snapshotNow(context.Background(), func(md pmetric.Metrics) error { objectValues(md, seen); return nil })
 		return len(seen) == 10 && seen["cm-109"] != nil
 	})
 	hang.Store(true)
-	h.eng.Tick()
+	h.eng.tick()
 	st := h.cycle()
 	if st.Stale != 20 || st.Batches != 10 || int(calls.Load()) != st.Batches {
 		t.Fatalf("%d stale points, %d batches built, %d handed on; want 20 stale, 10 batches, every one handed on", st.Stale, st.Batches, calls.Load())
@@ -140,22 +142,29 @@ func TestStuckConsumerIsReportedAndTheNextCycleIsFresh(t *testing.T) {
 		mu.Lock()
 		defer mu.Unlock()
 		objectValues(md, seen)
-		EachPoint(md, func(_ pmetric.Metric, dp pmetric.NumberDataPoint) bool {
+		points.Each(md, func(_ pmetric.Metric, dp pmetric.NumberDataPoint) bool {
 			stamps = append(stamps, dp.Timestamp().AsTime())
 			return false
 		})
 		return nil
 	})
 	src := newFakeSource(10, 3)
-	eng := New([]Source{src}, Clients{}, Config{CollectionInterval: time.Hour, ExportTimeout: 100 * time.Millisecond, StuckAfter: 200 * time.Millisecond, MaxPointsPerBatch: 4},
-		next, Hooks{Stuck: func(d time.Duration) { stuckHook <- d }}, zap.NewNop(), "test", "v0")
+	eng := New(Options{
+		Sources: []Source{src},
+		Config:  Config{CollectionInterval: time.Hour, ExportTimeout: 100 * time.Millisecond, StuckAfter: 200 * time.Millisecond, MaxDataPointsPerBatch: 4},
+		Next:    next,
+		Hooks:   Hooks{Stuck: func(d time.Duration) { stuckHook <- d }},
+		Logger:  zap.NewNop(),
+		Scope:   "test",
+		Version: "v0",
+	})
 	cycles := make(chan CycleStats, 4)
 	eng.hooks.CycleDone = func(s CycleStats) { cycles <- s }
 	startSynced(t, eng)
 	if d := eng.StuckFor(); d != 0 {
 		t.Fatalf("StuckFor = %s before any cycle", d)
 	}
-	eng.Tick()
+	eng.tick()
 	var overdue time.Duration
 	select {
 	case overdue = <-stuckHook:
@@ -167,7 +176,7 @@ func TestStuckConsumerIsReportedAndTheNextCycleIsFresh(t *testing.T) {
 	}
 	before := runtime.NumGoroutine()
 	for range 20 {
-		if eng.Tick() {
+		if eng.tick() {
 			t.Fatal("a tick started a cycle while one was stuck")
 		}
 	}
@@ -183,7 +192,7 @@ func TestStuckConsumerIsReportedAndTheNextCycleIsFresh(t *testing.T) {
 	src.watcher.Modify(configMap(3, 42))
 	waitFor(t, "the update applied", func() bool {
 		v := false
-		eng.Snapshot(context.Background(), func(md pmetric.Metrics) error {
+		eng.snapshotNow(context.Background(), func(md pmetric.Metrics) error {
 			seen := map[string]map[float64]bool{}
 			objectValues(md, seen)
 			v = v || seen["cm-3"][42]
@@ -205,7 +214,7 @@ func TestStuckConsumerIsReportedAndTheNextCycleIsFresh(t *testing.T) {
 	if d := eng.StuckFor(); d != 0 {
 		t.Fatalf("StuckFor = %s after the cycle ended", d)
 	}
-	if !eng.Tick() {
+	if !eng.tick() {
 		t.Fatal("the tick after the consumer returned was skipped")
 	}
 	select {
@@ -230,19 +239,26 @@ func TestStuckConsumerIsReportedAndTheNextCycleIsFresh(t *testing.T) {
 func TestShutdownBoundedWhileConsumerIgnoresContext(t *testing.T) {
 	release, entered := make(chan struct{}), make(chan struct{})
 	src := newFakeSource(5, 2)
-	eng := New([]Source{src}, Clients{}, Config{CollectionInterval: time.Hour, ExportTimeout: 50 * time.Millisecond, StuckAfter: 50 * time.Millisecond, MaxPointsPerBatch: 10},
-		consumerFunc(func(context.Context, pmetric.Metrics) error {
+	eng := New(Options{
+		Sources: []Source{src},
+		Config:  Config{CollectionInterval: time.Hour, ExportTimeout: 50 * time.Millisecond, StuckAfter: 50 * time.Millisecond, MaxDataPointsPerBatch: 10},
+		Next: consumerFunc(func(context.Context, pmetric.Metrics) error {
 			close(entered)
 			blockUntil(release)
 			return nil
-		}), Hooks{Stuck: func(time.Duration) {}}, zap.NewNop(), "test", "v0")
+		}),
+		Hooks:   Hooks{Stuck: func(time.Duration) {}},
+		Logger:  zap.NewNop(),
+		Scope:   "test",
+		Version: "v0",
+	})
 	if err := eng.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	eng.WaitForSync(ctx)
-	eng.Tick()
+	eng.waitForSync(ctx)
+	eng.tick()
 	await(t, entered, "the export")
 	short, cancelShort := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancelShort()
@@ -264,8 +280,15 @@ func TestReadersDuringStart(t *testing.T) {
 	for range 30 {
 		sources = append(sources, newFakeSource(2, 1))
 	}
-	eng := New(sources, Clients{}, Config{CollectionInterval: time.Hour, ExportTimeout: time.Minute, MaxPointsPerBatch: 100},
-		consumerFunc(func(context.Context, pmetric.Metrics) error { return nil }), Hooks{}, zap.NewNop(), "test", "v0")
+	eng := New(Options{
+		Sources: sources,
+		Config:  Config{CollectionInterval: time.Hour, ExportTimeout: time.Minute, MaxDataPointsPerBatch: 100},
+		Next:    consumerFunc(func(context.Context, pmetric.Metrics) error { return nil }),
+		Hooks:   Hooks{},
+		Logger:  zap.NewNop(),
+		Scope:   "test",
+		Version: "v0",
+	})
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -287,7 +310,7 @@ func TestReadersDuringStart(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if !eng.WaitForSync(ctx) {
+	if !eng.waitForSync(ctx) {
 		t.Fatal("no sync")
 	}
 	close(stop)
@@ -312,8 +335,8 @@ func TestCycleCutBetweenBatchesIsAFailure(t *testing.T) {
 		return nil
 	})
 	// Records of 2 points in batches of 2: every batch ends at a record's end.
-	h := newHarness(t, 5, 2, Config{ExportTimeout: timeout, MaxPointsPerBatch: 2}, slow)
-	h.eng.Tick()
+	h := newHarness(t, 5, 2, Config{ExportTimeout: timeout, MaxDataPointsPerBatch: 2}, slow)
+	h.eng.tick()
 	st := h.cycle()
 	if st.Sent != 2 || calls.Load() != 1 {
 		t.Fatalf("sent %d points in %d calls; want the first batch only", st.Sent, calls.Load())

@@ -16,7 +16,13 @@
 // TestRecreatedObjectKeepsItsSeriesAndStaleStampsPrecedeLive).
 //
 //	kube-apiserver --list/watch--> reflector --queue: strip, Record (immutable), atomic publish--> Store
-//	ticker --> one cycle at a time --> snapshot Stores --> batches of <= MaxPointsPerBatch --> consumer
+//	ticker --> one cycle at a time --> snapshot Stores --> batches of <= MaxDataPointsPerBatch --> consumer
+//
+// Files: engine.go (lifecycle, timer, cycles), source.go (what a resource supplies), queue.go (a
+// reflector's store: objects to Records), record.go (Record, its Cursor, RecordBuilder), store.go
+// (Store), snapshot.go (Stores to batches), stale.go (what earlier cycles delivered, stale points),
+// health.go (List/Watch outcomes), shard.go (KSM's shard assignment). Test-only exports live in
+// export_test.go.
 //
 // Invariants, each with a test in this package:
 //
@@ -37,8 +43,8 @@
 //     (TestExportCutAtTimeout, TestHungSiblingCostsEachBatchItsShareNeverBatches, TestSkippedTicks,
 //     TestStuckConsumerIsReportedAndTheNextCycleIsFresh, TestShutdownDuringHungExport,
 //     TestShutdownBoundedWhileConsumerIgnoresContext)
-//  5. A snapshot's pdata memory is bounded by MaxPointsPerBatch: each batch is handed on before the
-//     next is built. (TestBatchesBoundedByMaxPoints)
+//  5. A snapshot's pdata memory is bounded by MaxDataPointsPerBatch: each batch is handed on before the
+//     next is built. (TestBatchesBoundedByMaxDataPointsPerBatch)
 //  6. Informer caches hold only what families read: the queue has the Source strip each object and
 //     turn it into its Record as it is decoded, and keeps just the Record (the watch-list buffer of
 //     the initial sync holds Records too); the object itself is never cached. (tested per resource

@@ -19,9 +19,9 @@ import (
 
 // Config is the engine's share of the receiver configuration, already validated.
 type Config struct {
-	CollectionInterval time.Duration
-	ExportTimeout      time.Duration
-	MaxPointsPerBatch  int
+	CollectionInterval    time.Duration
+	ExportTimeout         time.Duration
+	MaxDataPointsPerBatch int
 	// Namespaces limits namespaced resources to these namespaces (one informer each); empty means all.
 	Namespaces []string
 	// NamespacesDenylist excludes namespaces (from all, or from Namespaces).
@@ -31,7 +31,7 @@ type Config struct {
 	CycleOnSync bool
 	// StuckAfter is how long a cycle may outlive its ExportTimeout before the engine says it is
 	// stuck (a consumer ignoring its context): Hooks.Stuck is called once, and StuckFor grows. Zero
-	// means DefaultStuckAfter.
+	// means defaultStuckAfter.
 	StuckAfter time.Duration
 	// Renderer, if set, gets the whole snapshot once every CollectionInterval (the first as soon
 	// as every informer has synced) on a timer of its own, so no export consumer can delay it.
@@ -55,9 +55,9 @@ type Renderer interface {
 	Render(cols []Collection)
 }
 
-// DefaultStuckAfter is the grace a cycle gets past its ExportTimeout before it counts as stuck: a
+// defaultStuckAfter is the grace a cycle gets past its ExportTimeout before it counts as stuck: a
 // consumer honouring its context returns well within it.
-const DefaultStuckAfter = 5 * time.Second
+const defaultStuckAfter = 5 * time.Second
 
 // CycleStats reports one collection cycle.
 type CycleStats struct {
@@ -101,7 +101,7 @@ type Engine struct {
 	version   string
 	resources []*resourceState
 	startTime pcommon.Timestamp
-	last      *LastExported // what the last cycle exported; cycles never overlap, so only the one running uses it
+	last      *lastExported // what the last cycle exported; cycles never overlap, so only the one running uses it
 	lastStale int           // stale points of the last cycle, for the next one's batch estimate; as last
 
 	lifetime context.Context
@@ -121,15 +121,29 @@ type Engine struct {
 	exportDeadline atomic.Int64
 }
 
-// New builds an engine and its informers; Start runs them. scope names the instrumentation scope
-// of exported metrics. The set of informers and stores is fixed here, before any goroutine runs,
-// so Objects, Synced, HasSynced and ReadErr may be called at any time, also during Start.
-func New(sources []Source, clients Clients, cfg Config, next consumer.Metrics, hooks Hooks, log *zap.Logger, scope, version string) *Engine {
-	e := &Engine{cfg: cfg, clients: clients, next: next, hooks: hooks, log: log, scope: scope, version: version, last: NewLastExported()}
+// Options is what New builds an engine from.
+type Options struct {
+	Config  Config
+	Sources []Source // what to watch, each compiled with its filters
+	Clients Clients
+	Next    consumer.Metrics // the export consumer; unused with Config.PullOnly
+	Hooks   Hooks
+	Logger  *zap.Logger // nil: no logs
+	// Scope and Version name the instrumentation scope of every batch (the receiver's).
+	Scope, Version string
+}
+
+// New builds an engine and its informers; Start runs them. The set of informers and stores is
+// fixed here, before any goroutine runs, so Objects, Synced, HasSynced and ReadErr may be called at any time, also during Start.
+func New(o Options) *Engine {
+	e := &Engine{cfg: o.Config, clients: o.Clients, next: o.Next, hooks: o.Hooks, log: o.Logger, scope: o.Scope, version: o.Version, last: newLastExported()}
 	if e.cfg.StuckAfter <= 0 {
-		e.cfg.StuckAfter = DefaultStuckAfter
+		e.cfg.StuckAfter = defaultStuckAfter
 	}
-	for _, s := range sources {
+	if e.log == nil {
+		e.log = zap.NewNop()
+	}
+	for _, s := range o.Sources {
 		rs := &resourceState{src: s}
 		for _, sel := range e.selections(s) {
 			e.addInformer(rs, sel.namespace, sel.fieldSelector)
@@ -164,7 +178,7 @@ func (e *Engine) Start(ctx context.Context) error {
 // renderLoop hands the Renderer a snapshot as soon as every informer has synced, then every
 // CollectionInterval. Renders never overlap (one goroutine) and never wait on a consumer.
 func (e *Engine) renderLoop() {
-	if !e.WaitForSync(e.lifetime) {
+	if !e.waitForSync(e.lifetime) {
 		return
 	}
 	t := time.NewTicker(e.cfg.CollectionInterval)
@@ -266,8 +280,8 @@ func (e *Engine) HasSynced() bool {
 	return true
 }
 
-// WaitForSync blocks until every informer has synced or ctx ends.
-func (e *Engine) WaitForSync(ctx context.Context) bool {
+// waitForSync blocks until every informer has synced or ctx ends.
+func (e *Engine) waitForSync(ctx context.Context) bool {
 	var synced []cache.InformerSynced
 	for _, rs := range e.resources {
 		for _, q := range rs.queues {
@@ -279,13 +293,13 @@ func (e *Engine) WaitForSync(ctx context.Context) bool {
 
 func (e *Engine) awaitSync() {
 	start := time.Now()
-	if e.WaitForSync(e.lifetime) {
+	if e.waitForSync(e.lifetime) {
 		e.log.Info("informers synced", zap.Int("resources", len(e.resources)), zap.Duration("after", time.Since(start)))
 		if e.hooks.Synced != nil {
 			e.hooks.Synced()
 		}
 		if e.cfg.CycleOnSync && !e.cfg.PullOnly {
-			e.Tick()
+			e.tick()
 		}
 	}
 }
@@ -340,9 +354,6 @@ func (e *Engine) ReadStats() map[string]ReadStat {
 	return out
 }
 
-// Skipped is the number of ticks skipped because a cycle was still running.
-func (e *Engine) Skipped() int64 { return e.skipped.Load() }
-
 func (e *Engine) loop() {
 	t := time.NewTicker(e.cfg.CollectionInterval)
 	defer t.Stop()
@@ -351,14 +362,14 @@ func (e *Engine) loop() {
 		case <-e.lifetime.Done():
 			return
 		case <-t.C:
-			e.Tick()
+			e.tick()
 		}
 	}
 }
 
-// Tick starts a collection cycle unless one is in flight, in which case it counts a skip and
+// tick starts a collection cycle unless one is in flight, in which case it counts a skip and
 // returns false. The timer calls it every CollectionInterval; tests call it directly.
-func (e *Engine) Tick() bool {
+func (e *Engine) tick() bool {
 	if !e.exporting.Load() {
 		return false // a standby replica: informers stay synced, nothing is exported
 	}
@@ -414,7 +425,7 @@ func (e *Engine) cycle() CycleStats {
 	// An estimate: the stores' points now, and as many stale points as the last cycle had.
 	// Handlers keep publishing while the cycle runs, and objects deleted since add stale points.
 	expected := e.points() + e.lastStale
-	maxPoints := max(e.cfg.MaxPointsPerBatch, 1)
+	maxPoints := max(e.cfg.MaxDataPointsPerBatch, 1)
 	handedOn, beyond := 0, 0
 	var exportTime time.Duration
 	st := e.snapshot(ctx, pcommon.NewTimestampFromTime(start), e.last, func(md pmetric.Metrics) error {
@@ -518,16 +529,16 @@ func (e *Engine) SetExporting(on bool) {
 	e.exporting.Store(on)
 	e.mu.Unlock()
 	if on && !e.cfg.PullOnly {
-		e.Tick()
+		e.tick()
 	}
 }
 
 // Exporting reports whether export cycles run (false on a standby replica).
 func (e *Engine) Exporting() bool { return e.exporting.Load() }
 
-// Snapshot builds one snapshot outside the timer and hands its batches to emit. For tests and the
-// parity harness; the batches are those a cycle would export, without stale points.
-func (e *Engine) Snapshot(ctx context.Context, emit func(pmetric.Metrics) error) SnapshotStats {
+// snapshotNow builds one snapshot outside the timer and hands its batches to emit (tests): the
+// batches a cycle would export, without stale points.
+func (e *Engine) snapshotNow(ctx context.Context, emit func(pmetric.Metrics) error) SnapshotStats {
 	return e.snapshot(ctx, pcommon.NewTimestampFromTime(time.Now()), nil, emit)
 }
 
@@ -564,9 +575,9 @@ func (e *Engine) Synced() map[string]bool {
 	return out
 }
 
-// Cached returns what the engine holds for the objects of a resource: one record each, never the
+// cached returns what the engine holds for the objects of a resource: one record each, never the
 // object itself (each object is dropped as soon as its record is built). For tests of invariant 6.
-func (e *Engine) Cached(resource string) []*Record {
+func (e *Engine) cached(resource string) []*Record {
 	var out []*Record
 	for _, rs := range e.resources {
 		if rs.src.Name() == resource {

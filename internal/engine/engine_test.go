@@ -22,6 +22,7 @@ import (
 	"k8s.io/client-go/tools/cache"
 
 	"github.com/kubestate/kubestate/internal/testenv"
+	"github.com/kubestate/kubestate/internal/testenv/points"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m, func() error { return goleak.Find() }) }
@@ -112,10 +113,18 @@ func newHarness(t *testing.T, objects, points int, cfg Config, next consumer.Met
 	if cfg.ExportTimeout == 0 {
 		cfg.ExportTimeout = time.Minute
 	}
-	if cfg.MaxPointsPerBatch == 0 {
-		cfg.MaxPointsPerBatch = 1000
+	if cfg.MaxDataPointsPerBatch == 0 {
+		cfg.MaxDataPointsPerBatch = 1000
 	}
-	h.eng = New([]Source{h.src}, Clients{}, cfg, next, Hooks{CycleDone: func(s CycleStats) { h.cycles <- s }}, zap.NewNop(), "test", "v0")
+	h.eng = New(Options{
+		Sources: []Source{h.src},
+		Config:  cfg,
+		Next:    next,
+		Hooks:   Hooks{CycleDone: func(s CycleStats) { h.cycles <- s }},
+		Logger:  zap.NewNop(),
+		Scope:   "test",
+		Version: "v0",
+	})
 	startSynced(t, h.eng)
 	return h
 }
@@ -135,7 +144,7 @@ func startSynced(t *testing.T, eng *Engine) {
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if !eng.WaitForSync(ctx) {
+	if !eng.waitForSync(ctx) {
 		t.Fatal("informers did not sync")
 	}
 }
@@ -188,7 +197,7 @@ func (h *harness) cycle() CycleStats {
 
 // objectValues collects, per object, the set of values its points carry in md.
 func objectValues(md pmetric.Metrics, into map[string]map[float64]bool) {
-	EachPoint(md, func(_ pmetric.Metric, dp pmetric.NumberDataPoint) bool {
+	points.Each(md, func(_ pmetric.Metric, dp pmetric.NumberDataPoint) bool {
 		name, _ := dp.Attributes().Get("configmap")
 		if into[name.Str()] == nil {
 			into[name.Str()] = map[float64]bool{}
@@ -266,7 +275,7 @@ func TestStoreConcurrentReadersAndWriter(t *testing.T) {
 }
 
 func TestSnapshotNeverTearsAnObject(t *testing.T) {
-	h := newHarness(t, 50, 8, Config{MaxPointsPerBatch: 37}, consumerFunc(func(context.Context, pmetric.Metrics) error { return nil }))
+	h := newHarness(t, 50, 8, Config{MaxDataPointsPerBatch: 37}, consumerFunc(func(context.Context, pmetric.Metrics) error { return nil }))
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -277,7 +286,7 @@ func TestSnapshotNeverTearsAnObject(t *testing.T) {
 	snapshots := 0
 	for {
 		seen := map[string]map[float64]bool{}
-		h.eng.Snapshot(context.Background(), func(md pmetric.Metrics) error { objectValues(md, seen); return nil })
+		h.eng.snapshotNow(context.Background(), func(md pmetric.Metrics) error { objectValues(md, seen); return nil })
 		snapshots++
 		for name, values := range seen {
 			if len(values) != 1 {
@@ -292,13 +301,13 @@ func TestSnapshotNeverTearsAnObject(t *testing.T) {
 	}
 }
 
-func TestBatchesBoundedByMaxPoints(t *testing.T) {
+func TestBatchesBoundedByMaxDataPointsPerBatch(t *testing.T) {
 	var batches []int
-	h := newHarness(t, 100, 5, Config{MaxPointsPerBatch: 7}, consumerFunc(func(_ context.Context, md pmetric.Metrics) error {
+	h := newHarness(t, 100, 5, Config{MaxDataPointsPerBatch: 7}, consumerFunc(func(_ context.Context, md pmetric.Metrics) error {
 		batches = append(batches, md.DataPointCount())
 		return nil
 	}))
-	if !h.eng.Tick() {
+	if !h.eng.tick() {
 		t.Fatal("first tick skipped")
 	}
 	st := h.cycle()
@@ -331,7 +340,7 @@ func TestExportCutAtTimeoutWhileHandlersKeepApplying(t *testing.T) {
 		mu.Unlock()
 		return nil
 	}))
-	h.eng.Tick()
+	h.eng.tick()
 	await(t, entered, "the export")
 	// While the export hangs, handlers keep publishing.
 	h.src.watcher.Add(configMap(10, 7))
@@ -342,7 +351,7 @@ func TestExportCutAtTimeoutWhileHandlersKeepApplying(t *testing.T) {
 		t.Fatalf("hung export not cut at export_timeout: %+v", st)
 	}
 	block.Store(false)
-	h.eng.Tick()
+	h.eng.tick()
 	if st := h.cycle(); len(st.Errors) > 0 {
 		t.Fatalf("next cycle failed: %v", st.Errors)
 	}
@@ -362,17 +371,17 @@ func TestSkippedTicksNotQueuedNoGoroutineGrowth(t *testing.T) {
 		blockUntil(release) // ignores its context entirely
 		return nil
 	}))
-	if !h.eng.Tick() {
+	if !h.eng.tick() {
 		t.Fatal("first tick skipped")
 	}
 	await(t, entered, "the export")
 	before := runtime.NumGoroutine()
 	for i := 0; i < 50; i++ {
-		if h.eng.Tick() {
+		if h.eng.tick() {
 			t.Fatal("a tick started a second cycle while one was in flight")
 		}
 	}
-	if got := h.eng.Skipped(); got != 50 {
+	if got := h.eng.skipped.Load(); got != 50 {
 		t.Fatalf("skipped = %d, want 50", got)
 	}
 	if after := runtime.NumGoroutine(); after > before {
@@ -380,7 +389,7 @@ func TestSkippedTicksNotQueuedNoGoroutineGrowth(t *testing.T) {
 	}
 	close(release)
 	h.cycle()
-	if !h.eng.Tick() {
+	if !h.eng.tick() {
 		t.Fatal("tick after the stuck cycle ended was skipped")
 	}
 	h.cycle()
@@ -394,7 +403,7 @@ func TestHandlersNeverWaitOnConsumer(t *testing.T) {
 		blockUntil(release)
 		return nil
 	}))
-	h.eng.Tick()
+	h.eng.tick()
 	await(t, entered, "the export")
 	for v := 1; v <= 2000; v++ {
 		h.src.watcher.Modify(configMap(v%20, v))
@@ -403,7 +412,7 @@ func TestHandlersNeverWaitOnConsumer(t *testing.T) {
 	// All 2001 events are applied while the consumer is still stuck.
 	waitFor(t, "events applied", func() bool {
 		latest := map[string]float64{}
-		h.eng.Snapshot(context.Background(), func(md pmetric.Metrics) error {
+		h.eng.snapshotNow(context.Background(), func(md pmetric.Metrics) error {
 			seen := map[string]map[float64]bool{}
 			objectValues(md, seen)
 			for k, vs := range seen {
@@ -422,19 +431,26 @@ func TestHandlersNeverWaitOnConsumer(t *testing.T) {
 func TestShutdownDuringHungExport(t *testing.T) {
 	src := newFakeSource(5, 2)
 	entered := make(chan struct{})
-	eng := New([]Source{src}, Clients{}, Config{CollectionInterval: time.Hour, ExportTimeout: time.Hour, MaxPointsPerBatch: 10},
-		consumerFunc(func(ctx context.Context, _ pmetric.Metrics) error {
+	eng := New(Options{
+		Sources: []Source{src},
+		Config:  Config{CollectionInterval: time.Hour, ExportTimeout: time.Hour, MaxDataPointsPerBatch: 10},
+		Next: consumerFunc(func(ctx context.Context, _ pmetric.Metrics) error {
 			close(entered)
 			<-ctx.Done()
 			return ctx.Err()
-		}), Hooks{}, zap.NewNop(), "test", "v0")
+		}),
+		Hooks:   Hooks{},
+		Logger:  zap.NewNop(),
+		Scope:   "test",
+		Version: "v0",
+	})
 	if err := eng.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	eng.WaitForSync(ctx)
-	eng.Tick()
+	eng.waitForSync(ctx)
+	eng.tick()
 	await(t, entered, "the export")
 	start := time.Now()
 	if err := eng.Shutdown(ctx); err != nil {
@@ -444,7 +460,7 @@ func TestShutdownDuringHungExport(t *testing.T) {
 		t.Fatalf("shutdown took %s with an export in flight", d)
 	}
 	goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	if eng.Tick() {
+	if eng.tick() {
 		t.Fatal("tick after shutdown started a cycle")
 	}
 }

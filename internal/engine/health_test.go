@@ -69,8 +69,15 @@ func TestReadErrSeesSilentlyRetriedWatchFailures(t *testing.T) {
 		err      error
 	}
 	changes := make(chan change, 16)
-	eng := New([]Source{src}, Clients{}, Config{CollectionInterval: time.Hour, ExportTimeout: time.Minute, MaxPointsPerBatch: 100},
-		consumertest.NewNop(), Hooks{ReadFailed: func(r string, err error) { changes <- change{r, err} }}, zap.NewNop(), "test", "v0")
+	eng := New(Options{
+		Sources: []Source{src},
+		Config:  Config{CollectionInterval: time.Hour, ExportTimeout: time.Minute, MaxDataPointsPerBatch: 100},
+		Next:    consumertest.NewNop(),
+		Hooks:   Hooks{ReadFailed: func(r string, err error) { changes <- change{r, err} }},
+		Logger:  zap.NewNop(),
+		Scope:   "test",
+		Version: "v0",
+	})
 	startSynced(t, eng)
 	if err := eng.ReadErr(); err != nil {
 		t.Fatalf("ReadErr after sync = %v, want nil", err)

@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"slices"
 	"strings"
-	"sync/atomic"
 )
 
 // Point is one data point as callers build and read records: a value and its labels. Keys are
@@ -83,9 +82,9 @@ func (r *Record) PrefixLen() int { return int(r.prefix) }
 // PrefixValue is prefix value i, sliced out of the record without copying.
 func (r *Record) PrefixValue(i int) string { return r.str(i) }
 
-// Cursor walks a record's points in order without allocating: the read API for consumers of
-// whole snapshots other than the batcher (the pull path's renderer). Points come in the order of
-// their families (RecordBuilder.Build keeps them so).
+// Cursor walks a record's points in order without allocating: the one read API of a record's
+// points, for the batcher, the stale-series bookkeeping and the pull path's renderer alike. Points
+// come in the order of their families (RecordBuilder.Build keeps them so).
 //
 //	for c := rec.Cursor(); !c.Done(); c.Next() { ... c.Family(), c.Value(), c.Label(j, keys) ... }
 type Cursor struct {
@@ -127,6 +126,30 @@ func (c *Cursor) Label(j int, keys []string) (key, value string) {
 	return keys[j], c.r.str(c.s + j)
 }
 
+// sameSeries reports whether the current points of c and d are the same series (their records
+// having the same prefix): family, kind and labels.
+func (c *Cursor) sameSeries(d *Cursor) bool {
+	p, q := &c.r.points[c.i], &d.r.points[d.i]
+	return p.family == q.family && p.kv == q.kv && p.n == q.n && sameStrings(c.r, c.s, d.r, d.s, p.strings())
+}
+
+// seriesKey identifies the current point's series within its record: family, kind and label
+// strings, each string length-prefixed so that no two label lists share a key.
+func (c *Cursor) seriesKey() string {
+	p := &c.r.points[c.i]
+	k := make([]byte, 0, 64)
+	k = append(k, byte(p.family>>8), byte(p.family))
+	if p.kv {
+		k = append(k, 1)
+	}
+	for j := range p.strings() {
+		v := c.r.str(c.s + j)
+		k = binary.AppendUvarint(k, uint64(len(v)))
+		k = append(k, v...)
+	}
+	return string(k)
+}
+
 // strings is how many strings of the record's data the point holds.
 func (p *point) strings() int {
 	if p.kv {
@@ -155,35 +178,11 @@ func sameStrings(a *Record, i int, b *Record, j, n int) bool {
 	return true
 }
 
-// samePoint reports whether two points are the same series (their records having the same
-// prefix): family, kind and labels; ai and bi index each point's first string.
-func samePoint(a *Record, ap *point, ai int, b *Record, bp *point, bi int) bool {
-	return ap.family == bp.family && ap.kv == bp.kv && ap.n == bp.n && sameStrings(a, ai, b, bi, ap.strings())
-}
-
-// seriesKey identifies a point's series within its record: family, kind and label strings, each
-// string length-prefixed so that no two label lists share a key.
-func (r *Record) seriesKey(p *point, i int) string {
-	k := make([]byte, 0, 64)
-	k = append(k, byte(p.family>>8), byte(p.family))
-	if p.kv {
-		k = append(k, 1)
-	}
-	for j := range p.strings() {
-		v := r.str(i + j)
-		k = binary.AppendUvarint(k, uint64(len(v)))
-		k = append(k, v...)
-	}
-	return string(k)
-}
-
 // seriesSet is the set of seriesKeys of every point.
 func (r *Record) seriesSet() map[string]struct{} {
 	set := make(map[string]struct{}, len(r.points))
-	s := int(r.prefix)
-	for i := range r.points {
-		set[r.seriesKey(&r.points[i], s)] = struct{}{}
-		s += r.points[i].strings()
+	for c := r.Cursor(); !c.Done(); c.Next() {
+		set[c.seriesKey()] = struct{}{}
 	}
 	return set
 }
@@ -286,123 +285,4 @@ func (b *RecordBuilder) sortByFamily() {
 		strs = append(strs, b.strs[sp.first:sp.first+sp.p.strings()]...)
 	}
 	b.strs = strs
-}
-
-const chunkSize = 256
-
-type chunk [chunkSize]atomic.Pointer[Record]
-
-// Store holds the current Record of every object one informer knows.
-//
-// Exactly one goroutine writes a Store (its informer's handler goroutine: client-go calls one
-// handler's callbacks sequentially); any number read it concurrently. Writers publish with atomic
-// stores, readers use atomic loads only, so neither ever blocks the other.
-type Store struct {
-	// Written by the writer only.
-	index map[string]int32 // object key -> slot
-	free  []int32
-
-	// Shared. Slots [0, high) of the chunks in dir may hold records. dir is copy-on-write: a new
-	// directory is published before high grows into it, so a reader that sees high sees its chunks.
-	dir    atomic.Pointer[[]*chunk]
-	high   atomic.Int32
-	size   atomic.Int64 // objects held, for telemetry
-	points atomic.Int64 // points of the records held: how many batches a cycle will make
-}
-
-// NewStore returns an empty Store.
-func NewStore() *Store {
-	s := &Store{index: map[string]int32{}}
-	s.dir.Store(&[]*chunk{})
-	return s
-}
-
-// Put publishes rec as the current record of key. Writer only.
-func (s *Store) Put(key string, rec *Record) {
-	i, ok := s.index[key]
-	if !ok {
-		i = s.alloc()
-		s.index[key] = i
-		s.size.Add(1)
-	}
-	dir := *s.dir.Load()
-	if old := dir[i/chunkSize][i%chunkSize].Swap(rec); old != nil {
-		s.points.Add(-int64(old.Len()))
-	}
-	s.points.Add(int64(rec.Len()))
-	if i >= s.high.Load() {
-		s.high.Store(i + 1)
-	}
-}
-
-// Delete removes key's record. Writer only.
-func (s *Store) Delete(key string) {
-	i, ok := s.index[key]
-	if !ok {
-		return
-	}
-	dir := *s.dir.Load()
-	if old := dir[i/chunkSize][i%chunkSize].Swap(nil); old != nil {
-		s.points.Add(-int64(old.Len()))
-	}
-	delete(s.index, key)
-	s.free = append(s.free, i)
-	s.size.Add(-1)
-}
-
-// Retain deletes every key not in keep. Writer only.
-func (s *Store) Retain(keep map[string]struct{}) {
-	for key := range s.index {
-		if _, ok := keep[key]; !ok {
-			s.Delete(key)
-		}
-	}
-}
-
-// Load appends the record of every slot [0, high) to dst, nil for empty slots, loading each slot
-// exactly once: slot i of the Store is element i. Safe from any goroutine, like Range.
-func (s *Store) Load(dst []*Record) []*Record {
-	high := s.high.Load() // before dir: a high seen implies its chunks are published
-	dir := *s.dir.Load()
-	for i := int32(0); i < high; i++ {
-		dst = append(dst, dir[i/chunkSize][i%chunkSize].Load())
-	}
-	return dst
-}
-
-// Len is the number of objects held; safe from any goroutine.
-func (s *Store) Len() int { return int(s.size.Load()) }
-
-// Points is the number of points of the records held; safe from any goroutine.
-func (s *Store) Points() int { return int(s.points.Load()) }
-
-func (s *Store) alloc() int32 {
-	if n := len(s.free); n > 0 {
-		i := s.free[n-1]
-		s.free = s.free[:n-1]
-		return i
-	}
-	i := s.high.Load()
-	dir := *s.dir.Load()
-	if int(i) >= len(dir)*chunkSize {
-		grown := make([]*chunk, len(dir)+1)
-		copy(grown, dir)
-		grown[len(dir)] = new(chunk)
-		s.dir.Store(&grown)
-	}
-	return i
-}
-
-// Range calls fn with every record present, loading each slot exactly once. Safe from any goroutine,
-// concurrently with the writer; it never blocks it. Stops early if fn returns false.
-func (s *Store) Range(fn func(*Record) bool) {
-	high := s.high.Load() // before dir: a high seen implies its chunks are published
-	dir := *s.dir.Load()
-	for i := int32(0); i < high; i++ {
-		if r := dir[i/chunkSize][i%chunkSize].Load(); r != nil {
-			if !fn(r) {
-				return
-			}
-		}
-	}
 }

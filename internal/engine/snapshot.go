@@ -14,27 +14,27 @@ type Collection struct {
 	Stores []*Store
 }
 
-// BatchOptions say how a snapshot's batches are built.
-type BatchOptions struct {
-	Scope, Version string
-	MaxPoints      int               // points per batch, at least 1
-	Now            pcommon.Timestamp // every live point's timestamp (stale points: staleLead earlier)
-	Start          pcommon.Timestamp // start timestamp of cumulative sums
+// batchOptions say how a snapshot's batches are built.
+type batchOptions struct {
+	Scope, Version        string
+	MaxDataPointsPerBatch int               // points per batch, at least 1
+	Now                   pcommon.Timestamp // every live point's timestamp (stale points: staleLead earlier)
+	Start                 pcommon.Timestamp // start timestamp of cumulative sums
 	// Last, if set, is what earlier snapshots may have delivered: series they held that this one
 	// does not (deleted objects, changed label values) are exported once more, flagged
 	// NoRecordedValue, so that consumers drop them at once as Prometheus drops a series gone from a
 	// scrape. Nil: no stale points.
-	Last *LastExported
+	Last *lastExported
 }
 
-// Collect walks every store once and hands batches of at most MaxPoints points to emit, one after
+// collect walks every store once and hands batches of at most MaxDataPointsPerBatch points to emit, one after
 // another: a batch is built only once the previous one has been handed on, so a snapshot never
 // holds more than one batch (invariant 5). It takes no lock: records are read with atomic loads.
 // ctx only stops it early.
-func Collect(ctx context.Context, cols []Collection, o BatchOptions, emit func(pmetric.Metrics) error) SnapshotStats {
-	b := &batcher{BatchOptions: o, emit: emit, ctx: ctx}
-	if b.MaxPoints < 1 {
-		b.MaxPoints = 1
+func collect(ctx context.Context, cols []Collection, o batchOptions, emit func(pmetric.Metrics) error) SnapshotStats {
+	b := &batcher{batchOptions: o, emit: emit, ctx: ctx}
+	if b.MaxDataPointsPerBatch < 1 {
+		b.MaxDataPointsPerBatch = 1
 	}
 	b.startBatch()
 	total := 0
@@ -86,9 +86,9 @@ func Collect(ctx context.Context, cols []Collection, o BatchOptions, emit func(p
 	return SnapshotStats{Points: total, Stale: b.stale, Sent: b.sent, Batches: b.batches, Errors: b.errs}
 }
 
-// batcher appends points to a pmetric.Metrics and hands it on when it holds MaxPoints.
+// batcher appends points to a pmetric.Metrics and hands it on when it holds MaxDataPointsPerBatch.
 type batcher struct {
-	BatchOptions
+	batchOptions
 	emit func(pmetric.Metrics) error
 	ctx  context.Context
 
@@ -179,18 +179,16 @@ func (b *batcher) add(r *Record) {
 	b.added++ // counted first: a batch handed on while r is half added carries some of r
 	var prefixBuf [8]string
 	prefix := r.prefixValues(prefixBuf[:0])
-	s := int(r.prefix) // index in r.ends of the current point's first string
-	for i := range r.points {
-		p := &r.points[i]
-		b.point(r, prefix, p, s, false)
-		s += p.strings()
+	for c := r.Cursor(); !c.Done(); c.Next() {
+		b.point(prefix, &c, false)
 	}
 }
 
-// point appends one point of r (its strings start at index s of r.ends) to the current batch.
-func (b *batcher) point(r *Record, prefix []string, p *point, s int, stale bool) {
-	desc := &b.descs[p.family]
-	dp := b.family(int(p.family)).AppendEmpty()
+// point appends the current point of c (prefix: its record's prefix values) to the current batch.
+func (b *batcher) point(prefix []string, c *Cursor, stale bool) {
+	f := c.Family()
+	desc := &b.descs[f]
+	dp := b.family(f).AppendEmpty()
 	dp.SetTimestamp(b.Now)
 	if desc.Type == Counter {
 		dp.SetStartTimestamp(b.Start)
@@ -200,32 +198,19 @@ func (b *batcher) point(r *Record, prefix []string, p *point, s int, stale bool)
 		dp.SetDoubleValue(staleValue)
 		dp.SetFlags(pmetric.DefaultDataPointFlags.WithNoRecordedValue(true))
 	} else {
-		dp.SetDoubleValue(p.value)
+		dp.SetDoubleValue(c.Value())
 	}
 	attrs := dp.Attributes()
-	attrs.EnsureCapacity(len(prefix) + int(p.n))
+	n := c.Labels()
+	attrs.EnsureCapacity(len(prefix) + n)
 	for k, v := range prefix[:min(len(prefix), len(b.prefixKeys))] {
 		attrs.PutStr(b.prefixKeys[k], v)
 	}
-	start := uint32(0)
-	if s > 0 {
-		start = r.ends[s-1]
-	}
-	if p.kv {
-		for range p.n {
-			kEnd, vEnd := r.ends[s], r.ends[s+1]
-			attrs.PutStr(r.data[start:kEnd], r.data[kEnd:vEnd])
-			start, s = vEnd, s+2
-		}
-	} else {
-		for _, key := range desc.Keys[:p.n] {
-			end := r.ends[s]
-			attrs.PutStr(key, r.data[start:end])
-			start, s = end, s+1
-		}
+	for j := range n {
+		attrs.PutStr(c.Label(j, desc.Keys))
 	}
 	b.points++
-	if b.points >= b.MaxPoints {
+	if b.points >= b.MaxDataPointsPerBatch {
 		b.flush()
 	}
 }
@@ -240,6 +225,6 @@ type SnapshotStats struct {
 }
 
 // snapshot collects every resource of the engine; with last, it also marks what vanished since.
-func (e *Engine) snapshot(ctx context.Context, now pcommon.Timestamp, last *LastExported, emit func(pmetric.Metrics) error) SnapshotStats {
-	return Collect(ctx, e.collections(), BatchOptions{Scope: e.scope, Version: e.version, MaxPoints: e.cfg.MaxPointsPerBatch, Now: now, Start: e.startTime, Last: last}, emit)
+func (e *Engine) snapshot(ctx context.Context, now pcommon.Timestamp, last *lastExported, emit func(pmetric.Metrics) error) SnapshotStats {
+	return collect(ctx, e.collections(), batchOptions{Scope: e.scope, Version: e.version, MaxDataPointsPerBatch: e.cfg.MaxDataPointsPerBatch, Now: now, Start: e.startTime, Last: last}, emit)
 }

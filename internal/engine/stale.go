@@ -6,15 +6,14 @@ import (
 	"slices"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
-	"go.opentelemetry.io/collector/pdata/pmetric"
 )
 
-// LastExported remembers, for every Store slot, what a consumer may hold of it: the record the last
+// lastExported remembers, for every Store slot, what a consumer may hold of it: the record the last
 // snapshot delivered whole exported, and the records of the snapshots since that were not delivered
 // whole (cut by the deadline or with a refused batch) but whose batches may have reached a consumer.
 // A series of any of them that the current record does not hold gets a stale point. It belongs to one
 // snapshot at a time (the engine's cycles never overlap).
-type LastExported struct {
+type lastExported struct {
 	prev, spare map[*Store][]*Record
 	// pending[st][slot] are the records, other than prev's, that snapshots not delivered whole
 	// loaded for the slot since the last whole one; at most maxPending per slot.
@@ -26,9 +25,9 @@ type LastExported struct {
 // held is ended by the consumer's own expiry rather than by a stale point.
 const maxPending = 4
 
-// NewLastExported starts with nothing exported.
-func NewLastExported() *LastExported {
-	return &LastExported{prev: map[*Store][]*Record{}, spare: map[*Store][]*Record{}, pending: map[*Store]map[int][]*Record{}}
+// newLastExported starts with nothing exported.
+func newLastExported() *lastExported {
+	return &lastExported{prev: map[*Store][]*Record{}, spare: map[*Store][]*Record{}, pending: map[*Store]map[int][]*Record{}}
 }
 
 // staleValue is the value of a stale point: Prometheus' staleness marker, the value the remote-write
@@ -43,15 +42,6 @@ var staleValue = math.Float64frombits(0x7ff0000000000002)
 // a whole collection interval earlier, so the stale point still follows every earlier sample.
 const staleLead = pcommon.Timestamp(1e6)
 
-// CycleTimestamp is the time of the snapshot a point was exported by: its timestamp, plus staleLead
-// for a stale point (flagged NoRecordedValue). For consumers that group points by cycle.
-func CycleTimestamp(dp pmetric.NumberDataPoint) pcommon.Timestamp {
-	if dp.Flags().NoRecordedValue() && dp.Timestamp() > 0 {
-		return dp.Timestamp() + staleLead
-	}
-	return dp.Timestamp()
-}
-
 func staleTimestamp(now pcommon.Timestamp) pcommon.Timestamp {
 	if now <= staleLead {
 		return now
@@ -59,12 +49,12 @@ func staleTimestamp(now pcommon.Timestamp) pcommon.Timestamp {
 	return now - staleLead
 }
 
-// markVanished adds a stale point for every series a consumer may hold of st (see LastExported)
+// markVanished adds a stale point for every series a consumer may hold of st (see lastExported)
 // that cur, the records st holds now (slot i is element i), does not. A record is compared with
 // what st holds now of the same object: the record in its slot, or, if the object was deleted and
 // created again under the same identity (it then takes another slot), its record there, so that
 // a series it still has is not ended (a KSM scrape shows it throughout).
-func (l *LastExported) markVanished(b *batcher, st *Store, cur []*Record) {
+func (l *lastExported) markVanished(b *batcher, st *Store, cur []*Record) {
 	prev, pend := l.prev[st], l.pending[st]
 	var objects map[string]*Record // object identity -> its record now, built on first need
 	now := func(p *Record, slot int) *Record {
@@ -128,7 +118,7 @@ func (r *Record) identity() string {
 	return prefixKey(r.prefixValues(buf[:0]))
 }
 
-// visit is a store a snapshot walked (its records are in LastExported.spare), with the number of
+// visit is a store a snapshot walked (its records are in lastExported.spare), with the number of
 // records the snapshot had added before it.
 type visit struct {
 	st    *Store
@@ -140,7 +130,7 @@ type visit struct {
 // before the deadline (numbered below handed) may have reached a consumer: they are remembered
 // beside the last whole snapshot's until one is delivered whole again, and stale points lost with a
 // refused batch are sent again.
-func (l *LastExported) cycleDone(visited []visit, whole bool, handed int) {
+func (l *lastExported) cycleDone(visited []visit, whole bool, handed int) {
 	if whole {
 		l.prev, l.spare = l.spare, l.prev
 		clear(l.pending)
@@ -187,36 +177,34 @@ func (b *batcher) vanished(prev, cur *Record, seen map[string]struct{}) {
 		cur = nil // another object now: none of prev's series is in cur
 	}
 	var inCur map[string]struct{} // cur's series, built on the first point not found in place
-	ps, cs := int(prev.prefix), 0
+	var cc Cursor
 	if cur != nil {
-		cs = int(cur.prefix)
+		cc = cur.Cursor()
 	}
-	for i := range prev.points {
-		p := &prev.points[i]
+	for pc := prev.Cursor(); !pc.Done(); pc.Next() {
 		found := false
 		if cur != nil {
 			// Records of one object mostly keep their points in order: look in place first.
-			if i < len(cur.points) && samePoint(prev, p, ps, cur, &cur.points[i], cs) {
+			if !cc.Done() && pc.sameSeries(&cc) {
 				found = true
 			} else {
 				if inCur == nil {
 					inCur = cur.seriesSet()
 				}
-				_, found = inCur[prev.seriesKey(p, ps)]
+				_, found = inCur[pc.seriesKey()]
 			}
 		}
 		if !found && seen != nil {
-			k := prefixKey(prefix) + prev.seriesKey(p, ps)
+			k := prefixKey(prefix) + pc.seriesKey()
 			_, found = seen[k]
 			seen[k] = struct{}{}
 		}
 		if !found {
-			b.point(prev, prefix, p, ps, true)
+			b.point(prefix, &pc, true)
 			b.stale++
 		}
-		ps += p.strings()
-		if cur != nil && i < len(cur.points) {
-			cs += cur.points[i].strings()
+		if cur != nil && !cc.Done() {
+			cc.Next()
 		}
 	}
 }

@@ -13,6 +13,8 @@ import (
 	"go.opentelemetry.io/collector/pdata/pmetric"
 	kruntime "k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/tools/cache"
+
+	"github.com/kubestate/kubestate/internal/testenv/points"
 )
 
 // staleSource has one gauge family keyed by "x", one counter, and a labels family with per-object
@@ -42,24 +44,24 @@ type exported struct {
 	ts     pcommon.Timestamp
 }
 
-func collectWith(t *testing.T, st *Store, last *LastExported) ([]exported, SnapshotStats) {
+func collectWith(t *testing.T, st *Store, last *lastExported) ([]exported, SnapshotStats) {
 	t.Helper()
-	return collectOpts(context.Background(), st, BatchOptions{MaxPoints: 3, Now: 2, Start: 1, Last: last}, nil)
+	return collectOpts(context.Background(), st, batchOptions{MaxDataPointsPerBatch: 3, Now: 2, Start: 1, Last: last}, nil)
 }
 
 // collectOpts runs one snapshot of st and returns the points of the batches consume accepted (nil:
 // all), in order.
-func collectOpts(ctx context.Context, st *Store, o BatchOptions, consume func(batch int) error) ([]exported, SnapshotStats) {
+func collectOpts(ctx context.Context, st *Store, o batchOptions, consume func(batch int) error) ([]exported, SnapshotStats) {
 	var out []exported
 	batch := 0
-	stats := Collect(ctx, []Collection{{Source: staleSource{}, Stores: []*Store{st}}}, o, func(md pmetric.Metrics) error {
+	stats := collect(ctx, []Collection{{Source: staleSource{}, Stores: []*Store{st}}}, o, func(md pmetric.Metrics) error {
 		batch++
 		if consume != nil {
 			if err := consume(batch); err != nil {
 				return err
 			}
 		}
-		EachPoint(md, func(m pmetric.Metric, dp pmetric.NumberDataPoint) bool {
+		points.Each(md, func(m pmetric.Metric, dp pmetric.NumberDataPoint) bool {
 			var kv []string
 			dp.Attributes().Range(func(k string, v pcommon.Value) bool {
 				kv = append(kv, k+"="+v.Str())
@@ -111,7 +113,7 @@ func staleOnes(points []exported) []string {
 // identity (in another slot) are never stale.
 func TestStalePointsForVanishedSeries(t *testing.T) {
 	st := NewStore()
-	last := NewLastExported()
+	last := newLastExported()
 	st.Put("ns/a", thing("ns", "a", []string{"1", "2"}, 0, map[string]string{"app": "web"}))
 	st.Put("ns/b", thing("ns", "b", []string{"1"}, 5, nil))
 	st.Put("ns/d", thing("ns", "d", []string{"1"}, 0, nil))
@@ -177,15 +179,15 @@ func TestStalePointsForVanishedSeries(t *testing.T) {
 // delivered whole, so they are sent again rather than lost.
 func TestStalePointsResentAfterRefusedBatch(t *testing.T) {
 	st := NewStore()
-	last := NewLastExported()
+	last := newLastExported()
 	st.Put("ns/a", thing("ns", "a", []string{"1"}, 0, nil))
 	st.Put("ns/b", thing("ns", "b", []string{"1"}, 0, nil))
 	if _, stats := collectWith(t, st, last); stats.Points != 6 {
 		t.Fatalf("first cycle: %d points, want 6", stats.Points)
 	}
 	st.Delete("ns/b")
-	refused := Collect(context.Background(), []Collection{{Source: staleSource{}, Stores: []*Store{st}}},
-		BatchOptions{MaxPoints: 3, Now: 3, Last: last}, func(pmetric.Metrics) error { return fmt.Errorf("backend down") })
+	refused := collect(context.Background(), []Collection{{Source: staleSource{}, Stores: []*Store{st}}},
+		batchOptions{MaxDataPointsPerBatch: 3, Now: 3, Last: last}, func(pmetric.Metrics) error { return fmt.Errorf("backend down") })
 	if refused.Stale != 3 || len(refused.Errors) == 0 {
 		t.Fatalf("refused cycle: %d stale, %d errors; want 3 stale and errors", refused.Stale, len(refused.Errors))
 	}
@@ -202,14 +204,14 @@ func TestStalePointsResentAfterRefusedBatch(t *testing.T) {
 // batch: a series that first appeared in it gets its stale point when it goes.
 func TestStaleBaseAdvancesWhenDeadlinePassesAfterDelivery(t *testing.T) {
 	st := NewStore()
-	last := NewLastExported()
+	last := newLastExported()
 	st.Put("ns/a", thing("ns", "a", []string{"1"}, 0, nil))
 	collectWith(t, st, last)
 
 	st.Put("ns/new", thing("ns", "new", []string{"1"}, 0, nil))
 	ctx, cancel := context.WithCancel(context.Background())
-	delivered := Collect(ctx, []Collection{{Source: staleSource{}, Stores: []*Store{st}}},
-		BatchOptions{MaxPoints: 1000, Now: 3, Last: last}, func(pmetric.Metrics) error {
+	delivered := collect(ctx, []Collection{{Source: staleSource{}, Stores: []*Store{st}}},
+		batchOptions{MaxDataPointsPerBatch: 1000, Now: 3, Last: last}, func(pmetric.Metrics) error {
 			cancel() // the deadline passes as the consumer returns
 			return nil
 		})
@@ -240,13 +242,13 @@ func seriesOf(points []exported, name string, stale bool) []string {
 // deleted before the next whole cycle still gets its stale points: the consumer holds its series.
 func TestStalePointsForSeriesFirstDeliveredByFailedCycle(t *testing.T) {
 	st := NewStore()
-	last := NewLastExported()
+	last := newLastExported()
 	st.Put("ns/a", thing("ns", "a", []string{"1"}, 0, nil))
 	st.Put("ns/b", thing("ns", "b", []string{"1"}, 0, nil))
 	collectWith(t, st, last)
 
 	st.Put("ns/n", thing("ns", "n", []string{"1"}, 0, nil)) // a third slot: the third batch
-	got, stats := collectOpts(context.Background(), st, BatchOptions{MaxPoints: 3, Now: 3, Last: last}, func(batch int) error {
+	got, stats := collectOpts(context.Background(), st, batchOptions{MaxDataPointsPerBatch: 3, Now: 3, Last: last}, func(batch int) error {
 		if batch == 2 {
 			return fmt.Errorf("backend refused batch %d", batch)
 		}
@@ -274,7 +276,7 @@ func TestStalePointsForSeriesFirstDeliveredByFailedCycle(t *testing.T) {
 // consumer may hold is ended, once.
 func TestStalePointsForSeriesFirstDeliveredByCutCycle(t *testing.T) {
 	st := NewStore()
-	last := NewLastExported()
+	last := newLastExported()
 	st.Put("ns/a", thing("ns", "a", []string{"1"}, 0, map[string]string{"v": "1"}))
 	st.Put("ns/b", thing("ns", "b", []string{"1"}, 0, nil))
 	collectWith(t, st, last)
@@ -284,7 +286,7 @@ func TestStalePointsForSeriesFirstDeliveredByCutCycle(t *testing.T) {
 	st.Put("ns/n", thing("ns", "n", []string{"1"}, 0, map[string]string{"v": "1"}))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	got, stats := collectOpts(ctx, st, BatchOptions{MaxPoints: 6, Now: 3, Last: last}, func(int) error {
+	got, stats := collectOpts(ctx, st, batchOptions{MaxDataPointsPerBatch: 6, Now: 3, Last: last}, func(int) error {
 		cancel() // the deadline passes as the first batch is delivered
 		return nil
 	})
@@ -294,7 +296,7 @@ func TestStalePointsForSeriesFirstDeliveredByCutCycle(t *testing.T) {
 	}
 
 	st.Put("ns/n", thing("ns", "n", []string{"1"}, 0, map[string]string{"v": "2"}))
-	if _, stats := collectOpts(context.Background(), st, BatchOptions{MaxPoints: 3, Now: 4, Last: last}, func(int) error {
+	if _, stats := collectOpts(context.Background(), st, batchOptions{MaxDataPointsPerBatch: 3, Now: 4, Last: last}, func(int) error {
 		return fmt.Errorf("backend down")
 	}); len(stats.Errors) == 0 {
 		t.Fatal("the refused cycle reported no error")
@@ -318,11 +320,11 @@ func TestStalePointsForSeriesFirstDeliveredByCutCycle(t *testing.T) {
 // While no cycle is delivered whole, at most maxPending records per slot are remembered.
 func TestStalePendingBoundedPerSlot(t *testing.T) {
 	st := NewStore()
-	last := NewLastExported()
+	last := newLastExported()
 	collectWith(t, st, last)
 	for i := range 3 * maxPending {
 		st.Put("ns/a", thing("ns", "a", []string{fmt.Sprint(i)}, 0, nil))
-		collectOpts(context.Background(), st, BatchOptions{MaxPoints: 3, Now: pcommon.Timestamp(3 + i), Last: last}, func(int) error {
+		collectOpts(context.Background(), st, batchOptions{MaxDataPointsPerBatch: 3, Now: pcommon.Timestamp(3 + i), Last: last}, func(int) error {
 			return fmt.Errorf("backend down")
 		})
 	}
@@ -342,11 +344,11 @@ func TestStalePendingBoundedPerSlot(t *testing.T) {
 // points, after the previous cycle's.
 func TestRecreatedObjectKeepsItsSeriesAndStaleStampsPrecedeLive(t *testing.T) {
 	st := NewStore()
-	last := NewLastExported()
+	last := newLastExported()
 	now := pcommon.Timestamp(1_764_000_000_000_000_000)
 	st.Put("ns/d", thing("ns", "d", []string{"1"}, 0, map[string]string{"v": "1"}))
 	st.Put("ns/f", thing("ns", "f", []string{"1"}, 0, nil))
-	collectOpts(context.Background(), st, BatchOptions{MaxPoints: 100, Now: now, Last: last}, nil)
+	collectOpts(context.Background(), st, batchOptions{MaxDataPointsPerBatch: 100, Now: now, Last: last}, nil)
 
 	st.Delete("ns/d")
 	st.Delete("ns/f")
@@ -354,7 +356,7 @@ func TestRecreatedObjectKeepsItsSeriesAndStaleStampsPrecedeLive(t *testing.T) {
 	st.Put("ns/d", thing("ns", "d", []string{"1"}, 0, map[string]string{"v": "2"}))
 	st.Put("ns/e", thing("ns", "e", []string{"1"}, 0, nil))
 	next := now + pcommon.Timestamp(30e9)
-	pts, _ := collectOpts(context.Background(), st, BatchOptions{MaxPoints: 100, Now: next, Last: last}, nil)
+	pts, _ := collectOpts(context.Background(), st, batchOptions{MaxDataPointsPerBatch: 100, Now: next, Last: last}, nil)
 	want := []string{
 		"thing_info{namespace=ns,thing=f,x=1}",
 		"thing_labels{label_v=1,namespace=ns,thing=d}",
@@ -408,7 +410,7 @@ func (s endingSource) Families() []FamilyDesc {
 // consumer: a cycle cut that way remembers none of them, so it adds no stale points later.
 func TestStalePendingOnlyRecordsHandedOn(t *testing.T) {
 	st, other := NewStore(), NewStore()
-	last := NewLastExported()
+	last := newLastExported()
 	st.Put("ns/a", thing("ns", "a", []string{"1"}, 0, nil))
 	collectWith(t, st, last)
 
@@ -416,8 +418,8 @@ func TestStalePendingOnlyRecordsHandedOn(t *testing.T) {
 	other.Put("ns/o", thing("ns", "o", []string{"1"}, 0, nil))
 	ctx := &flipCtx{Context: context.Background()}
 	emitted := 0
-	stats := Collect(ctx, []Collection{{Source: staleSource{}, Stores: []*Store{st}}, {Source: endingSource{ctx: ctx}, Stores: []*Store{other}}},
-		BatchOptions{MaxPoints: 1000, Now: 3, Last: last}, func(pmetric.Metrics) error {
+	stats := collect(ctx, []Collection{{Source: staleSource{}, Stores: []*Store{st}}, {Source: endingSource{ctx: ctx}, Stores: []*Store{other}}},
+		batchOptions{MaxDataPointsPerBatch: 1000, Now: 3, Last: last}, func(pmetric.Metrics) error {
 			emitted++
 			return fmt.Errorf("batch dropped: %w", ctx.Err())
 		})
@@ -427,5 +429,36 @@ func TestStalePendingOnlyRecordsHandedOn(t *testing.T) {
 	st.Delete("ns/n")
 	if pts, _ := collectWith(t, st, last); len(staleOnes(pts)) != 0 {
 		t.Fatalf("stale points for a series no consumer was sent: %v", staleOnes(pts))
+	}
+}
+
+// Consumers group points by cycle as the README says: a stale point is stamped 1 ms before its
+// cycle's live points (testenv/points.Cycle reads it so, for every test and the harness).
+func TestStalePointsReadAsTheirCycle(t *testing.T) {
+	st := NewStore()
+	last := newLastExported()
+	st.Put("ns/a", thing("ns", "a", []string{"1"}, 0, nil))
+	st.Put("ns/b", thing("ns", "b", []string{"1"}, 0, nil))
+	collectOpts(context.Background(), st, batchOptions{MaxDataPointsPerBatch: 100, Now: 4e9, Last: last}, nil)
+	st.Delete("ns/b")
+	const now = pcommon.Timestamp(5e9)
+	stale, live := 0, 0
+	collect(context.Background(), []Collection{{Source: staleSource{}, Stores: []*Store{st}}},
+		batchOptions{MaxDataPointsPerBatch: 100, Now: now, Last: last}, func(md pmetric.Metrics) error {
+			points.Each(md, func(_ pmetric.Metric, dp pmetric.NumberDataPoint) bool {
+				if dp.Flags().NoRecordedValue() {
+					stale++
+				} else {
+					live++
+				}
+				if got := points.Cycle(dp); got != now {
+					t.Errorf("point (stale %v) stamped %d reads as cycle %d, want %d", dp.Flags().NoRecordedValue(), dp.Timestamp(), got, now)
+				}
+				return true
+			})
+			return nil
+		})
+	if stale == 0 || live == 0 {
+		t.Fatalf("%d stale and %d live points, want some of each", stale, live)
 	}
 }

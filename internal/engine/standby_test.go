@@ -22,9 +22,9 @@ func TestStandbyAndSetExporting(t *testing.T) {
 		}
 		return ctx.Err()
 	})
-	h := newHarness(t, 30, 1, Config{Standby: true, CycleOnSync: true, MaxPointsPerBatch: 10, ExportTimeout: time.Minute}, next)
+	h := newHarness(t, 30, 1, Config{Standby: true, CycleOnSync: true, MaxDataPointsPerBatch: 10, ExportTimeout: time.Minute}, next)
 	defer close(release)
-	if h.eng.Tick() || h.eng.Exporting() {
+	if h.eng.tick() || h.eng.Exporting() {
 		t.Fatal("a standby engine started a cycle")
 	}
 	select {
@@ -53,7 +53,7 @@ func TestStandbyAndSetExporting(t *testing.T) {
 	if !s.Withheld || len(s.Errors) != 0 || s.Batches != 1 {
 		t.Fatalf("cycle cut by SetExporting(false): withheld=%v errors=%v batches=%d; want withheld, no errors, no batch after the first", s.Withheld, s.Errors, s.Batches)
 	}
-	if h.eng.Tick() {
+	if h.eng.tick() {
 		t.Fatal("a tick after SetExporting(false) started a cycle")
 	}
 }

@@ -76,8 +76,16 @@ func TestInformerCachesHoldOnlyWhatFamiliesRead(t *testing.T) {
 	for _, m := range resources.All {
 		all = append(all, m.Compile(everything))
 	}
-	eng := engine.New(all, engine.Clients{Kube: cs}, engine.Config{CollectionInterval: time.Hour, ExportTimeout: time.Minute, MaxPointsPerBatch: 1000},
-		consumertest.NewNop(), engine.Hooks{}, zap.NewNop(), "test", "v0")
+	eng := engine.New(engine.Options{
+		Sources: all,
+		Clients: engine.Clients{Kube: cs},
+		Config:  engine.Config{CollectionInterval: time.Hour, ExportTimeout: time.Minute, MaxDataPointsPerBatch: 1000},
+		Next:    consumertest.NewNop(),
+		Hooks:   engine.Hooks{},
+		Logger:  zap.NewNop(),
+		Scope:   "test",
+		Version: "v0",
+	})
 	if err := eng.Start(ctx); err != nil {
 		t.Fatal(err)
 	}

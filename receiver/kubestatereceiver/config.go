@@ -194,14 +194,14 @@ func (c *Config) compile() (compiled, error) {
 		return compiled{}, err
 	}
 	out := compiled{engine: engine.Config{
-		CollectionInterval: c.CollectionInterval,
-		ExportTimeout:      c.EffectiveExportTimeout(),
-		MaxPointsPerBatch:  c.MaxDataPointsPerBatch,
-		Namespaces:         c.Namespaces,
-		NamespacesDenylist: c.NamespacesDenylist,
-		FieldSelector:      c.nodeFieldSelector(),
-		Shard:              engine.Shard{Index: c.Shard, Total: c.TotalShards},
-		PullOnly:           !c.Push,
+		CollectionInterval:    c.CollectionInterval,
+		ExportTimeout:         c.EffectiveExportTimeout(),
+		MaxDataPointsPerBatch: c.MaxDataPointsPerBatch,
+		Namespaces:            c.Namespaces,
+		NamespacesDenylist:    c.NamespacesDenylist,
+		FieldSelector:         c.nodeFieldSelector(),
+		Shard:                 engine.Shard{Index: c.Shard, Total: c.TotalShards},
+		PullOnly:              !c.Push,
 	}}
 	for _, name := range c.enabledResources() {
 		res, _ := resources.ByName(name)

@@ -166,13 +166,22 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 	ecfg := run.engine
 	ecfg.CycleOnSync, ecfg.Renderer = true, renderer
 	ecfg.Standby = r.cfg.LeaderElection.Enabled // exports once elected
-	r.eng = engine.New(run.sources, engine.Clients{Kube: kube, Dynamic: dyn}, ecfg, r.next, engine.Hooks{
-		Synced:       func() { r.updateStatus(nil) },
-		ReadFailed:   r.readFailed,
-		CycleDone:    r.cycleDone,
-		CycleSkipped: r.cycleSkipped,
-		Stuck:        r.stuck,
-	}, log, metadata.ScopeName, r.set.BuildInfo.Version)
+	r.eng = engine.New(engine.Options{
+		Sources: run.sources,
+		Clients: engine.Clients{Kube: kube, Dynamic: dyn},
+		Config:  ecfg,
+		Next:    r.next,
+		Hooks: engine.Hooks{
+			Synced:       func() { r.updateStatus(nil) },
+			ReadFailed:   r.readFailed,
+			CycleDone:    r.cycleDone,
+			CycleSkipped: r.cycleSkipped,
+			Stuck:        r.stuck,
+		},
+		Logger:  log,
+		Scope:   metadata.ScopeName,
+		Version: r.set.BuildInfo.Version,
+	})
 	r.state = r.eng
 
 	if err := r.registerCallbacks(); err != nil {

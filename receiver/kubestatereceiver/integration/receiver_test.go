@@ -19,8 +19,8 @@ import (
 	"go.opentelemetry.io/collector/receiver/receivertest"
 	"go.uber.org/goleak"
 
-	"github.com/kubestate/kubestate/internal/engine"
 	"github.com/kubestate/kubestate/internal/testenv"
+	"github.com/kubestate/kubestate/internal/testenv/points"
 	"github.com/kubestate/kubestate/receiver/kubestatereceiver"
 )
 
@@ -72,7 +72,7 @@ func kubectl(t *testing.T, args ...string) {
 
 // hasPoint reports whether md holds a point of metric name whose attributes include attrs, valued v.
 func hasPoint(md pmetric.Metrics, name string, attrs map[string]string, v float64) (found bool) {
-	engine.EachPoint(md, func(m pmetric.Metric, dp pmetric.NumberDataPoint) bool {
+	points.Each(md, func(m pmetric.Metric, dp pmetric.NumberDataPoint) bool {
 		if m.Name() != name || m.Type() != pmetric.MetricTypeGauge || dp.DoubleValue() != v {
 			return true
 		}

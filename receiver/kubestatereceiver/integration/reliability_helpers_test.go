@@ -43,8 +43,8 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
-	"github.com/kubestate/kubestate/internal/engine"
 	"github.com/kubestate/kubestate/internal/testenv"
+	"github.com/kubestate/kubestate/internal/testenv/points"
 	"github.com/kubestate/kubestate/internal/testenv/seed"
 	"github.com/kubestate/kubestate/receiver/kubestatereceiver"
 )
@@ -211,10 +211,10 @@ func (s *cycleSink) consume(_ context.Context, md pmetric.Metrics) error {
 	var ts pcommon.Timestamp
 	objs, stale := map[string]int{}, map[string]int{}
 	names := map[string]bool{}
-	points := md.DataPointCount()
-	engine.EachPoint(md, func(m pmetric.Metric, dp pmetric.NumberDataPoint) bool {
+	n := md.DataPointCount()
+	points.Each(md, func(m pmetric.Metric, dp pmetric.NumberDataPoint) bool {
 		names[m.Name()] = true
-		ts = engine.CycleTimestamp(dp)
+		ts = points.Cycle(dp)
 		if m.Name() != s.metric {
 			return true
 		}
@@ -245,7 +245,7 @@ func (s *cycleSink) consume(_ context.Context, md pmetric.Metrics) error {
 	if s.cur == nil {
 		s.cur = &cycle{ts: ts, received: time.Now(), objects: map[string]int{}, stale: map[string]int{}, names: map[string]bool{}}
 	}
-	s.cur.points += points
+	s.cur.points += n
 	s.cur.batches++
 	s.maxBatch = max(s.maxBatch, s.cur.batches)
 	for k, n := range objs {

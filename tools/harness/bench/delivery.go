@@ -16,7 +16,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pmetric/pmetricotlp"
 	"google.golang.org/grpc"
 
-	"github.com/kubestate/kubestate/tools/harness/points"
+	"github.com/kubestate/kubestate/internal/testenv/points"
 )
 
 // Delivery is what one side handed over in one cycle: one KSM scrape, or every OTLP batch of one

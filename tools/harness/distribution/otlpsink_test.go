@@ -16,7 +16,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 
-	"github.com/kubestate/kubestate/tools/harness/points"
+	"github.com/kubestate/kubestate/internal/testenv/points"
 )
 
 // otlpSink is an OTLP/HTTP metrics endpoint that records every batch it receives, per data point

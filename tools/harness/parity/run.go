@@ -27,7 +27,7 @@ import (
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/kubestate/kubestate/receiver/kubestatereceiver"
-	"github.com/kubestate/kubestate/tools/harness/points"
+	"github.com/kubestate/kubestate/internal/testenv/points"
 )
 
 // LoadConfig reads a receiver configuration: the body of a `kubestate:` receiver (as in
