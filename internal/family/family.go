@@ -69,8 +69,9 @@ type Filter struct {
 	Annotations *Allowlist
 }
 
-// Meta is what a Resource says about itself, for docs and config validation.
-type Meta interface {
+// AnyResource is a Resource of any object type: what the registry lists, docs and config
+// validation read, and the receiver compiles into an engine Source.
+type AnyResource interface {
 	ResourceName() string
 	IsDefault() bool
 	FamilyInfo() []Info

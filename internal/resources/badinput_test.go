@@ -365,7 +365,7 @@ func badMetaAccessor(obj runtime.Object) (metav1.Object, error) {
 	return o, nil
 }
 
-func badHasLabelsFamily(m family.Meta) bool {
+func badHasLabelsFamily(m family.AnyResource) bool {
 	for _, fi := range m.FamilyInfo() {
 		if strings.HasSuffix(fi.Name, "_labels") || strings.HasSuffix(fi.Name, "_annotations") {
 			return true

@@ -7,7 +7,7 @@ import (
 )
 
 // All lists every resource kubestate can watch (KSM v2.20.0's 39), in KSM's order of names.
-var All = []family.Meta{
+var All = []family.AnyResource{
 	CertificateSigningRequests,
 	ClusterRoles,
 	ClusterRoleBindings,
@@ -50,8 +50,8 @@ var All = []family.Meta{
 }
 
 // ByName finds a resource by its plural name.
-func ByName(name string) (family.Meta, bool) {
-	i := slices.IndexFunc(All, func(m family.Meta) bool { return m.ResourceName() == name })
+func ByName(name string) (family.AnyResource, bool) {
+	i := slices.IndexFunc(All, func(m family.AnyResource) bool { return m.ResourceName() == name })
 	if i < 0 {
 		return nil, false
 	}
