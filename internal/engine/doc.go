@@ -15,6 +15,12 @@
 // cycle's (stale.go; TestStalePointsForSeriesFirstDeliveredByFailedCycle,
 // TestRecreatedObjectKeepsItsSeriesAndStaleStampsPrecedeLive).
 //
+// With Config.ResendInterval, a cycle sends a record only when a consumer may not hold it already
+// (new, changed in content, or a delivery since the last whole cycle was partial) or when its slot's
+// heartbeat is due, every ResendInterval/CollectionInterval cycles, spread evenly over slots; the first
+// cycle after SetExporting(true) sends everything. Stale points are unchanged.
+// (TestResendChangesAndHeartbeats, TestResendIntervalAndNewLeaderSendsAll)
+//
 //	kube-apiserver --list/watch--> reflector --queue: strip, Record (immutable), atomic publish--> Store
 //	ticker --> one cycle at a time --> snapshot Stores --> batches of <= MaxDataPointsPerBatch --> consumer
 //

@@ -44,6 +44,10 @@ type Config struct {
 	// Standby starts the engine with exporting off (leader election: a follower keeps its
 	// informers synced and exports nothing until SetExporting(true)).
 	Standby bool
+	// ResendInterval, if above CollectionInterval, sends a series again only when its object
+	// changed, or at least every ResendInterval (a heartbeat, counted in cycles, spread evenly);
+	// stale points are unchanged. Zero: every series every cycle.
+	ResendInterval time.Duration
 	// PullOnly runs no export cycles: the Renderer is the only consumer (nothing is sent to next).
 	PullOnly bool
 }
@@ -103,6 +107,8 @@ type Engine struct {
 	startTime pcommon.Timestamp
 	last      *lastExported // what the last cycle exported; cycles never overlap, so only the one running uses it
 	lastStale int           // stale points of the last cycle, for the next one's batch estimate; as last
+	cycleSeq  atomic.Uint64 // cycles run, for the resend schedule
+	resendAll atomic.Bool   // the next cycle sends every record (exporting was just turned on)
 
 	lifetime context.Context
 	cancel   context.CancelFunc
@@ -428,7 +434,12 @@ func (e *Engine) cycle() CycleStats {
 	maxPoints := max(e.cfg.MaxDataPointsPerBatch, 1)
 	handedOn, beyond := 0, 0
 	var exportTime time.Duration
-	st := e.snapshot(ctx, pcommon.NewTimestampFromTime(start), e.last, func(md pmetric.Metrics) error {
+	o := e.batchOptions(pcommon.NewTimestampFromTime(start), e.last)
+	o.Seq = e.cycleSeq.Add(1)
+	if !e.resendAll.Swap(false) {
+		o.ResendEvery = e.resendEvery()
+	}
+	st := collect(ctx, e.collections(), o, func(md pmetric.Metrics) error {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("batch dropped: %w", err)
 		}
@@ -461,6 +472,14 @@ func (e *Engine) cycle() CycleStats {
 			zap.Int("points_sent", st.Sent), zap.Int("points", st.Points), zap.Error(errors.Join(st.Errors...)))
 	}
 	return stats
+}
+
+// resendEvery is Config.ResendInterval in cycles: a record is sent at least this often.
+func (e *Engine) resendEvery() int {
+	if e.cfg.ResendInterval <= 0 || e.cfg.CollectionInterval <= 0 {
+		return 1
+	}
+	return max(1, int(e.cfg.ResendInterval/e.cfg.CollectionInterval))
 }
 
 // points is the number of points the stores hold now.
@@ -523,6 +542,9 @@ func (e *Engine) SetExporting(on bool) {
 	}
 	if on {
 		e.term.Store(newExportTerm(e.lifetime))
+		// A consumer may have dropped what this engine sent before it stopped (a backend's expiry):
+		// the first cycle sends everything.
+		e.resendAll.Store(true)
 	} else {
 		e.term.Load().cancel()
 	}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"encoding/binary"
+	"math"
 	"slices"
 	"strings"
 )
@@ -34,6 +35,22 @@ type point struct {
 	n      uint32 // values; for kv points, key/value pairs
 	family uint16 // a Source has far fewer than 65,536 families
 	kv     bool   // the keys are in data, before each value
+}
+
+// sameContent reports whether two records hold the same points (series and values): an object
+// updated in a way no family reads (a status heartbeat, a resourceVersion) gets an equal record.
+// Values compare by bits, so a NaN equals itself.
+func sameContent(a, b *Record) bool {
+	if a.data != b.data || a.prefix != b.prefix || !slices.Equal(a.ends, b.ends) || len(a.points) != len(b.points) {
+		return false
+	}
+	for i := range a.points {
+		p, q := &a.points[i], &b.points[i]
+		if p.n != q.n || p.family != q.family || p.kv != q.kv || math.Float64bits(p.value) != math.Float64bits(q.value) {
+			return false
+		}
+	}
+	return true
 }
 
 // Len is the number of points.

@@ -25,6 +25,12 @@ type batchOptions struct {
 	// NoRecordedValue, so that consumers drop them at once as Prometheus drops a series gone from a
 	// scrape. Nil: no stale points.
 	Last *lastExported
+	// ResendEvery, with Last and above 1, sends a record only if the consumer may not hold it (it
+	// changed, or an earlier cycle's delivery was partial) or its slot is due: slot i is due when
+	// (Seq + i) % ResendEvery == 0, so every record is sent at least every ResendEvery cycles and the
+	// heartbeats spread evenly over the cycles. 0 or 1: every record, every cycle.
+	ResendEvery int
+	Seq         uint64 // the cycle's number
 }
 
 // collect walks every store once and hands batches of at most MaxDataPointsPerBatch points to emit, one after
@@ -37,7 +43,7 @@ func collect(ctx context.Context, cols []Collection, o batchOptions, emit func(p
 		b.MaxDataPointsPerBatch = 1
 	}
 	b.startBatch()
-	total := 0
+	total, unchanged := 0, 0
 	cut := false // ctx ended before every record was added
 	var visited []visit
 	for _, c := range cols {
@@ -62,13 +68,19 @@ func collect(ctx context.Context, cols []Collection, o batchOptions, emit func(p
 			o.Last.markVanished(b, st, cur)
 			o.Last.spare[st] = cur
 			visited = append(visited, visit{st, b.added})
-			for _, r := range cur {
+			for i, r := range cur {
 				if r == nil {
 					continue
 				}
 				if ctx.Err() != nil {
 					cut = true
 					break
+				}
+				if o.ResendEvery > 1 && (o.Seq+uint64(i))%uint64(o.ResendEvery) != 0 && o.Last.holds(st, i, r) {
+					// Counted as added, so that cycleDone's count of records still matches.
+					b.added++
+					unchanged += r.Len()
+					continue
 				}
 				b.add(r)
 				total += r.Len()
@@ -83,7 +95,7 @@ func collect(ctx context.Context, cols []Collection, o batchOptions, emit func(p
 	if o.Last != nil {
 		o.Last.cycleDone(visited, !cut && len(b.errs) == 0, b.handed)
 	}
-	return SnapshotStats{Points: total, Stale: b.stale, Sent: b.sent, Batches: b.batches, Errors: b.errs}
+	return SnapshotStats{Points: total, Unchanged: unchanged, Stale: b.stale, Sent: b.sent, Batches: b.batches, Errors: b.errs}
 }
 
 // batcher appends points to a pmetric.Metrics and hands it on when it holds MaxDataPointsPerBatch.
@@ -217,14 +229,19 @@ func (b *batcher) point(prefix []string, c *Cursor, stale bool) {
 
 // SnapshotStats says what one snapshot produced.
 type SnapshotStats struct {
-	Points  int     // points built
-	Stale   int     // stale points built (series the previous snapshot held and this one does not)
-	Sent    int     // points (stale ones included) in batches the consumer accepted
-	Batches int     // batches handed on
-	Errors  []error // one per refused batch
+	Points    int     // points built
+	Unchanged int     // points not sent again: the consumer holds them already (batchOptions.ResendEvery)
+	Stale     int     // stale points built (series the previous snapshot held and this one does not)
+	Sent      int     // points (stale ones included) in batches the consumer accepted
+	Batches   int     // batches handed on
+	Errors    []error // one per refused batch
 }
 
 // snapshot collects every resource of the engine; with last, it also marks what vanished since.
 func (e *Engine) snapshot(ctx context.Context, now pcommon.Timestamp, last *lastExported, emit func(pmetric.Metrics) error) SnapshotStats {
-	return collect(ctx, e.collections(), batchOptions{Scope: e.scope, Version: e.version, MaxDataPointsPerBatch: e.cfg.MaxDataPointsPerBatch, Now: now, Start: e.startTime, Last: last}, emit)
+	return collect(ctx, e.collections(), e.batchOptions(now, last), emit)
+}
+
+func (e *Engine) batchOptions(now pcommon.Timestamp, last *lastExported) batchOptions {
+	return batchOptions{Scope: e.scope, Version: e.version, MaxDataPointsPerBatch: e.cfg.MaxDataPointsPerBatch, Now: now, Start: e.startTime, Last: last}
 }

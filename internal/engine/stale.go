@@ -30,6 +30,18 @@ func newLastExported() *lastExported {
 	return &lastExported{prev: map[*Store][]*Record{}, spare: map[*Store][]*Record{}, pending: map[*Store]map[int][]*Record{}}
 }
 
+// holds reports whether a consumer holds r, the record of slot i of st, already: the last snapshot
+// delivered whole had r, or a record with the same content, in that slot (sent by it or, unchanged,
+// by an earlier one), and no snapshot since may have delivered another record for the slot.
+func (l *lastExported) holds(st *Store, i int, r *Record) bool {
+	prev := l.prev[st]
+	if i >= len(prev) || prev[i] == nil || (prev[i] != r && !sameContent(prev[i], r)) {
+		return false
+	}
+	_, pending := l.pending[st][i]
+	return !pending
+}
+
 // staleValue is the value of a stale point: Prometheus' staleness marker, the value the remote-write
 // exporter writes for such points, so that a consumer that ignores the flag still sees no number
 // (the Collector's Prometheus receiver leaves the value empty, which reads as 0).

@@ -462,3 +462,78 @@ func TestStalePointsReadAsTheirCycle(t *testing.T) {
 		t.Fatalf("%d stale and %d live points, want some of each", stale, live)
 	}
 }
+
+// With ResendEvery, a record goes out when the consumer may not hold it (new, changed, or after a
+// failed delivery) and otherwise on its slot's heartbeat, every ResendEvery cycles; a record
+// rebuilt with the same content (an update no family reads) is not new; stale points are unchanged.
+func TestResendChangesAndHeartbeats(t *testing.T) {
+	const every = 3
+	st := NewStore()
+	last := NewLastExported()
+	for i := range 6 {
+		st.Put(fmt.Sprintf("ns/o%d", i), thing("ns", fmt.Sprintf("o%d", i), []string{"1"}, 0, nil))
+	}
+	seq := uint64(0)
+	cycle := func(consume func(int) error) ([]exported, SnapshotStats) {
+		seq++
+		return collectOpts(context.Background(), st, BatchOptions{MaxDataPointsPerBatch: 100, Now: pcommon.Timestamp(seq), Last: last, ResendEvery: every, Seq: seq}, consume)
+	}
+	sentObjects := func(pts []exported) []string {
+		var out []string
+		for _, p := range pts {
+			if !p.stale && strings.HasPrefix(p.series, "thing_info{") {
+				out = append(out, p.series[strings.Index(p.series, "thing=")+6:strings.Index(p.series, ",x=")])
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+
+	first, stats := cycle(nil)
+	if got := sentObjects(first); len(got) != 6 || stats.Unchanged != 0 {
+		t.Fatalf("first cycle sent %v (unchanged %d points), want all 6 objects", got, stats.Unchanged)
+	}
+	// Over the next `every` cycles each object goes out exactly once (its heartbeat).
+	seen := map[string]int{}
+	for range every {
+		pts, stats := cycle(nil)
+		for _, o := range sentObjects(pts) {
+			seen[o]++
+		}
+		if stats.Unchanged == 0 {
+			t.Fatal("a heartbeat cycle resent every record")
+		}
+	}
+	for i := range 6 {
+		if o := fmt.Sprintf("o%d", i); seen[o] != 1 {
+			t.Errorf("%s sent %d times in %d cycles, want once (its heartbeat)", o, seen[o], every)
+		}
+	}
+
+	// o1 changes, o2 is rebuilt with the same content, o3 is deleted: the next cycle sends o1 (and
+	// the heartbeats due), not o2 unless due, and o3's stale points.
+	st.Put("ns/o1", thing("ns", "o1", []string{"1"}, 7, nil))
+	st.Put("ns/o2", thing("ns", "o2", []string{"1"}, 0, nil))
+	st.Delete("ns/o3")
+	pts, _ := cycle(nil)
+	got := sentObjects(pts)
+	due := func(slot int) bool { return (seq+uint64(slot))%every == 0 }
+	if !slices.Contains(got, "o1") {
+		t.Errorf("changed o1 not sent (sent %v)", got)
+	}
+	if slices.Contains(got, "o2") != due(2) {
+		t.Errorf("o2 rebuilt unchanged: sent=%v, due=%v (sent %v)", slices.Contains(got, "o2"), due(2), got)
+	}
+	if s := staleOnes(pts); len(s) == 0 || !strings.Contains(strings.Join(s, " "), "thing=o3") {
+		t.Errorf("deleted o3 got no stale points: %v", s)
+	}
+
+	// o4 changes and the cycle's only batch is refused: o4 is sent again by the next cycle, due or not.
+	st.Put("ns/o4", thing("ns", "o4", []string{"2"}, 0, nil))
+	if _, stats := cycle(func(int) error { return errors.New("backend down") }); len(stats.Errors) == 0 {
+		t.Fatal("refused batch not reported")
+	}
+	if pts, _ := cycle(nil); !slices.Contains(sentObjects(pts), "o4") {
+		t.Errorf("o4, changed in a refused cycle, not sent again (sent %v)", sentObjects(pts))
+	}
+}

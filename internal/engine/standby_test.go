@@ -57,3 +57,30 @@ func TestStandbyAndSetExporting(t *testing.T) {
 		t.Fatal("a tick after SetExporting(false) started a cycle")
 	}
 }
+
+// With ResendInterval, engine cycles send only what changed plus the heartbeats due; the first
+// cycle after exporting is turned on (a new leader) sends every record, since a consumer may have
+// dropped what this engine sent before it stopped.
+func TestResendIntervalAndNewLeaderSendsAll(t *testing.T) {
+	next := consumerFunc(func(context.Context, pmetric.Metrics) error { return nil })
+	h := newHarness(t, 40, 2, Config{ResendInterval: 4 * time.Hour, MaxDataPointsPerBatch: 10}, next) // every 4 cycles
+	run := func() CycleStats {
+		t.Helper()
+		if !h.eng.tick() {
+			t.Fatal("tick started no cycle")
+		}
+		return h.cycle()
+	}
+	if s := run(); s.Unchanged != 0 || s.Points != 80 {
+		t.Fatalf("first cycle: %d points sent, %d unchanged; want all 80 sent", s.Points, s.Unchanged)
+	}
+	s := run()
+	if s.Unchanged == 0 || s.Points+s.Unchanged != 80 || s.Points > 40 {
+		t.Fatalf("second cycle: %d points sent, %d unchanged; want about a quarter sent (heartbeats)", s.Points, s.Unchanged)
+	}
+	h.eng.SetExporting(false)
+	h.eng.SetExporting(true) // starts a cycle at once
+	if s := h.cycle(); s.Unchanged != 0 || s.Points != 80 {
+		t.Fatalf("first cycle after SetExporting(true): %d points sent, %d unchanged; want all 80 sent", s.Points, s.Unchanged)
+	}
+}

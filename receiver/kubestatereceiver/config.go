@@ -36,6 +36,9 @@ type Config struct {
 	// 10s and collection_interval (see EffectiveExportTimeout).
 	ExportTimeout         time.Duration `mapstructure:"export_timeout"`
 	MaxDataPointsPerBatch int           `mapstructure:"max_data_points_per_batch"`
+	// ResendInterval, if set, sends a series only when its object's series changed, and otherwise
+	// at least this often (a heartbeat); 0 (the default) sends every series every cycle.
+	ResendInterval time.Duration `mapstructure:"resend_interval"`
 
 	Resources          []string `mapstructure:"resources"`
 	Namespaces         []string `mapstructure:"namespaces"`
@@ -129,6 +132,11 @@ func (c *Config) compile() (compiled, error) {
 	} else if c.CollectionInterval > 0 && c.ExportTimeout > c.CollectionInterval {
 		bad("export_timeout (%s) must not exceed collection_interval (%s)", c.ExportTimeout, c.CollectionInterval)
 	}
+	if c.ResendInterval < 0 || (c.ResendInterval > 0 && c.CollectionInterval > 0 && c.ResendInterval < c.CollectionInterval) {
+		bad("resend_interval must be 0 (every series every cycle) or at least collection_interval (%s) (got %s)", c.CollectionInterval, c.ResendInterval)
+	} else if c.ResendInterval >= maxResendInterval {
+		bad("resend_interval must be below %s, Prometheus' lookback: a series not sent for that long reads as gone (got %s)", maxResendInterval, c.ResendInterval)
+	}
 	if c.MaxDataPointsPerBatch < 1 {
 		bad("max_data_points_per_batch must be at least 1 (got %d)", c.MaxDataPointsPerBatch)
 	}
@@ -197,6 +205,7 @@ func (c *Config) compile() (compiled, error) {
 		CollectionInterval:    c.CollectionInterval,
 		ExportTimeout:         c.EffectiveExportTimeout(),
 		MaxDataPointsPerBatch: c.MaxDataPointsPerBatch,
+		ResendInterval:        c.ResendInterval,
 		Namespaces:            c.Namespaces,
 		NamespacesDenylist:    c.NamespacesDenylist,
 		FieldSelector:         c.nodeFieldSelector(),
@@ -213,6 +222,10 @@ func (c *Config) compile() (compiled, error) {
 	}
 	return out, nil
 }
+
+// maxResendInterval is Prometheus' default lookback (and the Prometheus exporter's default
+// metric_expiration): a series sent less often than this reads as gone between its samples.
+const maxResendInterval = 5 * time.Minute
 
 // defaultExportTimeout is export_timeout when neither it nor a shorter collection_interval is set.
 const defaultExportTimeout = 10 * time.Second

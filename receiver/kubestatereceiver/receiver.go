@@ -306,6 +306,9 @@ func (r *kubestateReceiver) cycleDone(s engine.CycleStats) {
 	if s.Stale > 0 {
 		r.telemetry.KubestateStaleDataPoints.Add(ctx, int64(s.Stale))
 	}
+	if s.Unchanged > 0 {
+		r.telemetry.KubestateUnchangedDataPoints.Add(ctx, int64(s.Unchanged))
+	}
 	r.telemetry.KubestateSnapshotDuration.Record(ctx, s.Duration.Seconds())
 	r.telemetry.KubestateExportDuration.Record(ctx, s.ExportDuration.Seconds())
 	var exportErr error

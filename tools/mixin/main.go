@@ -14,8 +14,8 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/kubestate/kubestate/internal/testenv/controlplane"
-	"github.com/kubestate/kubestate/tools/harness/parity"
 	"github.com/kubestate/kubestate/internal/testenv/seed"
+	"github.com/kubestate/kubestate/tools/harness/parity"
 )
 
 func main() { os.Exit(run()) }

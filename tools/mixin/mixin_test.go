@@ -12,9 +12,9 @@ import (
 
 	"k8s.io/client-go/kubernetes"
 
-	"github.com/kubestate/kubestate/tools/harness/parity"
-	"github.com/kubestate/kubestate/internal/testenv/seed"
 	"github.com/kubestate/kubestate/internal/testenv"
+	"github.com/kubestate/kubestate/internal/testenv/seed"
+	"github.com/kubestate/kubestate/tools/harness/parity"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }

@@ -26,8 +26,8 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
-	"github.com/kubestate/kubestate/receiver/kubestatereceiver"
 	"github.com/kubestate/kubestate/internal/testenv/points"
+	"github.com/kubestate/kubestate/receiver/kubestatereceiver"
 )
 
 // LoadConfig reads a receiver configuration: the body of a `kubestate:` receiver (as in

@@ -46,6 +46,7 @@ type TelemetryBuilder struct {
 	KubestateReadFailures           metric.Int64ObservableCounter
 	KubestateSnapshotDuration       metric.Float64Histogram
 	KubestateStaleDataPoints        metric.Int64Counter
+	KubestateUnchangedDataPoints    metric.Int64Counter
 }
 
 // TelemetryBuilderOption applies changes to default builder.
@@ -370,6 +371,12 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 	builder.KubestateStaleDataPoints, err = builder.meter.Int64Counter(
 		"otelcol_kubestate_stale_data_points",
 		metric.WithDescription("Stale data points sent (NoRecordedValue), one per series that an earlier cycle may have delivered and the current one does not hold. [Alpha]"),
+		metric.WithUnit("{points}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.KubestateUnchangedDataPoints, err = builder.meter.Int64Counter(
+		"otelcol_kubestate_unchanged_data_points",
+		metric.WithDescription("Data points not sent again because the consumer holds them already (resend_interval). [Alpha]"),
 		metric.WithUnit("{points}"),
 	)
 	errs = errors.Join(errs, err)

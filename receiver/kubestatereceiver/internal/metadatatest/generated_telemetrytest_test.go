@@ -71,6 +71,7 @@ func TestSetupTelemetry(t *testing.T) {
 	tb.KubestatePullRenderDuration.Record(context.Background(), 1)
 	tb.KubestateSnapshotDuration.Record(context.Background(), 1)
 	tb.KubestateStaleDataPoints.Add(context.Background(), 1)
+	tb.KubestateUnchangedDataPoints.Add(context.Background(), 1)
 	AssertEqualKubestateCycleDataPoints(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
@@ -123,6 +124,9 @@ func TestSetupTelemetry(t *testing.T) {
 		[]metricdata.HistogramDataPoint[float64]{{}}, metricdatatest.IgnoreValue(),
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualKubestateStaleDataPoints(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualKubestateUnchangedDataPoints(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 
