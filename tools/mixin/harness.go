@@ -98,11 +98,12 @@ const SettleLimit = 20 * time.Second
 // changes the cluster through kube, waits until kube-state-metrics shows the change and both sides serve the same series
 // (at most SettleLimit), and scrapes both with each set of Accept headers a Prometheus server sends.
 // Both processes are stopped before it returns.
-func CaptureScrapes(ctx context.Context, root, kubeconfig, workDir string, bins Binaries, kube kubernetes.Interface, steps []Step, pull bool, progress io.Writer) (*Scrapes, error) {
+func CaptureScrapes(ctx context.Context, root, kubeconfig, workDir string, bins Binaries, kube kubernetes.Interface, steps []Step, o CaptureOptions, progress io.Writer) (*Scrapes, error) {
 	cfg, err := parity.LoadConfig(filepath.Join(root, "testdata", "parity", "default.yaml"))
 	if err != nil {
 		return nil, err
 	}
+	cfg.ResendInterval = o.ResendInterval
 	out := &Scrapes{}
 	hc := &http.Client{Timeout: 30 * time.Second}
 	defer hc.CloseIdleConnections()
@@ -132,7 +133,7 @@ func CaptureScrapes(ctx context.Context, root, kubeconfig, workDir string, bins 
 		WorkDir:    workDir,
 		Progress:   progress,
 	}, parity.PrometheusOptions{
-		Collector: parity.CollectorOptions{Binary: bins.Collector, Pull: pull},
+		Collector: parity.CollectorOptions{Binary: bins.Collector, Pull: o.Pull},
 		Inspect: func(ctx context.Context, ksm *parity.KSM, col *parity.Collector) error {
 			capture := func(name string, start time.Time) error {
 				left := max(SettleLimit-time.Since(start), time.Second)
@@ -188,6 +189,14 @@ func CaptureScrapes(ctx context.Context, root, kubeconfig, workDir string, bins 
 		return out, errors.New("nothing captured")
 	}
 	return out, nil
+}
+
+// CaptureOptions say how kubestate's side runs.
+type CaptureOptions struct {
+	Pull bool // the receiver's own pull endpoint instead of the distribution's Prometheus exporter
+	// ResendInterval is the receiver's resend_interval: unchanged series are sent only this often,
+	// and the exporter must keep them in between.
+	ResendInterval time.Duration
 }
 
 // timelineSeries renders kube-state-metrics' series of the timeline's namespace, to tell when a

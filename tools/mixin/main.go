@@ -39,6 +39,7 @@ func run() int {
 	verbose := flag.Bool("v", false, "one line per expression")
 	via := flag.String("via", parity.ViaPrometheus, "kubestate's side: prometheus (the distribution's Prometheus exporter) or pull (the receiver's own pull endpoint)")
 	timeout := flag.Duration("timeout", 5*time.Minute, "overall deadline")
+	resend := flag.Duration("resend-interval", 0, "the receiver's resend_interval (0: every series every cycle)")
 	flag.Parse()
 	if *via != parity.ViaPrometheus && *via != parity.ViaPull {
 		fmt.Fprintf(os.Stderr, "mixin: -via %q: want %q or %q\n", *via, parity.ViaPrometheus, parity.ViaPull)
@@ -60,7 +61,7 @@ func run() int {
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
 
-	res, err := capture(ctx, root, *kubeconfig, *fixtures, bins, append(rules.Rules, TimeProbes...), *verbose, *via)
+	res, err := capture(ctx, root, *kubeconfig, *fixtures, bins, append(rules.Rules, TimeProbes...), *verbose, *via, *resend)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mixin:", err)
 		return 1
@@ -72,7 +73,7 @@ func run() int {
 	return 0
 }
 
-func capture(ctx context.Context, root, kubeconfig, fixtures string, bins Binaries, rules []Rule, verbose bool, via string) (*Result, error) {
+func capture(ctx context.Context, root, kubeconfig, fixtures string, bins Binaries, rules []Rule, verbose bool, via string, resend time.Duration) (*Result, error) {
 	work, err := os.MkdirTemp("", "kubestate-mixin-")
 	if err != nil {
 		return nil, err
@@ -117,7 +118,7 @@ func capture(ctx context.Context, root, kubeconfig, fixtures string, bins Binari
 	} else if kube, err = kubernetes.NewForConfig(timelineRC); err != nil {
 		return nil, err
 	}
-	scrapes, err := CaptureScrapes(ctx, root, kubeconfig, work, bins, kube, steps, via == parity.ViaPull, os.Stdout)
+	scrapes, err := CaptureScrapes(ctx, root, kubeconfig, work, bins, kube, steps, CaptureOptions{Pull: via == parity.ViaPull, ResendInterval: resend}, os.Stdout)
 	if err != nil {
 		return nil, err
 	}

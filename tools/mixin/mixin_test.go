@@ -199,7 +199,15 @@ func TestMixin(t *testing.T) {
 	if via != "" && via != parity.ViaPrometheus && via != parity.ViaPull {
 		t.Fatalf("KUBESTATE_MIXIN_VIA=%q: want %q or %q", via, parity.ViaPrometheus, parity.ViaPull)
 	}
-	scrapes, err := CaptureScrapes(ctx, root, kubeconfig, dir, bins, kube, Timeline, via == parity.ViaPull, logWriter{t})
+	// KUBESTATE_MIXIN_RESEND sets the receiver's resend_interval (make test runs it with 6s, three
+	// cycles): the answers must not change when unchanged series are sent only on their heartbeat.
+	opts := CaptureOptions{Pull: via == parity.ViaPull}
+	if v := os.Getenv("KUBESTATE_MIXIN_RESEND"); v != "" {
+		if opts.ResendInterval, err = time.ParseDuration(v); err != nil {
+			t.Fatalf("KUBESTATE_MIXIN_RESEND=%q: %v", v, err)
+		}
+	}
+	scrapes, err := CaptureScrapes(ctx, root, kubeconfig, dir, bins, kube, Timeline, opts, logWriter{t})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -50,12 +50,13 @@ type CollectorOptions struct {
 
 // RecommendedMetricExpiration is the smallest metric_expiration under which a live series never
 // drops out of the exporter between two cycles, with one tick skipped: a series refreshed early in
-// one cycle is next refreshed at the latest one skipped tick and a whole export later. Series of a
+// one cycle is next refreshed at the latest one skipped tick and a whole export later; with
+// resend_interval, an unchanged series is refreshed once per resend_interval instead of per cycle. Series of a
 // deleted object (or a label set an object no longer has) do not wait for it: the next cycle marks
 // them stale and the exporter drops them then. It remains the backstop for series whose stale
 // point never came (the collector restarted in between).
-func RecommendedMetricExpiration(collectionInterval, exportTimeout time.Duration) time.Duration {
-	return 2*collectionInterval + exportTimeout
+func RecommendedMetricExpiration(collectionInterval, exportTimeout, resendInterval time.Duration) time.Duration {
+	return max(resendInterval, collectionInterval) + collectionInterval + exportTimeout
 }
 
 // Collector is a running distribution (_build/otelcol-kubestate) with the kubestate receiver feeding
@@ -92,6 +93,7 @@ func CollectorConfig(cfg *kubestatereceiver.Config, o CollectorOptions, metricsP
 	// Durations as the Collector's users write them (confmap marshals them as nanoseconds).
 	receiver["collection_interval"] = o.CollectionInterval.String()
 	receiver["export_timeout"] = o.ExportTimeout.String()
+	receiver["resend_interval"] = rcv.ResendInterval.String()
 
 	receiver["pull"] = map[string]any{"write_timeout": rcv.Pull.WriteTimeout.String(), "max_connections": rcv.Pull.MaxConnections}
 	exporter, exporters := "prometheus", map[string]any{}
@@ -144,7 +146,7 @@ func StartCollector(cfg *kubestatereceiver.Config, o CollectorOptions) (*Collect
 		o.ExportTimeout = 2 * time.Second
 	}
 	if o.MetricExpiration == 0 {
-		o.MetricExpiration = RecommendedMetricExpiration(o.CollectionInterval, o.ExportTimeout)
+		o.MetricExpiration = RecommendedMetricExpiration(o.CollectionInterval, o.ExportTimeout, cfg.ResendInterval)
 	}
 	if o.Name == "" {
 		o.Name = "collector"

@@ -120,6 +120,7 @@ func TestParseRawRefusesTimestamps(t *testing.T) {
 func TestCollectorConfig(t *testing.T) {
 	cfg, err := LoadConfig(testenv.RepoPath(t, "testdata", "parity", "allowlists.yaml"))
 	require.NoError(t, err)
+	cfg.ResendInterval = 6 * time.Second
 	o := CollectorOptions{Kubeconfig: "/k", CollectionInterval: 2 * time.Second, ExportTimeout: time.Second, MetricExpiration: 5 * time.Second}
 	data, err := CollectorConfig(cfg, o, 1234, 5678)
 	require.NoError(t, err)
@@ -137,6 +138,7 @@ func TestCollectorConfig(t *testing.T) {
 	assert.Equal(t, "/k", rcv["kubeconfig"])
 	assert.Equal(t, "2s", rcv["collection_interval"])
 	assert.Equal(t, "1s", rcv["export_timeout"])
+	assert.Equal(t, "6s", rcv["resend_interval"])
 	assert.NotEmpty(t, rcv["metric_labels_allowlist"])
 	assert.NotEmpty(t, rcv["metric_denylist"])
 	prom := doc.Exporters.Prometheus
@@ -146,5 +148,6 @@ func TestCollectorConfig(t *testing.T) {
 	assert.Equal(t, "5s", prom["metric_expiration"])
 	assert.Contains(t, string(data), `"port": 5678`)
 
-	assert.Equal(t, 70*time.Second, RecommendedMetricExpiration(30*time.Second, 10*time.Second))
+	assert.Equal(t, 70*time.Second, RecommendedMetricExpiration(30*time.Second, 10*time.Second, 0))
+	assert.Equal(t, 100*time.Second, RecommendedMetricExpiration(30*time.Second, 10*time.Second, time.Minute), "an unchanged series is refreshed once per resend_interval")
 }
