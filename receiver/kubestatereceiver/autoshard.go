@@ -215,7 +215,7 @@ func (a *autoSharder) apply(ctx context.Context, st stsState) {
 			return
 		}
 		shard := engine.Shard{Index: a.ordinal, Total: st.replicas}
-		eng := r.newEngine(shard, false)
+		eng, _ := r.newEngine(shard, false)
 		r.activate(eng, shard)
 		a.log.Info("auto_sharding: starting", zap.Int("shard", shard.Index), zap.Int("total_shards", shard.Total))
 		_ = eng.Start(ctx) // never fails
@@ -243,7 +243,7 @@ func (a *autoSharder) reshard(ctx context.Context, shard engine.Shard) {
 	a.log.Info("auto_sharding: re-sharding: the new shard syncs while the current one exports",
 		zap.Int("shard", shard.Index), zap.Int("total_shards", shard.Total), zap.Int("from_total_shards", from.Total))
 	start := time.Now()
-	next := r.newEngine(shard, true)
+	next, gate := r.newEngine(shard, true)
 	_ = next.Start(ctx) // never fails
 	if !next.WaitForSync(ctx) {
 		a.shutdown(next) // stopping
@@ -251,6 +251,9 @@ func (a *autoSharder) reshard(ctx context.Context, shard engine.Shard) {
 	}
 	synced := time.Since(start)
 	r.activate(next, shard)
+	if gate != nil {
+		gate.renderNow() // the pull page: the new shard from now on
+	}
 	// The old one's cycle in flight stops handing batches on before the new one's first cycle.
 	old.SetExporting(false)
 	next.SetExporting(true)

@@ -41,6 +41,7 @@ type kubestateReceiver struct {
 	run        compiled                     // what every engine runs, but its Shard
 	clients    engine.Clients
 	autoShard  *autoSharder          // nil without auto_sharding
+	renderMu   sync.Mutex            // held by pull page renders (renderGate)
 	shardErr   atomic.Pointer[error] // auto_sharding cannot read its pod or StatefulSet
 	telemetry  *metadata.TelemetryBuilder
 	conns      *connTracker
@@ -181,7 +182,7 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 		r.autoShard = startAutoSharder(r, kube)
 		return nil
 	}
-	eng := r.newEngine(r.run.engine.Shard, r.cfg.LeaderElection.Enabled) // a leader election follower exports once elected
+	eng, _ := r.newEngine(r.run.engine.Shard, r.cfg.LeaderElection.Enabled) // a leader election follower exports once elected
 	r.activate(eng, r.run.engine.Shard)
 	if err := eng.Start(ctx); err != nil {
 		return err
@@ -451,13 +452,15 @@ func (r *kubestateReceiver) Shutdown(ctx context.Context) error {
 // newEngine builds an engine of the compiled configuration for one shard. Its hooks and its
 // renders count only while it is the receiver's current engine (activate), so an engine built for
 // a re-shard, or one being replaced, never reports over the one that exports.
-func (r *kubestateReceiver) newEngine(shard engine.Shard, standby bool) *engine.Engine {
+func (r *kubestateReceiver) newEngine(shard engine.Shard, standby bool) (*engine.Engine, *renderGate) {
 	ecfg := r.run.engine
 	ecfg.Shard, ecfg.Standby, ecfg.CycleOnSync = shard, standby, true
 	var eng *engine.Engine
 	current := func() bool { return r.eng.Load() == eng }
+	var gate *renderGate
 	if r.pages != nil {
-		ecfg.Renderer = renderWhile{current, r.pages}
+		gate = &renderGate{mu: &r.renderMu, current: current, pages: r.pages}
+		ecfg.Renderer = gate
 	}
 	eng = engine.New(r.run.sources, r.clients, ecfg, r.next, engine.Hooks{
 		Synced: func() {
@@ -486,7 +489,7 @@ func (r *kubestateReceiver) newEngine(shard engine.Shard, standby bool) *engine.
 			}
 		},
 	}, r.set.Logger.With(zap.Int("shard", shard.Index), zap.Int("total_shards", max(shard.Total, 1))), metadata.ScopeName, r.set.BuildInfo.Version)
-	return eng
+	return eng, gate
 }
 
 // activate makes eng, which exports shard, the engine the receiver reports on (telemetry, status,
@@ -517,15 +520,33 @@ func (s engineState) HasSynced() bool {
 }
 func (s engineState) StuckFor() time.Duration { return s.r.current().StuckFor() }
 
-// renderWhile renders the pull page only while its engine is the current one: during a re-shard
-// the page keeps showing the engine that exports, never the two alternately.
-type renderWhile struct {
+// renderGate renders the pull page only while its engine is the current one: during a re-shard
+// the page shows the engine that exports, never the two alternately. The gates of one receiver
+// share mu, so the two engines' render loops never render the page at once (a page renders one
+// call at a time); mu is held only by renders.
+type renderGate struct {
+	mu      *sync.Mutex
 	current func() bool
 	pages   engine.Renderer
+	last    []engine.Collection // what the engine last asked to render (live Stores)
 }
 
-func (w renderWhile) Render(cols []engine.Collection) {
-	if w.current() {
-		w.pages.Render(cols)
+func (g *renderGate) Render(cols []engine.Collection) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.last = cols
+	if g.current() {
+		g.pages.Render(cols)
+	}
+}
+
+// renderNow renders the engine's Stores as they are now, if it has rendered before (its render
+// loop renders first as soon as it has synced): a re-shard's new engine replaces the page at the
+// switch instead of at its next tick.
+func (g *renderGate) renderNow() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.last != nil && g.current() {
+		g.pages.Render(g.last)
 	}
 }
