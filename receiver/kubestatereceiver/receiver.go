@@ -454,7 +454,9 @@ func (r *kubestateReceiver) Shutdown(ctx context.Context) error {
 // a re-shard, or one being replaced, never reports over the one that exports.
 func (r *kubestateReceiver) newEngine(shard engine.Shard, standby bool) (*engine.Engine, *renderGate) {
 	ecfg := r.run.engine
-	ecfg.Shard, ecfg.Standby, ecfg.CycleOnSync = shard, standby, true
+	// A re-shard's engine is switched on once synced, and that switch runs its first cycle; a
+	// cycle on sync as well could run a second right after it.
+	ecfg.Shard, ecfg.Standby, ecfg.CycleOnSync = shard, standby, !(standby && r.cfg.AutoSharding.Enabled)
 	var eng *engine.Engine
 	current := func() bool { return r.eng.Load() == eng }
 	var gate *renderGate
