@@ -6,6 +6,8 @@ package autoshard
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/http"
 	"slices"
 	"sort"
 	"strconv"
@@ -32,6 +34,7 @@ import (
 
 	"github.com/kubestate/kubestate/internal/testenv"
 	"github.com/kubestate/kubestate/receiver/kubestatereceiver"
+	"github.com/kubestate/kubestate/tools/harness/parity"
 )
 
 func TestMain(m *testing.M) {
@@ -126,11 +129,18 @@ func (r *recorder) deliveries() []delivery {
 
 // instance is one receiver: a shard pod of the StatefulSet, or the unsharded reference.
 type instance struct {
-	rec *recorder
-	rcv receiver.Metrics
+	rec      *recorder
+	rcv      receiver.Metrics
+	scraping context.CancelFunc // pull only
+	scraped  chan struct{}
 }
 
-func startInstance(t *testing.T, name, kubeconfig, watchNS string, auto kubestatereceiver.AutoShardingConfig) *instance {
+// scrapePeriod is how often a pull-only receiver's page is read: its deliveries.
+const scrapePeriod = 100 * time.Millisecond
+
+// startInstance starts a receiver watching the pods of watchNS. Push: each cycle it exports is a
+// delivery. Pull (push: false): each scrape of its page, every scrapePeriod, is one.
+func startInstance(t *testing.T, name, kubeconfig, watchNS string, auto kubestatereceiver.AutoShardingConfig, pull bool) *instance {
 	t.Helper()
 	f := kubestatereceiver.NewFactory()
 	cfg := f.CreateDefaultConfig().(*kubestatereceiver.Config)
@@ -139,6 +149,16 @@ func startInstance(t *testing.T, name, kubeconfig, watchNS string, auto kubestat
 	cfg.MaxDataPointsPerBatch = 1 << 20
 	cfg.Resources, cfg.Namespaces = []string{"pods"}, []string{watchNS}
 	cfg.AutoSharding = auto
+	var url string
+	if pull {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Pull.Endpoint, cfg.Push = l.Addr().String(), false
+		url = "http://" + l.Addr().String() + "/metrics"
+		l.Close()
+	}
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -157,13 +177,58 @@ func startInstance(t *testing.T, name, kubeconfig, watchNS string, auto kubestat
 		t.Fatal(err)
 	}
 	in := &instance{rec: rec, rcv: rcv}
+	if pull {
+		ctx, cancel := context.WithCancel(context.Background())
+		in.scraping, in.scraped = cancel, make(chan struct{})
+		go func() {
+			defer close(in.scraped)
+			in.scrape(ctx, url)
+		}()
+	}
 	t.Cleanup(func() { in.stop(t) })
 	return in
+}
+
+// scrape reads the page every scrapePeriod until ctx ends; a page not served yet (503 before the
+// first render) or a failed read is no delivery.
+func (in *instance) scrape(ctx context.Context, url string) {
+	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	t := time.NewTicker(scrapePeriod)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		resp, err := client.Do(req)
+		if err != nil {
+			continue
+		}
+		at := time.Now()
+		set, err := parity.ParseText(resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK {
+			continue
+		}
+		d := delivery{at: at, series: make(map[string]float64, len(set.Series))}
+		for _, s := range set.Series {
+			d.series[s.Key()] = s.Value
+		}
+		in.rec.mu.Lock()
+		in.rec.all = append(in.rec.all, d)
+		in.rec.mu.Unlock()
+	}
 }
 
 func (in *instance) stop(t *testing.T) {
 	if in.rcv == nil {
 		return
+	}
+	if in.scraping != nil {
+		in.scraping()
+		<-in.scraped // its requests carry the cancelled context
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -193,6 +258,7 @@ type statefulSet struct {
 	cs               kubernetes.Interface
 	ns, name         string
 	kubeconfig, pods string // the namespace every receiver watches
+	pull             bool
 	obj              *appsv1.StatefulSet
 	shards           map[int]*instance // running now, by ordinal
 	ever             []ordinalInstance // every shard started, in order
@@ -267,7 +333,7 @@ func (s *statefulSet) startPod(ordinal int) {
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	s.shards[ordinal] = startInstance(s.t, name, s.kubeconfig, s.pods, kubestatereceiver.AutoShardingConfig{Enabled: true, PodName: name, PodNamespace: s.ns})
+	s.shards[ordinal] = startInstance(s.t, name, s.kubeconfig, s.pods, kubestatereceiver.AutoShardingConfig{Enabled: true, PodName: name, PodNamespace: s.ns}, s.pull)
 	s.ever = append(s.ever, ordinalInstance{ordinal, s.shards[ordinal]})
 }
 
@@ -404,6 +470,12 @@ func waitFor(t *testing.T, timeout time.Duration, what string, cond func() (bool
 // interval past its schedule, and no two shards deliver a series together for more than one
 // interval.
 func TestAutoShardingRescale(t *testing.T) {
+	t.Run("push", func(t *testing.T) { rescale(t, false) })
+	// Pull only, as deploy/sharded: each shard's page, scraped every 100ms.
+	t.Run("pull", func(t *testing.T) { rescale(t, true) })
+}
+
+func rescale(t *testing.T, pull bool) {
 	cs := testenv.Clientset(t)
 	kubeconfig := testenv.Kubeconfig(t)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -427,8 +499,8 @@ func TestAutoShardingRescale(t *testing.T) {
 		t.Fatal(ch.errs)
 	}
 
-	ref := startInstance(t, "unsharded", kubeconfig, work, kubestatereceiver.AutoShardingConfig{})
-	sts := &statefulSet{t: t, cs: cs, ns: mon, name: "kubestate", kubeconfig: kubeconfig, pods: work, shards: map[int]*instance{}}
+	ref := startInstance(t, "unsharded", kubeconfig, work, kubestatereceiver.AutoShardingConfig{}, pull)
+	sts := &statefulSet{t: t, cs: cs, ns: mon, name: "kubestate", kubeconfig: kubeconfig, pods: work, shards: map[int]*instance{}, pull: pull}
 	sts.create(3)
 	for k := range 3 {
 		sts.startPod(k)
@@ -506,7 +578,12 @@ func TestAutoShardingRescale(t *testing.T) {
 			all = append(all, shardDelivery{sh.ordinal, d})
 		}
 	}
-	ws := windows(all, interval, up, down)
+	// A delivery stands for the time until the next: an interval pushed, a scrape period pulled.
+	every := interval
+	if pull {
+		every = scrapePeriod
+	}
+	ws := windows(all, every, up, down)
 	var series int
 	for i, w := range ws {
 		series += w.series
@@ -521,8 +598,15 @@ func TestAutoShardingRescale(t *testing.T) {
 		if i == 1 {
 			dupLimit += probePeriod + interval/2
 		}
-		if w.missing > interval {
-			t.Errorf("%s: %s went unexported for %s past its schedule, more than one interval (%s)", name, w.missingKey, w.missing, interval)
+		// Pulled, a page is up to an interval old by design: an object a re-shard moves leaves
+		// the old shard's page at the switch and is on the new shard's at its next render, up to an
+		// interval later; the scrapes see each up to a scrape period late.
+		missLimit := interval
+		if pull {
+			missLimit += 3 * scrapePeriod
+		}
+		if w.missing > missLimit {
+			t.Errorf("%s: %s went unexported for %s past its schedule, more than %s", name, w.missingKey, w.missing, missLimit)
 		}
 		if w.dup > dupLimit {
 			t.Errorf("%s: %s was exported by shards %v together for %s, more than %s", name, w.dupKey, w.dupShards, w.dup, dupLimit)
@@ -561,7 +645,7 @@ type figures struct {
 }
 
 func (f figures) String() string {
-	return fmt.Sprintf("longest time a series went unexported past its schedule %s (%s); longest time two shards exported a series %s (%s, shards %v); %d series exported by two shards for more than one interval",
+	return fmt.Sprintf("longest time a series went unexported past its schedule %s (%s); longest time two shards exported a series %s (%s, shards %v); %d series exported by two shards longer than a handover (one delivery period)",
 		f.missing.Round(time.Millisecond), f.missingKey, f.dup.Round(time.Millisecond), f.dupKey, f.dupShards, f.dupSeries)
 }
 
