@@ -257,7 +257,7 @@ func TestShutdownBoundedWhileConsumerIgnoresContext(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	eng.waitForSync(ctx)
+	eng.WaitForSync(ctx)
 	eng.tick()
 	await(t, entered, "the export")
 	short, cancelShort := context.WithTimeout(context.Background(), 300*time.Millisecond)
@@ -310,7 +310,7 @@ func TestReadersDuringStart(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if !eng.waitForSync(ctx) {
+	if !eng.WaitForSync(ctx) {
 		t.Fatal("no sync")
 	}
 	close(stop)

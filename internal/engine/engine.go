@@ -31,7 +31,7 @@ type Config struct {
 	CycleOnSync bool
 	// StuckAfter is how long a cycle may outlive its ExportTimeout before the engine says it is
 	// stuck (a consumer ignoring its context): Hooks.Stuck is called once, and StuckFor grows. Zero
-	// means defaultStuckAfter.
+	// means DefaultStuckAfter.
 	StuckAfter time.Duration
 	// Renderer, if set, gets the whole snapshot once every CollectionInterval (the first as soon
 	// as every informer has synced) on a timer of its own, so no export consumer can delay it.
@@ -59,9 +59,9 @@ type Renderer interface {
 	Render(cols []Collection)
 }
 
-// defaultStuckAfter is the grace a cycle gets past its ExportTimeout before it counts as stuck: a
+// DefaultStuckAfter is the grace a cycle gets past its ExportTimeout before it counts as stuck: a
 // consumer honouring its context returns well within it.
-const defaultStuckAfter = 5 * time.Second
+const DefaultStuckAfter = 5 * time.Second
 
 // CycleStats reports one collection cycle.
 type CycleStats struct {
@@ -144,7 +144,7 @@ type Options struct {
 func New(o Options) *Engine {
 	e := &Engine{cfg: o.Config, clients: o.Clients, next: o.Next, hooks: o.Hooks, log: o.Logger, scope: o.Scope, version: o.Version, last: newLastExported()}
 	if e.cfg.StuckAfter <= 0 {
-		e.cfg.StuckAfter = defaultStuckAfter
+		e.cfg.StuckAfter = DefaultStuckAfter
 	}
 	if e.log == nil {
 		e.log = zap.NewNop()
@@ -184,7 +184,7 @@ func (e *Engine) Start(ctx context.Context) error {
 // renderLoop hands the Renderer a snapshot as soon as every informer has synced, then every
 // CollectionInterval. Renders never overlap (one goroutine) and never wait on a consumer.
 func (e *Engine) renderLoop() {
-	if !e.waitForSync(e.lifetime) {
+	if !e.WaitForSync(e.lifetime) {
 		return
 	}
 	t := time.NewTicker(e.cfg.CollectionInterval)
@@ -286,8 +286,8 @@ func (e *Engine) HasSynced() bool {
 	return true
 }
 
-// waitForSync blocks until every informer has synced or ctx ends.
-func (e *Engine) waitForSync(ctx context.Context) bool {
+// WaitForSync blocks until every informer has synced or ctx ends.
+func (e *Engine) WaitForSync(ctx context.Context) bool {
 	var synced []cache.InformerSynced
 	for _, rs := range e.resources {
 		for _, q := range rs.queues {
@@ -299,7 +299,7 @@ func (e *Engine) waitForSync(ctx context.Context) bool {
 
 func (e *Engine) awaitSync() {
 	start := time.Now()
-	if e.waitForSync(e.lifetime) {
+	if e.WaitForSync(e.lifetime) {
 		e.log.Info("informers synced", zap.Int("resources", len(e.resources)), zap.Duration("after", time.Since(start)))
 		if e.hooks.Synced != nil {
 			e.hooks.Synced()

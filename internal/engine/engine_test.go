@@ -144,7 +144,7 @@ func startSynced(t *testing.T, eng *Engine) {
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if !eng.waitForSync(ctx) {
+	if !eng.WaitForSync(ctx) {
 		t.Fatal("informers did not sync")
 	}
 }
@@ -449,7 +449,7 @@ func TestShutdownDuringHungExport(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	eng.waitForSync(ctx)
+	eng.WaitForSync(ctx)
 	eng.tick()
 	await(t, entered, "the export")
 	start := time.Now()

@@ -1,7 +1,5 @@
 package engine
 
-import "context"
-
 // The snapshot's internals, for the benchmarks of the external test package (engine_test, which
 // imports resources and so cannot live in package engine).
 type BatchOptions = batchOptions
@@ -12,5 +10,4 @@ var (
 )
 
 // For the external tests that run every resource against a real apiserver.
-func (e *Engine) WaitForSync(ctx context.Context) bool { return e.waitForSync(ctx) }
-func (e *Engine) Cached(resource string) []*Record     { return e.cached(resource) }
+func (e *Engine) Cached(resource string) []*Record { return e.cached(resource) }

@@ -55,6 +55,11 @@ type Config struct {
 	Shard       int `mapstructure:"shard"`
 	TotalShards int `mapstructure:"total_shards"`
 
+	// AutoSharding takes shard and total_shards from the StatefulSet that runs this pod: the shard is
+	// the pod's ordinal, total_shards the StatefulSet's spec.replicas, watched, so scaling the
+	// StatefulSet re-shards every pod without a restart.
+	AutoSharding AutoShardingConfig `mapstructure:"auto_sharding"`
+
 	// LeaderElection makes replicas share a Lease: only its holder exports (HA, a hot standby).
 	LeaderElection LeaderElectionConfig `mapstructure:"leader_election"`
 
@@ -162,6 +167,7 @@ func (c *Config) compile() (compiled, error) {
 	filter := compileMetricFilter(c, bad)
 	labels := compileAllowlists("metric_labels_allowlist", c.MetricLabelsAllowlist, bad)
 	annotations := compileAllowlists("metric_annotations_allowlist", c.MetricAnnotationsAllowlist, bad)
+	c.AutoSharding.validate(c, bad)
 	if c.TotalShards < 1 {
 		bad("total_shards must be at least 1 (got %d)", c.TotalShards)
 	} else if c.Shard < 0 || c.Shard >= c.TotalShards {

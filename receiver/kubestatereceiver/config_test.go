@@ -133,6 +133,22 @@ var invalidConfigs = []struct {
 		c.LeaderElection.Enabled, c.LeaderElection.RetryPeriod = true, 9*time.Second
 	}, "leader_election.renew_deadline (10s) must be longer than 1.2 × leader_election.retry_period (9s)"},
 	{"leader election zero duration", func(c *Config) { c.LeaderElection.Enabled, c.LeaderElection.RetryPeriod = true, 0 }, "leader_election.lease_duration, renew_deadline and retry_period must be positive"},
+	{"auto sharding without pod name", func(c *Config) { c.AutoSharding = AutoShardingConfig{Enabled: true, PodNamespace: "monitoring"} },
+		"auto_sharding.pod_name must be set when auto_sharding.enabled is true"},
+	{"auto sharding without pod namespace", func(c *Config) { c.AutoSharding = AutoShardingConfig{Enabled: true, PodName: "kubestate-0"} },
+		"auto_sharding.pod_namespace must be set when auto_sharding.enabled is true"},
+	{"auto sharding pod name without ordinal", func(c *Config) {
+		c.AutoSharding = AutoShardingConfig{Enabled: true, PodName: "kubestate-7f9c", PodNamespace: "monitoring"}
+	}, `auto_sharding.pod_name "kubestate-7f9c" is not the name of a StatefulSet's pod (<statefulset>-<ordinal>)`},
+	{"auto sharding bad namespace", func(c *Config) {
+		c.AutoSharding = AutoShardingConfig{Enabled: true, PodName: "kubestate-0", PodNamespace: "Mon_1"}
+	}, `auto_sharding.pod_namespace "Mon_1" is not a valid namespace name`},
+	{"auto sharding with total_shards", func(c *Config) {
+		c.AutoSharding, c.TotalShards = AutoShardingConfig{Enabled: true, PodName: "kubestate-0", PodNamespace: "monitoring"}, 3
+	}, "auto_sharding and shard/total_shards are mutually exclusive"},
+	{"auto sharding with leader election", func(c *Config) {
+		c.AutoSharding, c.LeaderElection.Enabled = AutoShardingConfig{Enabled: true, PodName: "kubestate-0", PodNamespace: "monitoring"}, true
+	}, "auto_sharding and leader_election cannot be combined"},
 	{"pull endpoint without port", func(c *Config) { c.Pull.Endpoint = "0.0.0.0" }, `pull.endpoint "0.0.0.0" must be host:port with a port from 0 to 65535`},
 	{"pull endpoint port out of range", func(c *Config) { c.Pull.Endpoint = ":70000" }, `pull.endpoint ":70000" must be host:port`},
 	{"pull endpoint port not a number", func(c *Config) { c.Pull.Endpoint = "localhost:http" }, `pull.endpoint "localhost:http" must be host:port`},
@@ -157,6 +173,23 @@ func TestValidateRefusesInvalidConfigs(t *testing.T) {
 				t.Fatalf("error %q does not contain %q", err, c.want)
 			}
 		})
+	}
+}
+
+func TestAutoShardingValid(t *testing.T) {
+	c := createDefaultConfig()
+	c.AutoSharding = AutoShardingConfig{Enabled: true, PodName: "kube-state-12", PodNamespace: "monitoring"}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]int{"kube-state-12": 12, "a-0": 0, "a-": -1, "a": -1, "-3": -1, "a-1b": -1} {
+		got, ok := podOrdinal(name)
+		if !ok {
+			got = -1
+		}
+		if got != want {
+			t.Errorf("podOrdinal(%q) = %d, want %d", name, got, want)
+		}
 	}
 }
 

@@ -35,7 +35,14 @@ type kubestateReceiver struct {
 	set  receiver.Settings
 	next consumer.Metrics
 
-	eng        *engine.Engine
+	// eng is the engine that exports now; auto_sharding replaces it on a re-shard (autoshard.go).
+	eng        atomic.Pointer[engine.Engine]
+	shard      atomic.Pointer[engine.Shard] // the shard eng exports (telemetry); nil before it starts
+	run        compiled                     // what every engine runs, but its Shard
+	clients    engine.Clients
+	autoShard  *autoSharder          // nil without auto_sharding
+	renderMu   sync.Mutex            // held by pull page renders (renderGate)
+	shardErr   atomic.Pointer[error] // auto_sharding cannot read its pod or StatefulSet
 	telemetry  *metadata.TelemetryBuilder
 	conns      *connTracker
 	host       component.Host
@@ -134,23 +141,23 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 		return fmt.Errorf("kubernetes client: %w", err)
 	}
 
-	run, err := r.cfg.compile()
+	r.run, err = r.cfg.compile()
 	if err != nil {
 		return err
 	}
+	r.clients = engine.Clients{Kube: kube, Dynamic: dyn}
+	r.state = engineState{r}
 
 	r.telemetry, err = metadata.NewTelemetryBuilder(r.set.TelemetrySettings)
 	if err != nil {
 		return err
 	}
 	log := r.set.Logger
-	var renderer engine.Renderer
 	if r.cfg.Pull.Endpoint != "" {
 		r.pages = exposition.NewPages()
 		r.pages.OnRender = func(p *exposition.Page) {
 			r.telemetry.KubestatePullRenderDuration.Record(context.Background(), p.Took.Seconds())
 		}
-		renderer = r.pages
 		// Bound before the telemetry callbacks that read it are registered; serves 503 until the
 		// first page is rendered after sync.
 		r.pull, err = exposition.Listen(exposition.ServerConfig{
@@ -163,38 +170,25 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 		}
 		log.Info("serving kube-state-metrics' /metrics (pull path)", zap.String("endpoint", r.pull.Addr()), zap.Bool("push", r.cfg.Push))
 	}
-	ecfg := run.engine
-	ecfg.CycleOnSync, ecfg.Renderer = true, renderer
-	ecfg.Standby = r.cfg.LeaderElection.Enabled // exports once elected
-	r.eng = engine.New(engine.Options{
-		Sources: run.sources,
-		Clients: engine.Clients{Kube: kube, Dynamic: dyn},
-		Config:  ecfg,
-		Next:    r.next,
-		Hooks: engine.Hooks{
-			Synced:       func() { r.updateStatus(nil) },
-			ReadFailed:   r.readFailed,
-			CycleDone:    r.cycleDone,
-			CycleSkipped: r.cycleSkipped,
-			Stuck:        r.stuck,
-		},
-		Logger:  log,
-		Scope:   metadata.ScopeName,
-		Version: r.set.BuildInfo.Version,
-	})
-	r.state = r.eng
-
 	if err := r.registerCallbacks(); err != nil {
 		return err
 	}
 	log.Info("starting kubestate receiver", zap.String("server", restCfg.Host), zap.Strings("resources", r.cfg.enabledResources()),
 		zap.Duration("collection_interval", r.cfg.CollectionInterval), zap.Duration("export_timeout", r.cfg.EffectiveExportTimeout()),
-		zap.Int("shard", r.cfg.Shard), zap.Int("total_shards", r.cfg.TotalShards))
-	if err := r.eng.Start(ctx); err != nil {
+		zap.Int("shard", r.cfg.Shard), zap.Int("total_shards", r.cfg.TotalShards), zap.Bool("auto_sharding", r.cfg.AutoSharding.Enabled))
+	if r.cfg.AutoSharding.Enabled {
+		// The shard comes from the StatefulSet: the engine starts once it is read, and is
+		// replaced when the StatefulSet is scaled. Start does not wait (nor fail) for it.
+		r.autoShard = startAutoSharder(r, kube)
+		return nil
+	}
+	eng, _ := r.newEngine(r.run.engine.Shard, r.cfg.LeaderElection.Enabled) // a leader election follower exports once elected
+	r.activate(eng, r.run.engine.Shard)
+	if err := eng.Start(ctx); err != nil {
 		return err
 	}
 	if r.cfg.LeaderElection.Enabled {
-		r.elector, err = startElector(r.cfg, restCfg, r.eng, log, r.leadershipChanged, r.leaseChecked)
+		r.elector, err = startElector(r.cfg, restCfg, eng, log, r.leadershipChanged, r.leaseChecked)
 		if err != nil {
 			return err
 		}
@@ -230,13 +224,13 @@ func (r *kubestateReceiver) leaseChecked(err error) {
 func (r *kubestateReceiver) registerCallbacks() error {
 	return errors.Join(
 		r.telemetry.RegisterKubestateObjectsCallback(func(_ context.Context, o metric.Int64Observer) error {
-			for res, n := range r.eng.Objects() {
+			for res, n := range r.current().Objects() {
 				o.Observe(int64(n), metric.WithAttributes(attribute.String("resource", res)))
 			}
 			return nil
 		}),
 		r.telemetry.RegisterKubestateInformerSyncedCallback(func(_ context.Context, o metric.Int64Observer) error {
-			for res, ok := range r.eng.Synced() {
+			for res, ok := range r.current().Synced() {
 				v := int64(0)
 				if ok {
 					v = 1
@@ -250,19 +244,31 @@ func (r *kubestateReceiver) registerCallbacks() error {
 			return nil
 		}),
 		r.telemetry.RegisterKubestateExportStuckDurationCallback(func(_ context.Context, o metric.Float64Observer) error {
-			o.Observe(r.eng.StuckFor().Seconds())
+			o.Observe(r.state.StuckFor().Seconds())
 			return nil
 		}),
 		r.registerPullCallbacks(),
 		r.telemetry.RegisterKubestateReadFailuresCallback(func(_ context.Context, o metric.Int64Observer) error {
-			for res, st := range r.eng.ReadStats() {
+			for res, st := range r.current().ReadStats() {
 				o.Observe(st.Failures, metric.WithAttributes(attribute.String("resource", res)))
 			}
 			return nil
 		}),
 		r.telemetry.RegisterKubestateReadFailingDurationCallback(func(_ context.Context, o metric.Float64Observer) error {
-			for res, st := range r.eng.ReadStats() {
+			for res, st := range r.current().ReadStats() {
 				o.Observe(st.FailingFor.Seconds(), metric.WithAttributes(attribute.String("resource", res)))
+			}
+			return nil
+		}),
+		r.telemetry.RegisterKubestateShardCallback(func(_ context.Context, o metric.Int64Observer) error {
+			if sh := r.shard.Load(); sh != nil {
+				o.Observe(int64(sh.Index))
+			}
+			return nil
+		}),
+		r.telemetry.RegisterKubestateTotalShardsCallback(func(_ context.Context, o metric.Int64Observer) error {
+			if sh := r.shard.Load(); sh != nil {
+				o.Observe(int64(max(sh.Total, 1)))
 			}
 			return nil
 		}),
@@ -353,6 +359,9 @@ func (r *kubestateReceiver) updateStatus(change func()) {
 	if err := r.leaseErr.Load(); err != nil && *err != nil {
 		errs = append(errs, *err)
 	}
+	if err := r.shardErr.Load(); err != nil && *err != nil {
+		errs = append(errs, *err)
+	}
 	if r.stuckFor != nil {
 		errs = append(errs, fmt.Errorf("export stuck for %s past export_timeout (%s): a consumer ignores its context; no collection cycle runs until it returns",
 			r.stuckFor().Round(time.Second), r.cfg.EffectiveExportTimeout()))
@@ -418,15 +427,20 @@ func (r *kubestateReceiver) Shutdown(ctx context.Context) error {
 		// First, so no scrape (stuck or not) outlives the receiver; scrapers are never waited for.
 		err = r.pull.Shutdown(ctx)
 	}
+	if r.autoShard != nil {
+		// First: no re-shard may start an engine after this; one being built is shut down.
+		err = errors.Join(err, r.autoShard.stop(ctx))
+	}
+	eng := r.eng.Load()
 	if r.elector != nil {
 		// Before the engine: stop exporting, then release the Lease (client-go releases it before it
 		// calls back), so another replica takes over at once instead of after lease_duration and
 		// the two never export together.
-		r.eng.SetExporting(false)
+		eng.SetExporting(false)
 		err = errors.Join(err, r.elector.stop(ctx))
 	}
-	if r.eng != nil {
-		err = errors.Join(err, r.eng.Shutdown(ctx))
+	if eng != nil {
+		err = errors.Join(err, eng.Shutdown(ctx))
 	}
 	if r.conns != nil {
 		// The watches are closed now; close their connections so no reader goroutine outlives us.
@@ -436,4 +450,118 @@ func (r *kubestateReceiver) Shutdown(ctx context.Context) error {
 		r.telemetry.Shutdown()
 	}
 	return err
+}
+
+// newEngine builds an engine of the compiled configuration for one shard. Its hooks and its
+// renders count only while it is the receiver's current engine (activate), so an engine built for
+// a re-shard, or one being replaced, never reports over the one that exports.
+func (r *kubestateReceiver) newEngine(shard engine.Shard, standby bool) (*engine.Engine, *renderGate) {
+	ecfg := r.run.engine
+	// A re-shard's engine is switched on once synced, and that switch runs its first cycle; a
+	// cycle on sync as well could run a second right after it.
+	ecfg.Shard, ecfg.Standby, ecfg.CycleOnSync = shard, standby, !(standby && r.cfg.AutoSharding.Enabled)
+	var eng *engine.Engine
+	current := func() bool { return r.eng.Load() == eng }
+	var gate *renderGate
+	if r.pages != nil {
+		gate = &renderGate{mu: &r.renderMu, current: current, pages: r.pages}
+		ecfg.Renderer = gate
+	}
+	hooks := engine.Hooks{
+		Synced: func() {
+			if current() {
+				r.updateStatus(nil)
+			}
+		},
+		ReadFailed: func(resource string, err error) {
+			if current() {
+				r.readFailed(resource, err)
+			}
+		},
+		CycleDone: func(s engine.CycleStats) {
+			if current() {
+				r.cycleDone(s)
+			}
+		},
+		CycleSkipped: func() {
+			if current() {
+				r.cycleSkipped()
+			}
+		},
+		Stuck: func(d time.Duration) {
+			if current() {
+				r.stuck(d)
+			}
+		},
+	}
+	eng = engine.New(engine.Options{
+		Config:  ecfg,
+		Sources: r.run.sources,
+		Clients: r.clients,
+		Next:    r.next,
+		Hooks:   hooks,
+		Logger:  r.set.Logger.With(zap.Int("shard", shard.Index), zap.Int("total_shards", max(shard.Total, 1))),
+		Scope:   metadata.ScopeName,
+		Version: r.set.BuildInfo.Version,
+	})
+	return eng, gate
+}
+
+// activate makes eng, which exports shard, the engine the receiver reports on (telemetry, status,
+// pull page).
+func (r *kubestateReceiver) activate(eng *engine.Engine, shard engine.Shard) {
+	r.shard.Store(&shard)
+	r.eng.Store(eng)
+}
+
+// current is the engine that exports now; before auto_sharding has started one, an engine with
+// nothing in it.
+func (r *kubestateReceiver) current() *engine.Engine {
+	if eng := r.eng.Load(); eng != nil {
+		return eng
+	}
+	return idleEngine
+}
+
+var idleEngine = engine.New(engine.Options{})
+
+// engineState is the status' view of the current engine: not synced while there is none yet.
+type engineState struct{ r *kubestateReceiver }
+
+func (s engineState) ReadErr() error { return s.r.current().ReadErr() }
+func (s engineState) HasSynced() bool {
+	eng := s.r.eng.Load()
+	return eng != nil && eng.HasSynced()
+}
+func (s engineState) StuckFor() time.Duration { return s.r.current().StuckFor() }
+
+// renderGate renders the pull page only while its engine is the current one: during a re-shard
+// the page shows the engine that exports, never the two alternately. The gates of one receiver
+// share mu, so the two engines' render loops never render the page at once (a page renders one
+// call at a time); mu is held only by renders.
+type renderGate struct {
+	mu      *sync.Mutex
+	current func() bool
+	pages   engine.Renderer
+	last    []engine.Collection // what the engine last asked to render (live Stores)
+}
+
+func (g *renderGate) Render(cols []engine.Collection) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.last = cols
+	if g.current() {
+		g.pages.Render(cols)
+	}
+}
+
+// renderNow renders the engine's Stores as they are now, if it has rendered before (its render
+// loop renders first as soon as it has synced): a re-shard's new engine replaces the page at the
+// switch instead of at its next tick.
+func (g *renderGate) renderNow() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.last != nil && g.current() {
+		g.pages.Render(g.last)
+	}
 }

@@ -29,7 +29,7 @@ const deployDir = "../../../deploy"
 const deployImage = "kubestate/otelcol-kubestate:0.1.0"
 
 // Values for the ${env:…} references in the overlays' configs, as the pods' downward API gives them.
-var deployEnv = []string{"SHARD=2", "NODE_NAME=node-a"}
+var deployEnv = []string{"POD_NAME=kubestate-2", "POD_NAMESPACE=monitoring", "NODE_NAME=node-a"}
 
 // Every kustomization under deploy/ is accepted by the API server (server-side dry run) and every
 // collector config it generates is valid for the built distribution; the workloads run with the
@@ -125,7 +125,7 @@ func validateWith(t *testing.T, otelcol, cfg string, env ...string) (string, err
 // as the key's default): a bad value of it is refused, naming field.
 func checkEnvReaches(t *testing.T, otelcol, cfg, badEnv, field string) {
 	t.Helper()
-	out, err := validateWith(t, otelcol, cfg, badEnv)
+	out, err := validateWith(t, otelcol, cfg, append(slices.Clone(deployEnv), badEnv)...) // the last value of a variable wins
 	if err == nil || !strings.Contains(out, field) {
 		t.Errorf("validate with %s: want a refusal naming %s, got %v\n%s", badEnv, field, err, out)
 	}
@@ -256,7 +256,11 @@ func (b *built) checkRBAC(t *testing.T, overlay string) {
 			lease := overlay == "ha" && id == "Role monitoring/kubestate-leader-election" &&
 				slices.Equal(groups, []string{"coordination.k8s.io"}) && slices.Equal(res, []string{"leases"}) &&
 				slices.Equal(verbs, []string{"get", "create", "update"})
-			if !lease {
+			// Auto-sharding reads its own pod and StatefulSet, in its own namespace.
+			autoShard := overlay == "sharded" && id == "Role monitoring/kubestate-auto-sharding" &&
+				(slices.Equal(groups, []string{""}) && slices.Equal(res, []string{"pods"}) && slices.Equal(verbs, []string{"get"}) ||
+					slices.Equal(groups, []string{"apps"}) && slices.Equal(res, []string{"statefulsets"}) && slices.Equal(verbs, []string{"get", "list", "watch"}))
+			if !lease && !autoShard {
 				t.Errorf("%s grants %v on %v, want exactly [list watch]", id, verbs, res)
 			}
 		}
@@ -297,20 +301,22 @@ func (b *built) checkRBAC(t *testing.T, overlay string) {
 	}
 }
 
-// checkSharded: one StatefulSet whose replicas equal total_shards and whose pods take their shard
-// from their ordinal.
+// checkSharded: one StatefulSet whose pods take their shard from the StatefulSet (auto_sharding),
+// with their name and namespace from the downward API.
 func (b *built) checkSharded(t *testing.T, otelcol string) {
 	t.Helper()
 	if len(b.workloads) != 1 || b.workloads[0].GetKind() != "StatefulSet" {
 		t.Fatalf("sharded: want exactly one StatefulSet, got %d workloads", len(b.workloads))
 	}
 	sts := b.workloads[0]
-	replicas := num(sts.Object, "spec", "replicas")
 	var cfg struct {
 		Receivers struct {
 			Kubestate struct {
-				TotalShards int64  `json:"total_shards"`
-				Shard       string `json:"shard"`
+				AutoSharding struct {
+					Enabled      bool   `json:"enabled"`
+					PodName      string `json:"pod_name"`
+					PodNamespace string `json:"pod_namespace"`
+				} `json:"auto_sharding"`
 			} `json:"kubestate"`
 		} `json:"receivers"`
 	}
@@ -318,13 +324,17 @@ func (b *built) checkSharded(t *testing.T, otelcol string) {
 		if err := utilyaml.Unmarshal([]byte(c), &cfg); err != nil {
 			t.Fatal(err)
 		}
-		checkEnvReaches(t, otelcol, c, fmt.Sprintf("SHARD=%d", replicas), "shard")
+		checkEnvReaches(t, otelcol, c, "POD_NAME=kubestate", "auto_sharding.pod_name")
+		checkEnvReaches(t, otelcol, c, "POD_NAMESPACE=Monitoring", "auto_sharding.pod_namespace")
 	}
-	if k := cfg.Receivers.Kubestate; k.TotalShards != replicas || k.Shard != "${env:SHARD}" {
-		t.Errorf("sharded: total_shards %d and shard %q, want %d (the replicas) and ${env:SHARD}", k.TotalShards, k.Shard, replicas)
+	if a := cfg.Receivers.Kubestate.AutoSharding; !a.Enabled || a.PodName != "${env:POD_NAME}" || a.PodNamespace != "${env:POD_NAMESPACE}" {
+		t.Errorf("sharded: auto_sharding %+v, want enabled with ${env:POD_NAME} and ${env:POD_NAMESPACE}", a)
 	}
-	if got := envFieldPath(t, sts, "SHARD"); got != "metadata.labels['apps.kubernetes.io/pod-index']" {
-		t.Errorf("sharded: SHARD comes from %q, want the pod-index label", got)
+	if got := envFieldPath(t, sts, "POD_NAME"); got != "metadata.name" {
+		t.Errorf("sharded: POD_NAME comes from %q, want metadata.name", got)
+	}
+	if got := envFieldPath(t, sts, "POD_NAMESPACE"); got != "metadata.namespace" {
+		t.Errorf("sharded: POD_NAMESPACE comes from %q, want metadata.namespace", got)
 	}
 }
 

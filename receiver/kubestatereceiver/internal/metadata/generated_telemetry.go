@@ -44,8 +44,10 @@ type TelemetryBuilder struct {
 	KubestatePullScrapesCut         metric.Int64ObservableCounter
 	KubestateReadFailingDuration    metric.Float64ObservableGauge
 	KubestateReadFailures           metric.Int64ObservableCounter
+	KubestateShard                  metric.Int64ObservableGauge
 	KubestateSnapshotDuration       metric.Float64Histogram
 	KubestateStaleDataPoints        metric.Int64Counter
+	KubestateTotalShards            metric.Int64ObservableGauge
 	KubestateUnchangedDataPoints    metric.Int64Counter
 }
 
@@ -225,6 +227,36 @@ func (builder *TelemetryBuilder) RegisterKubestateReadFailuresCallback(cb metric
 	return nil
 }
 
+// RegisterKubestateShardCallback sets callback for observable KubestateShard metric.
+func (builder *TelemetryBuilder) RegisterKubestateShardCallback(cb metric.Int64Callback) error {
+	reg, err := builder.meter.RegisterCallback(func(ctx context.Context, o metric.Observer) error {
+		cb(ctx, &observerInt64{inst: builder.KubestateShard, obs: o})
+		return nil
+	}, builder.KubestateShard)
+	if err != nil {
+		return err
+	}
+	builder.mu.Lock()
+	defer builder.mu.Unlock()
+	builder.registrations = append(builder.registrations, reg)
+	return nil
+}
+
+// RegisterKubestateTotalShardsCallback sets callback for observable KubestateTotalShards metric.
+func (builder *TelemetryBuilder) RegisterKubestateTotalShardsCallback(cb metric.Int64Callback) error {
+	reg, err := builder.meter.RegisterCallback(func(ctx context.Context, o metric.Observer) error {
+		cb(ctx, &observerInt64{inst: builder.KubestateTotalShards, obs: o})
+		return nil
+	}, builder.KubestateTotalShards)
+	if err != nil {
+		return err
+	}
+	builder.mu.Lock()
+	defer builder.mu.Unlock()
+	builder.registrations = append(builder.registrations, reg)
+	return nil
+}
+
 type observerInt64 struct {
 	embedded.Int64Observer
 	inst metric.Int64Observable
@@ -361,6 +393,12 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		metric.WithUnit("{calls}"),
 	)
 	errs = errors.Join(errs, err)
+	builder.KubestateShard, err = builder.meter.Int64ObservableGauge(
+		"otelcol_kubestate_shard",
+		metric.WithDescription("The shard this instance exports (shard, or with auto_sharding its StatefulSet ordinal); changes when auto_sharding re-shards. [Alpha]"),
+		metric.WithUnit("1"),
+	)
+	errs = errors.Join(errs, err)
 	builder.KubestateSnapshotDuration, err = builder.meter.Float64Histogram(
 		"otelcol_kubestate_snapshot_duration",
 		metric.WithDescription("Duration of a collection cycle, from snapshot start to the last batch handed on. [Alpha]"),
@@ -372,6 +410,12 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		"otelcol_kubestate_stale_data_points",
 		metric.WithDescription("Stale data points sent (NoRecordedValue), one per series that an earlier cycle may have delivered and the current one does not hold. [Alpha]"),
 		metric.WithUnit("{points}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.KubestateTotalShards, err = builder.meter.Int64ObservableGauge(
+		"otelcol_kubestate_total_shards",
+		metric.WithDescription("The number of shards objects are split among (total_shards, or with auto_sharding the StatefulSet's replicas this instance exports for); 1 unsharded. [Alpha]"),
+		metric.WithUnit("1"),
 	)
 	errs = errors.Join(errs, err)
 	builder.KubestateUnchangedDataPoints, err = builder.meter.Int64Counter(
