@@ -3,6 +3,8 @@ package engine
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/pmetric"
@@ -17,9 +19,11 @@ type Collection struct {
 // BatchOptions say how a snapshot's batches are built.
 type BatchOptions struct {
 	Scope, Version string
-	MaxPoints      int               // points per batch, at least 1
-	Now            pcommon.Timestamp // every live point's timestamp (stale points: staleLead earlier)
-	Start          pcommon.Timestamp // start timestamp of cumulative sums
+	// Resource is every batch's resource attributes (none if empty).
+	Resource  map[string]string
+	MaxPoints int               // points per batch, at least 1
+	Now       pcommon.Timestamp // every live point's timestamp (stale points: staleLead earlier)
+	Start     pcommon.Timestamp // start timestamp of cumulative sums
 	// Last, if set, is what earlier snapshots may have delivered: series they held that this one
 	// does not (deleted objects, changed label values) are exported once more, flagged
 	// NoRecordedValue, so that consumers drop them at once as Prometheus drops a series gone from a
@@ -115,7 +119,15 @@ type batcher struct {
 
 func (b *batcher) startBatch() {
 	b.md = pmetric.NewMetrics()
-	sm := b.md.ResourceMetrics().AppendEmpty().ScopeMetrics().AppendEmpty()
+	rm := b.md.ResourceMetrics().AppendEmpty()
+	if len(b.Resource) > 0 {
+		attrs := rm.Resource().Attributes()
+		attrs.EnsureCapacity(len(b.Resource))
+		for _, k := range slices.Sorted(maps.Keys(b.Resource)) {
+			attrs.PutStr(k, b.Resource[k])
+		}
+	}
+	sm := rm.ScopeMetrics().AppendEmpty()
 	sm.Scope().SetName(b.Scope)
 	sm.Scope().SetVersion(b.Version)
 	b.metrics = sm.Metrics()
@@ -241,5 +253,5 @@ type SnapshotStats struct {
 
 // snapshot collects every resource of the engine; with last, it also marks what vanished since.
 func (e *Engine) snapshot(ctx context.Context, now pcommon.Timestamp, last *LastExported, emit func(pmetric.Metrics) error) SnapshotStats {
-	return Collect(ctx, e.collections(), BatchOptions{Scope: e.scope, Version: e.version, MaxPoints: e.cfg.MaxPointsPerBatch, Now: now, Start: e.startTime, Last: last}, emit)
+	return Collect(ctx, e.collections(), BatchOptions{Scope: e.scope, Version: e.version, Resource: e.cfg.ResourceAttributes, MaxPoints: e.cfg.MaxPointsPerBatch, Now: now, Start: e.startTime, Last: last}, emit)
 }
