@@ -12,9 +12,9 @@ import (
 
 	"k8s.io/client-go/kubernetes"
 
-	"github.com/kubestate/kubestate/tools/harness/parity"
-	"github.com/kubestate/kubestate/internal/testenv/seed"
 	"github.com/kubestate/kubestate/internal/testenv"
+	"github.com/kubestate/kubestate/internal/testenv/seed"
+	"github.com/kubestate/kubestate/tools/harness/parity"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
@@ -193,13 +193,18 @@ func TestMixin(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// KUBESTATE_MIXIN_VIA=pull runs kubestate's side through the receiver's pull endpoint (make test
-	// runs the test both ways, each in its own process and so on its own control plane).
+	// KUBESTATE_MIXIN_VIA=pull runs kubestate's side through the receiver's pull endpoint, =otlp
+	// pushed over OTLP into Prometheus' OTLP write handler (make test runs the test all three ways,
+	// each in its own process and so on its own control plane).
 	via := os.Getenv("KUBESTATE_MIXIN_VIA")
-	if via != "" && via != parity.ViaPrometheus && via != parity.ViaPull {
-		t.Fatalf("KUBESTATE_MIXIN_VIA=%q: want %q or %q", via, parity.ViaPrometheus, parity.ViaPull)
+	switch via {
+	case "":
+		via = parity.ViaPrometheus
+	case parity.ViaPrometheus, parity.ViaPull, ViaOTLP:
+	default:
+		t.Fatalf("KUBESTATE_MIXIN_VIA=%q: want %q, %q or %q", via, parity.ViaPrometheus, parity.ViaPull, ViaOTLP)
 	}
-	scrapes, err := CaptureScrapes(ctx, root, kubeconfig, dir, bins, kube, Timeline, via == parity.ViaPull, logWriter{t})
+	scrapes, err := CaptureScrapes(ctx, root, kubeconfig, dir, bins, kube, Timeline, via, logWriter{t})
 	if err != nil {
 		t.Fatal(err)
 	}
