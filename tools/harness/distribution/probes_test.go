@@ -141,8 +141,9 @@ func wantLive(t *testing.T, ep probeEndpoints, when string) {
 
 // The deployed probes (deploy/base's healthcheckv2 extensions) on the built distribution, while the
 // informers' initial lists hang (a proxy in front of kube-apiserver accepts connections and closes
-// them, so client-go retries without a call failing): readiness fails, naming the resources still
-// listing, until every informer has synced; liveness stays 200.
+// them, so client-go retries): readiness fails, naming the resources still listing, until every
+// informer has synced; then, with the proxy closing connections again, it fails until it forwards
+// again. Liveness stays 200.
 func TestProbesNotReadyUntilSynced(t *testing.T) {
 	seededCluster(t)
 	px := testenv.StartProxy(t, strings.TrimPrefix(testenv.Cluster(t).Server, "https://"))
@@ -180,6 +181,18 @@ func TestProbesNotReadyUntilSynced(t *testing.T) {
 		t.Errorf("readiness after sync: %s, want StatusOK", st)
 	}
 	wantLive(t, ep, "after sync")
+
+	// The same proxy closing every connection after sync (a load balancer with no API server behind
+	// it): client-go retries, then returns an empty watch and no error; that is a failed read.
+	cut := time.Now()
+	px.Cut()
+	st = awaitProbe(t, p, "readiness fails while every connection is closed", ep.readiness, http.StatusInternalServerError, "cannot read from the Kubernetes API", 90*time.Second)
+	t.Logf("observed: connections closed after sync, readiness %s (%s after the cut)", st, time.Since(cut).Round(10*time.Millisecond))
+	wantLive(t, ep, "while connections are closed")
+	restored = time.Now()
+	px.Restore()
+	st = awaitProbe(t, p, "readiness passes once the proxy forwards again", ep.readiness, http.StatusOK, "", 90*time.Second)
+	t.Logf("observed: proxy forwarding again, readiness %s (%s after)", st, time.Since(restored).Round(10*time.Millisecond))
 }
 
 // kube-apiserver stopped, before and after sync: readiness fails with the read error in the body and
