@@ -20,7 +20,7 @@ help:
 	@echo "make parity        compare with kube-state-metrics v2.20.0 (report: .local/parity-report.md)"
 	@echo "make parity-prometheus  parity through the distribution's Prometheus exporter (report: .local/parity-prometheus-report.md)"
 	@echo "make parity-pull   parity through the receiver's own pull endpoint, headers and label order included"
-	@echo "make mixin         kubernetes-mixin alerts/rules evaluated by Prometheus' engine over KSM and over kubestate"
+	@echo "make mixin         kubernetes-mixin alerts/rules evaluated by Prometheus' engine over KSM and over kubestate (exporter, pull, OTLP)"
 	@echo "make reliability   long forms of the fault-injection tests (about 15 min)"
 	@echo "make bench         kubestate vs kube-state-metrics side by side, push then pull (BENCH_PODS=10000; about 15 min)"
 	@echo "make bench-go      Go benchmarks of the hot paths: pdata floor, snapshot, object -> record"
@@ -154,6 +154,8 @@ mixin: tools build
 	@cd tools/mixin && $(GO) run . $(if $(V),-v)
 	@echo ">> the same through the receiver's own pull endpoint"
 	@cd tools/mixin && $(GO) run . -via pull $(if $(V),-v)
+	@echo ">> the same pushed over OTLP into Prometheus' OTLP write handler (job/instance from resource_attributes)"
+	@cd tools/mixin && $(GO) run . -via otlp $(if $(V),-v)
 
 ## ---- reliability: long forms of the fault-injection tests (go test -tags reliability) ----
 
@@ -228,6 +230,8 @@ test: tools build image check-generated $(PROMETHEUS)
 	@cd tools/mixin && KUBESTATE_MIXIN_VIA=pull $(GO) test -count=1 -timeout 10m -run 'TestMixin$$' ./...
 	@echo ">> TestMixin again with resend_interval: 6s (unchanged series sent every third cycle only)"
 	@cd tools/mixin && KUBESTATE_MIXIN_RESEND=6s $(GO) test -count=1 -timeout 10m -run 'TestMixin$$' ./...
+	@echo ">> TestMixin again over OTLP into Prometheus' OTLP write handler (its own process and control plane)"
+	@cd tools/mixin && KUBESTATE_MIXIN_VIA=otlp $(GO) test -count=1 -timeout 10m -run 'TestMixin$$' ./...
 	@echo ">> go test tools/image (the image archive: both platforms, uid 65532, entrypoint validates the bundled config)"
 	@cd tools/image && $(GO) vet ./... && $(GO) test -count=1 ./...
 	@echo ">> fuzz, 10s per target"

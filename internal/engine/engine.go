@@ -50,6 +50,8 @@ type Config struct {
 	ResendInterval time.Duration
 	// PullOnly runs no export cycles: the Renderer is the only consumer (nothing is sent to next).
 	PullOnly bool
+	// ResourceAttributes are set on the resource of every exported batch (the pull page has none).
+	ResourceAttributes map[string]string
 }
 
 // Renderer consumes whole snapshots apart from the export cycles: the pull path renders its page

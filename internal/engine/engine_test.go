@@ -479,3 +479,34 @@ func TestTimerDrivesCycles(t *testing.T) {
 		t.Fatalf("timer cycle exported %d points, want 6", n)
 	}
 }
+
+// Every batch carries the configured resource attributes (over OTLP, Prometheus' job and instance),
+// and none by default, so exporters that read them (the Prometheus exporter's job label) see none.
+func TestBatchesCarryResourceAttributes(t *testing.T) {
+	for _, attrs := range []map[string]string{nil, {"service.name": "kube-state-metrics", "k8s.cluster.name": "prod"}} {
+		var got []map[string]any
+		h := newHarness(t, 20, 5, Config{MaxDataPointsPerBatch: 7, ResourceAttributes: attrs}, consumerFunc(func(_ context.Context, md pmetric.Metrics) error {
+			for i := range md.ResourceMetrics().Len() {
+				got = append(got, md.ResourceMetrics().At(i).Resource().Attributes().AsRaw())
+			}
+			return nil
+		}))
+		if !h.eng.tick() {
+			t.Fatal("first tick skipped")
+		}
+		h.cycle()
+		if len(got) < 2 {
+			t.Fatalf("%d batches, want several", len(got))
+		}
+		for i, r := range got {
+			if len(r) != len(attrs) {
+				t.Fatalf("batch %d: resource %v, want %v", i, r, attrs)
+			}
+			for k, v := range attrs {
+				if r[k] != v {
+					t.Fatalf("batch %d: resource %v, want %v", i, r, attrs)
+				}
+			}
+		}
+	}
+}

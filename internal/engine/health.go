@@ -2,6 +2,8 @@ package engine
 
 import (
 	"context"
+	"errors"
+	"reflect"
 	"sync/atomic"
 	"time"
 
@@ -41,8 +43,19 @@ func (h *readHealth) ListWithContext(ctx context.Context, opts metav1.ListOption
 	return obj, err
 }
 
+// emptyWatch is the type of watch client-go returns, with no error, once it stops retrying a watch
+// whose connection closed before the server answered (EOF, timeout): the call read nothing.
+var emptyWatch = reflect.TypeOf(watch.NewEmptyWatch())
+
+// errWatchClosed stands for the error client-go does not return in that case.
+var errWatchClosed = errors.New("failed to watch: the connection to the API server closed before it answered (client-go stopped retrying and returned an empty watch)")
+
 func (h *readHealth) WatchWithContext(ctx context.Context, opts metav1.ListOptions) (watch.Interface, error) {
 	w, err := h.lw.WatchWithContext(ctx, opts)
+	if err == nil && reflect.TypeOf(w) == emptyWatch {
+		h.observe(ctx, errWatchClosed)
+		return w, nil
+	}
 	h.observe(ctx, err)
 	return w, err
 }

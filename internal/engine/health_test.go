@@ -27,6 +27,7 @@ type flakySource struct {
 	*fakeSource
 	refuse atomic.Bool
 	expire atomic.Bool // the next Watch call gets 410 Gone
+	closed atomic.Bool // Watch returns client-go's empty watch, as when it stops retrying a closed connection
 	mu     sync.Mutex
 	cur    *watch.FakeWatcher
 	calls  atomic.Int32 // Watch calls made
@@ -41,6 +42,9 @@ func (s *flakySource) ListWatch(Clients, string, string) cache.ListerWatcher {
 			s.calls.Add(1)
 			if s.expire.CompareAndSwap(true, false) {
 				return nil, apierrors.NewResourceExpired("too old resource version: 2 (7)")
+			}
+			if s.closed.Load() {
+				return watch.NewEmptyWatch(), nil
 			}
 			if s.refuse.Load() {
 				return nil, &net.OpError{Op: "dial", Net: "tcp", Err: &os.SyscallError{Syscall: "connect", Err: syscall.ECONNREFUSED}}
@@ -154,5 +158,52 @@ func TestReadErrSeesSilentlyRetriedWatchFailures(t *testing.T) {
 	}
 	if got := eng.ReadStats()["configmaps"]; got.Failures != after.Failures || got.FailingFor != 0 {
 		t.Fatalf("ReadStats after a 410: %+v, want %d failures as before and failing for 0 (a relist is no failure)", got, after.Failures)
+	}
+}
+
+// client-go's Watch gives up on a connection that closes before the server answers (EOF: a load
+// balancer with no apiserver behind it) by returning an empty watch and no error. That is a failed
+// read, not a success: it must show in ReadErr and reach ReadFailed, and clear once a real watch opens.
+func TestReadErrSeesWatchesClientGoGaveUpOn(t *testing.T) {
+	src := &flakySource{fakeSource: newFakeSource(3, 1)}
+	failed := make(chan error, 64)
+	eng := New(Options{
+		Sources: []Source{src},
+		Config:  Config{CollectionInterval: time.Hour, ExportTimeout: time.Minute, MaxDataPointsPerBatch: 100},
+		Next:    consumertest.NewNop(),
+		Hooks:   Hooks{ReadFailed: func(_ string, err error) { failed <- err }},
+	})
+	startSynced(t, eng)
+	waitFor(t, "the first watch", func() bool { return src.watcher() != nil })
+	src.watcher().Add(configMap(7, 1))
+	waitFor(t, "the event's record", func() bool { return eng.Objects()["configmaps"] == 4 })
+	src.closed.Store(true)
+	src.watcher().Stop()
+
+	select {
+	case err := <-failed:
+		if !errors.Is(err, errWatchClosed) {
+			t.Fatalf("ReadFailed(%v), want the closed watch", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("no ReadFailed call for an empty watch (Watch calls: %d)", src.calls.Load())
+	}
+	if err := eng.ReadErr(); !errors.Is(err, errWatchClosed) {
+		t.Fatalf("ReadErr = %v, want the closed watch", err)
+	}
+	src.closed.Store(false)
+	deadline := time.After(60 * time.Second)
+	for {
+		select {
+		case err := <-failed:
+			if err == nil {
+				if err := eng.ReadErr(); err != nil {
+					t.Fatalf("ReadErr after recovery = %v, want nil", err)
+				}
+				return
+			}
+		case <-deadline:
+			t.Fatalf("no recovery after the watch opened again (Watch calls: %d)", src.calls.Load())
+		}
 	}
 }

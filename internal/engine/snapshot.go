@@ -3,6 +3,8 @@ package engine
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/pmetric"
@@ -16,7 +18,9 @@ type Collection struct {
 
 // batchOptions say how a snapshot's batches are built.
 type batchOptions struct {
-	Scope, Version        string
+	Scope, Version string
+	// Resource is every batch's resource attributes (none if empty).
+	Resource              map[string]string
 	MaxDataPointsPerBatch int               // points per batch, at least 1
 	Now                   pcommon.Timestamp // every live point's timestamp (stale points: staleLead earlier)
 	Start                 pcommon.Timestamp // start timestamp of cumulative sums
@@ -127,7 +131,15 @@ type batcher struct {
 
 func (b *batcher) startBatch() {
 	b.md = pmetric.NewMetrics()
-	sm := b.md.ResourceMetrics().AppendEmpty().ScopeMetrics().AppendEmpty()
+	rm := b.md.ResourceMetrics().AppendEmpty()
+	if len(b.Resource) > 0 {
+		attrs := rm.Resource().Attributes()
+		attrs.EnsureCapacity(len(b.Resource))
+		for _, k := range slices.Sorted(maps.Keys(b.Resource)) {
+			attrs.PutStr(k, b.Resource[k])
+		}
+	}
+	sm := rm.ScopeMetrics().AppendEmpty()
 	sm.Scope().SetName(b.Scope)
 	sm.Scope().SetVersion(b.Version)
 	b.metrics = sm.Metrics()
@@ -243,5 +255,5 @@ func (e *Engine) snapshot(ctx context.Context, now pcommon.Timestamp, last *last
 }
 
 func (e *Engine) batchOptions(now pcommon.Timestamp, last *lastExported) batchOptions {
-	return batchOptions{Scope: e.scope, Version: e.version, MaxDataPointsPerBatch: e.cfg.MaxDataPointsPerBatch, Now: now, Start: e.startTime, Last: last}
+	return batchOptions{Scope: e.scope, Version: e.version, Resource: e.cfg.ResourceAttributes, MaxDataPointsPerBatch: e.cfg.MaxDataPointsPerBatch, Now: now, Start: e.startTime, Last: last}
 }

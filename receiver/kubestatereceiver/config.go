@@ -3,6 +3,7 @@ package kubestatereceiver
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"slices"
 	"strconv"
@@ -74,6 +75,12 @@ type Config struct {
 	// Push sends each cycle's batches to the pipeline's next consumer (default true). false with a
 	// pull endpoint: pull only, no batches are built.
 	Push bool `mapstructure:"push"`
+
+	// ResourceAttributes are set on the resource of every exported batch: over OTLP, Prometheus
+	// derives job from service.namespace/service.name and instance from service.instance.id. None by
+	// default, so the Prometheus exporter adds no job, instance or target_info of its own; the pull
+	// page never carries them.
+	ResourceAttributes map[string]string `mapstructure:"resource_attributes"`
 
 	_ struct{} // keyed literals only
 }
@@ -201,6 +208,11 @@ func (c *Config) compile() (compiled, error) {
 	if c.Pull.MaxConnections < 1 {
 		bad("pull.max_connections must be at least 1 (got %d)", c.Pull.MaxConnections)
 	}
+	for _, k := range slices.Sorted(maps.Keys(c.ResourceAttributes)) {
+		if strings.TrimSpace(k) == "" {
+			bad("resource_attributes: an attribute name must not be empty")
+		}
+	}
 	if !c.Push && c.Pull.Endpoint == "" {
 		bad("push is false and pull.endpoint is empty: the receiver would produce nothing; set pull.endpoint or push: true")
 	}
@@ -217,6 +229,7 @@ func (c *Config) compile() (compiled, error) {
 		FieldSelector:         c.nodeFieldSelector(),
 		Shard:                 engine.Shard{Index: c.Shard, Total: c.TotalShards},
 		PullOnly:              !c.Push,
+		ResourceAttributes:    maps.Clone(c.ResourceAttributes),
 	}}
 	for _, name := range c.enabledResources() {
 		res, _ := resources.ByName(name)

@@ -59,6 +59,22 @@ func TestLoadConfig(t *testing.T) {
 	if p.Pull.Endpoint != "0.0.0.0:8080" || p.Pull.WriteTimeout != 10*time.Second || p.Pull.MaxConnections != 8 || p.Push {
 		t.Fatalf("pull config: %+v push=%v", p.Pull, p.Push)
 	}
+	// No resource attributes unless asked: the Prometheus exporter would turn service.name into a
+	// job label on every series.
+	if len(def.ResourceAttributes) != 0 {
+		t.Fatalf("default resource_attributes: %v, want none", def.ResourceAttributes)
+	}
+	o := loadConfig(t, "otlp")
+	if err := confmap.Validate(o); err != nil {
+		t.Fatalf("otlp config invalid: %v", err)
+	}
+	if o.ResourceAttributes["service.name"] != "kube-state-metrics" || o.ResourceAttributes["k8s.cluster.name"] != "prod" || len(o.ResourceAttributes) != 3 {
+		t.Fatalf("resource_attributes: %v", o.ResourceAttributes)
+	}
+	run, err := o.compile()
+	if err != nil || run.engine.ResourceAttributes["service.name"] != "kube-state-metrics" {
+		t.Fatalf("compiled resource attributes: %v (%v)", run.engine.ResourceAttributes, err)
+	}
 }
 
 // Setting a short collection_interval alone is valid: the default export_timeout follows it.
@@ -154,6 +170,7 @@ var invalidConfigs = []struct {
 	{"pull endpoint port not a number", func(c *Config) { c.Pull.Endpoint = "localhost:http" }, `pull.endpoint "localhost:http" must be host:port`},
 	{"pull write_timeout zero", func(c *Config) { c.Pull.WriteTimeout = 0 }, "pull.write_timeout must be positive (got 0s)"},
 	{"pull max_connections zero", func(c *Config) { c.Pull.MaxConnections = 0 }, "pull.max_connections must be at least 1 (got 0)"},
+	{"empty resource attribute name", func(c *Config) { c.ResourceAttributes = map[string]string{" ": "x"} }, "resource_attributes: an attribute name must not be empty"},
 	{"push off without pull", func(c *Config) { c.Push = false }, "push is false and pull.endpoint is empty: the receiver would produce nothing"},
 	{"two wildcards in an annotation key", func(c *Config) {
 		c.MetricAnnotationsAllowlist = map[string][]string{"*": {"a*b*c"}}

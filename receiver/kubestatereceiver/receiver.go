@@ -62,12 +62,14 @@ type kubestateReceiver struct {
 	readErrs  map[string]error     // resource -> its last read failure, naming the verb
 	stuckFor  func() time.Duration // non-nil while the cycle in flight is stuck
 	healthy   int                  // last status reported: 0 none, 1 ok, 2 recoverable error
+	lastErr   string               // the recoverable error last reported
 }
 
 // readState is what the status reads of the engine (an interface, so tests can script it).
 type readState interface {
 	ReadErr() error
 	HasSynced() bool
+	Synced() map[string]bool
 	StuckFor() time.Duration
 }
 
@@ -187,6 +189,9 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 	if err := eng.Start(ctx); err != nil {
 		return err
 	}
+	// Reported before Start returns, so the Collector does not mark the receiver OK while its
+	// informers are still listing (it reports OK after Start only for a component still Starting).
+	r.updateStatus(nil)
 	if r.cfg.LeaderElection.Enabled {
 		r.elector, err = startElector(r.cfg, restCfg, eng, log, r.leadershipChanged, r.leaseChecked)
 		if err != nil {
@@ -346,9 +351,11 @@ func (r *kubestateReceiver) stuck(overdue time.Duration) {
 }
 
 // updateStatus applies change, then reports the status everything together says: a recoverable
-// error while the Lease cannot be used, the cycle is stuck, the last cycle failed or a resource
-// cannot be read (the data of that resource is what was read last); OK once every informer has
-// synced and none of that holds.
+// error until every informer has synced (nothing is exported or served before: not ready), and
+// while the Lease cannot be used, the cycle is stuck, the last cycle failed or a resource cannot be
+// read (the data of that resource is what was read last); OK once every informer has synced and
+// none of that holds. An error is reported again only when its message changes, so a failure that
+// persists keeps the time it began (health checks measure their recovery_duration from it).
 func (r *kubestateReceiver) updateStatus(change func()) {
 	r.statusMu.Lock()
 	defer r.statusMu.Unlock()
@@ -356,6 +363,21 @@ func (r *kubestateReceiver) updateStatus(change func()) {
 		change()
 	}
 	var errs []error
+	if !r.state.HasSynced() {
+		var pending []string
+		for res, ok := range r.state.Synced() {
+			if !ok {
+				pending = append(pending, res)
+			}
+		}
+		slices.Sort(pending)
+		if len(pending) == 0 { // no engine yet
+			errs = append(errs, errors.New("informers not started: auto_sharding has not learned this instance's shard yet; nothing is exported or served until then"))
+		} else {
+			errs = append(errs, fmt.Errorf("informers not synced: the initial list of %s has not completed; nothing is exported or served until every resource is listed",
+				strings.Join(pending, ", ")))
+		}
+	}
 	if err := r.leaseErr.Load(); err != nil && *err != nil {
 		errs = append(errs, *err)
 	}
@@ -382,11 +404,14 @@ func (r *kubestateReceiver) updateStatus(change func()) {
 	}
 	switch {
 	case len(errs) > 0:
-		// Every time, so the message is current.
-		r.healthy = 2
-		componentstatus.ReportStatus(r.host, componentstatus.NewRecoverableErrorEvent(errors.Join(errs...)))
-	case r.state.HasSynced() && r.healthy != 1:
-		r.healthy = 1
+		err := errors.Join(errs...)
+		if r.healthy == 2 && err.Error() == r.lastErr {
+			return
+		}
+		r.healthy, r.lastErr = 2, err.Error()
+		componentstatus.ReportStatus(r.host, componentstatus.NewRecoverableErrorEvent(err))
+	case r.healthy != 1:
+		r.healthy, r.lastErr = 1, ""
 		componentstatus.ReportStatus(r.host, componentstatus.NewEvent(componentstatus.StatusOK))
 	}
 }
@@ -534,6 +559,7 @@ func (s engineState) HasSynced() bool {
 	return eng != nil && eng.HasSynced()
 }
 func (s engineState) StuckFor() time.Duration { return s.r.current().StuckFor() }
+func (s engineState) Synced() map[string]bool { return s.r.current().Synced() }
 
 // renderGate renders the pull page only while its engine is the current one: during a re-shard
 // the page shows the engine that exports, never the two alternately. The gates of one receiver

@@ -22,6 +22,7 @@ type scriptedState struct {
 	err       atomic.Pointer[error]
 	stuck     atomic.Int64
 	onReadErr atomic.Pointer[func()]
+	pending   atomic.Pointer[[]string] // resources whose initial list has not completed
 }
 
 func (s *scriptedState) ReadErr() error {
@@ -34,7 +35,19 @@ func (s *scriptedState) ReadErr() error {
 	}
 	return nil
 }
-func (s *scriptedState) HasSynced() bool         { return true }
+func (s *scriptedState) HasSynced() bool {
+	p := s.pending.Load()
+	return p == nil || len(*p) == 0
+}
+func (s *scriptedState) Synced() map[string]bool {
+	out := map[string]bool{"namespaces": true}
+	if p := s.pending.Load(); p != nil {
+		for _, res := range *p {
+			out[res] = false
+		}
+	}
+	return out
+}
 func (s *scriptedState) StuckFor() time.Duration { return time.Duration(s.stuck.Load()) }
 func (s *scriptedState) fail(err error) {
 	if err == nil {
@@ -166,5 +179,57 @@ func TestStatusConcurrentReports(t *testing.T) {
 		if got := host.last().Status(); (got == componentstatus.StatusOK) == failing {
 			t.Fatalf("round %d: status %v with the resource failing=%v", i, got, failing)
 		}
+	}
+}
+
+// Until every informer has synced the status is an error naming what is still listing, so a
+// readiness probe on the component status says not ready; then OK. Start reports it before it
+// returns (the Collector would otherwise mark the receiver OK).
+func TestStatusNotReadyUntilSynced(t *testing.T) {
+	r, st, host := newStatusReceiver(t)
+	st.pending.Store(&[]string{"pods", "configmaps"})
+	r.updateStatus(nil)
+	wantStatus(t, host, componentstatus.StatusRecoverableError, "informers not synced: the initial list of configmaps, pods has not completed")
+
+	// A read failure while listing is reported with it.
+	st.fail(errors.New("connection refused"))
+	r.readFailed("pods", errors.New("connection refused"))
+	wantStatus(t, host, componentstatus.StatusRecoverableError, "informers not synced")
+	wantStatus(t, host, componentstatus.StatusRecoverableError, "list/watch pods: connection refused")
+
+	st.fail(nil)
+	r.readFailed("pods", nil)
+	st.pending.Store(&[]string{"configmaps"})
+	r.updateStatus(nil)
+	wantStatus(t, host, componentstatus.StatusRecoverableError, "the initial list of configmaps has not completed")
+	st.pending.Store(nil)
+	r.updateStatus(nil) // the engine's Synced hook
+	wantStatus(t, host, componentstatus.StatusOK, "")
+}
+
+// A failure that persists is reported once, so its event keeps the time it began: health checks
+// (healthcheckv2's recovery_duration) measure how long a component has been failing from it. A
+// new message is a new event.
+func TestStatusPersistentFailureKeepsItsTime(t *testing.T) {
+	r, st, host := newStatusReceiver(t)
+	denied := errors.New(`configmaps is forbidden: User "x" cannot list resource "configmaps"`)
+	st.fail(denied)
+	for range 5 {
+		r.readFailed("configmaps", denied) // the reflector retries, failing the same way
+		r.cycleDone(engine.CycleStats{})   // cycles go on
+	}
+	host.mu.Lock()
+	n := len(host.events)
+	host.mu.Unlock()
+	if n != 1 {
+		t.Fatalf("%d events for one persisting failure, want 1 (each new event restarts its recovery_duration)", n)
+	}
+	r.cycleDone(engine.CycleStats{SnapshotStats: engine.SnapshotStats{Batches: 1, Errors: []error{errors.New("backend said no")}}})
+	wantStatus(t, host, componentstatus.StatusRecoverableError, "export failed for 1 of 1 batches")
+	host.mu.Lock()
+	n = len(host.events)
+	host.mu.Unlock()
+	if n != 2 {
+		t.Fatalf("%d events after the message changed, want 2", n)
 	}
 }

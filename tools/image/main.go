@@ -197,7 +197,7 @@ func image(o Options, osName, arch string, layers ...v1.Layer) (v1.Image, error)
 		User:         fmt.Sprintf("%d:%d", UID, UID),
 		WorkingDir:   "/",
 		Env:          []string{"SSL_CERT_FILE=" + CAPath},
-		ExposedPorts: map[string]struct{}{"8080/tcp": {}, "13133/tcp": {}},
+		ExposedPorts: map[string]struct{}{"8080/tcp": {}, "13133/tcp": {}, "13134/tcp": {}},
 		Labels: map[string]string{
 			"org.opencontainers.image.title":       "otelcol-kubestate",
 			"org.opencontainers.image.description": "OpenTelemetry Collector with the kubestate receiver (kube-state-metrics v2.20.0 metrics)",

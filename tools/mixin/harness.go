@@ -98,12 +98,27 @@ const SettleLimit = 20 * time.Second
 // changes the cluster through kube, waits until kube-state-metrics shows the change and both sides serve the same series
 // (at most SettleLimit), and scrapes both with each set of Accept headers a Prometheus server sends.
 // Both processes are stopped before it returns.
+//
+// With o.Via ViaOTLP, kubestate's side is what Prometheus' own OTLP write handler stored of the first
+// export cycle after both sides agreed: the receiver sets OTLPResourceAttributes, and the
+// distribution's otlphttp exporter sends every cycle to an OTLPSink (the Prometheus exporter, which
+// tells when the sides agree, gets the same cycles without those attributes).
 func CaptureScrapes(ctx context.Context, root, kubeconfig, workDir string, bins Binaries, kube kubernetes.Interface, steps []Step, o CaptureOptions, progress io.Writer) (*Scrapes, error) {
 	cfg, err := parity.LoadConfig(filepath.Join(root, "testdata", "parity", "default.yaml"))
 	if err != nil {
 		return nil, err
 	}
 	cfg.ResendInterval = o.ResendInterval
+	collector := parity.CollectorOptions{Binary: bins.Collector, Pull: o.Via == parity.ViaPull}
+	var sink *OTLPSink
+	if o.Via == ViaOTLP {
+		if sink, err = StartOTLPSink(); err != nil {
+			return nil, err
+		}
+		defer sink.Close()
+		cfg.ResourceAttributes = OTLPResourceAttributes
+		collector.OTLPEndpoint = sink.Endpoint
+	}
 	out := &Scrapes{}
 	hc := &http.Client{Timeout: 30 * time.Second}
 	defer hc.CloseIdleConnections()
@@ -133,7 +148,7 @@ func CaptureScrapes(ctx context.Context, root, kubeconfig, workDir string, bins 
 		WorkDir:    workDir,
 		Progress:   progress,
 	}, parity.PrometheusOptions{
-		Collector: parity.CollectorOptions{Binary: bins.Collector, Pull: o.Pull},
+		Collector: collector,
 		Inspect: func(ctx context.Context, ksm *parity.KSM, col *parity.Collector) error {
 			capture := func(name string, start time.Time) error {
 				left := max(SettleLimit-time.Since(start), time.Second)
@@ -144,15 +159,25 @@ func CaptureScrapes(ctx context.Context, root, kubeconfig, workDir string, bins 
 				sc := StepCapture{Step: name, Settled: settled, Settle: time.Since(start)}
 				fmt.Fprintf(progress, "mixin: scrape %d: %s: both sides agree after %v: %v\n", len(out.Steps)+1, name, sc.Settle.Round(time.Millisecond), settled)
 				out.At = time.Now()
+				var cycle OTLPCycle
+				if sink != nil {
+					if cycle, err = sink.Cycle(ctx, out.At); err != nil {
+						return err
+					}
+					fmt.Fprintf(progress, "mixin: scrape %d: the OTLP cycle of %s: %d samples stored by Prometheus' OTLP handler, %d staleness markers\n",
+						len(out.Steps)+1, cycle.T.Format("15:04:05.000"), len(cycle.Samples), cycle.Stale)
+				}
 				for _, ps := range ScrapeProtocolSets {
 					accept := AcceptHeader(ps.Protocols)
 					k, err := get(ctx, ksm.MetricsURL, accept)
 					if err != nil {
 						return fmt.Errorf("scraping kube-state-metrics: %w", err)
 					}
-					o, err := get(ctx, col.MetricsURL, accept)
-					if err != nil {
-						return fmt.Errorf("scraping the exporter: %w", err)
+					o := Ingested(cycle)
+					if sink == nil {
+						if o, err = get(ctx, col.MetricsURL, accept); err != nil {
+							return fmt.Errorf("scraping the exporter: %w", err)
+						}
 					}
 					sc.Captures = append(sc.Captures, Capture{Protocols: ps.Name, KSM: k, Ours: o})
 				}
@@ -193,7 +218,9 @@ func CaptureScrapes(ctx context.Context, root, kubeconfig, workDir string, bins 
 
 // CaptureOptions say how kubestate's side runs.
 type CaptureOptions struct {
-	Pull bool // the receiver's own pull endpoint instead of the distribution's Prometheus exporter
+	// Via is kubestate's side: parity.ViaPrometheus (the distribution's Prometheus exporter; also
+	// ""), parity.ViaPull (the receiver's own pull endpoint) or ViaOTLP.
+	Via string
 	// ResendInterval is the receiver's resend_interval: unchanged series are sent only this often,
 	// and the exporter must keep them in between.
 	ResendInterval time.Duration

@@ -37,12 +37,12 @@ func run() int {
 	fixtures := flag.String("fixtures", filepath.Join(root, "testdata", "fixtures"), "fixture folder applied to the local control plane")
 	kubeconfig := flag.String("kubeconfig", "", "use this existing cluster (not seeded) instead of starting a local control plane")
 	verbose := flag.Bool("v", false, "one line per expression")
-	via := flag.String("via", parity.ViaPrometheus, "kubestate's side: prometheus (the distribution's Prometheus exporter) or pull (the receiver's own pull endpoint)")
+	via := flag.String("via", parity.ViaPrometheus, "kubestate's side: prometheus (the distribution's Prometheus exporter), pull (the receiver's own pull endpoint) or otlp (pushed over OTLP into Prometheus' OTLP write handler)")
 	timeout := flag.Duration("timeout", 5*time.Minute, "overall deadline")
 	resend := flag.Duration("resend-interval", 0, "the receiver's resend_interval (0: every series every cycle)")
 	flag.Parse()
-	if *via != parity.ViaPrometheus && *via != parity.ViaPull {
-		fmt.Fprintf(os.Stderr, "mixin: -via %q: want %q or %q\n", *via, parity.ViaPrometheus, parity.ViaPull)
+	if *via != parity.ViaPrometheus && *via != parity.ViaPull && *via != ViaOTLP {
+		fmt.Fprintf(os.Stderr, "mixin: -via %q: want %q, %q or %q\n", *via, parity.ViaPrometheus, parity.ViaPull, ViaOTLP)
 		return 2
 	}
 
@@ -118,7 +118,7 @@ func capture(ctx context.Context, root, kubeconfig, fixtures string, bins Binari
 	} else if kube, err = kubernetes.NewForConfig(timelineRC); err != nil {
 		return nil, err
 	}
-	scrapes, err := CaptureScrapes(ctx, root, kubeconfig, work, bins, kube, steps, CaptureOptions{Pull: via == parity.ViaPull, ResendInterval: resend}, os.Stdout)
+	scrapes, err := CaptureScrapes(ctx, root, kubeconfig, work, bins, kube, steps, CaptureOptions{Via: via, ResendInterval: resend}, os.Stdout)
 	if err != nil {
 		return nil, err
 	}

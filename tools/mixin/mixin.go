@@ -114,6 +114,9 @@ func AcceptHeader(sps []config.ScrapeProtocol) string {
 type Exposition struct {
 	Body        []byte
 	ContentType string
+	// Ingested, if set, are samples Prometheus stored from OTLP (see OTLPSink): Parse returns them
+	// as they are, labelled from the resource rather than by a scrape config.
+	Ingested []Sample
 }
 
 // TargetLabels are the labels a scrape config adds to every series: job as kubernetes-mixin expects it
@@ -132,6 +135,9 @@ type Sample struct {
 // also drops empty-valued labels). Histograms, summaries and exemplars do not occur in either side's
 // output and are refused.
 func Parse(e Exposition) ([]Sample, error) {
+	if e.Ingested != nil {
+		return e.Ingested, nil
+	}
 	p, err := textparse.New(e.Body, e.ContentType, labels.NewSymbolTable(), textparse.ParserOptions{
 		IgnoreNativeHistograms: true,
 		FallbackContentType:    "text/plain",

@@ -193,15 +193,20 @@ func TestMixin(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// KUBESTATE_MIXIN_VIA=pull runs kubestate's side through the receiver's pull endpoint (make test
-	// runs the test both ways, each in its own process and so on its own control plane).
+	// KUBESTATE_MIXIN_VIA=pull runs kubestate's side through the receiver's pull endpoint, =otlp
+	// pushed over OTLP into Prometheus' OTLP write handler (make test runs the test all three ways,
+	// each in its own process and so on its own control plane).
 	via := os.Getenv("KUBESTATE_MIXIN_VIA")
-	if via != "" && via != parity.ViaPrometheus && via != parity.ViaPull {
-		t.Fatalf("KUBESTATE_MIXIN_VIA=%q: want %q or %q", via, parity.ViaPrometheus, parity.ViaPull)
+	switch via {
+	case "":
+		via = parity.ViaPrometheus
+	case parity.ViaPrometheus, parity.ViaPull, ViaOTLP:
+	default:
+		t.Fatalf("KUBESTATE_MIXIN_VIA=%q: want %q, %q or %q", via, parity.ViaPrometheus, parity.ViaPull, ViaOTLP)
 	}
 	// KUBESTATE_MIXIN_RESEND sets the receiver's resend_interval (make test runs it with 6s, three
 	// cycles): the answers must not change when unchanged series are sent only on their heartbeat.
-	opts := CaptureOptions{Pull: via == parity.ViaPull}
+	opts := CaptureOptions{Via: via}
 	if v := os.Getenv("KUBESTATE_MIXIN_RESEND"); v != "" {
 		if opts.ResendInterval, err = time.ParseDuration(v); err != nil {
 			t.Fatalf("KUBESTATE_MIXIN_RESEND=%q: %v", v, err)

@@ -218,21 +218,71 @@ func (b *built) checkWorkloads(t *testing.T) {
 				t.Errorf("%s: resources.%s is not set", id, strings.Join(r, "."))
 			}
 		}
-		if str(c, "readinessProbe", "httpGet", "path") != "/healthz" || str(c, "livenessProbe", "httpGet", "path") == "" {
-			t.Errorf("%s: probes: readiness must be the pull endpoint's /healthz, liveness set", id)
-		}
 		volumes, _, _ := unstructured.NestedSlice(pod, "volumes")
 		mounted := false
 		for _, v := range volumes {
 			if cm := str(v.(map[string]any), "configMap", "name"); cm != "" {
-				if _, ok := b.configs[cm]; !ok {
+				cfg, ok := b.configs[cm]
+				if !ok {
 					t.Errorf("%s: mounts ConfigMap %s, which this kustomization does not build", id, cm)
 				}
 				mounted = true
+				checkProbes(t, id, c, cfg)
 			}
 		}
 		if !mounted {
 			t.Errorf("%s: mounts no ConfigMap", id)
+		}
+	}
+}
+
+// checkProbes: readiness reads the receiver's component status (healthcheckv2 with recoverable errors
+// counted at once), liveness the collector's lifecycle (healthcheckv2 without component health), each
+// probe on the port its extension listens on in the pod's config.
+func checkProbes(t *testing.T, id string, c map[string]any, config string) {
+	t.Helper()
+	var cfg struct {
+		Extensions map[string]struct {
+			UseV2           bool `json:"use_v2"`
+			ComponentHealth *struct {
+				IncludeRecoverable bool   `json:"include_recoverable_errors"`
+				RecoveryDuration   string `json:"recovery_duration"`
+			} `json:"component_health"`
+			HTTP struct {
+				Endpoint string `json:"endpoint"`
+			} `json:"http"`
+		} `json:"extensions"`
+		Service struct {
+			Extensions []string `json:"extensions"`
+		} `json:"service"`
+	}
+	if err := utilyaml.Unmarshal([]byte(config), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	ports := map[string]int64{}
+	list, _, _ := unstructured.NestedSlice(c, "ports")
+	for _, p := range list {
+		ports[str(p.(map[string]any), "name")] = num(p.(map[string]any), "containerPort")
+	}
+	for _, pr := range []struct{ probe, ext string }{{"readinessProbe", "healthcheckv2/readiness"}, {"livenessProbe", "healthcheckv2/liveness"}} {
+		ext, ok := cfg.Extensions[pr.ext]
+		if !ok || !ext.UseV2 || !slices.Contains(cfg.Service.Extensions, pr.ext) {
+			t.Errorf("%s: config has no %s with use_v2 in service.extensions", id, pr.ext)
+			continue
+		}
+		if path := str(c, pr.probe, "httpGet", "path"); path != "/status" {
+			t.Errorf("%s: %s path %q, want /status", id, pr.probe, path)
+		}
+		port := ports[str(c, pr.probe, "httpGet", "port")]
+		if !strings.HasSuffix(ext.HTTP.Endpoint, fmt.Sprintf(":%d", port)) {
+			t.Errorf("%s: %s on container port %d, %s listens on %q", id, pr.probe, port, pr.ext, ext.HTTP.Endpoint)
+		}
+		counted := ext.ComponentHealth != nil && ext.ComponentHealth.IncludeRecoverable
+		if want := pr.probe == "readinessProbe"; counted != want {
+			t.Errorf("%s: %s counts recoverable errors: %v, want %v", id, pr.ext, counted, want)
+		}
+		if counted && ext.ComponentHealth.RecoveryDuration != "0s" {
+			t.Errorf("%s: %s recovery_duration %q, want 0s (not ready until synced, at once)", id, pr.ext, ext.ComponentHealth.RecoveryDuration)
 		}
 	}
 }

@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -46,6 +48,11 @@ type CollectorOptions struct {
 	// Pull serves the receiver's own pull endpoint (pull.endpoint, push: false) instead of the
 	// Prometheus exporter; the pipeline ends in the nop exporter.
 	Pull bool
+	// OTLPEndpoint, if set, adds a second pipeline from the receiver to an otlphttp exporter sending
+	// to it (synchronously: no queue, no retries), which carries the receiver config's
+	// resource_attributes; the Prometheus exporter's pipeline deletes them (resource processor), so
+	// that side stays comparable with kube-state-metrics.
+	OTLPEndpoint string
 }
 
 // RecommendedMetricExpiration is the smallest metric_expiration under which a live series never
@@ -111,6 +118,28 @@ func CollectorConfig(cfg *kubestatereceiver.Config, o CollectorOptions, metricsP
 		}
 		exporters["prometheus"] = prom
 	}
+	pipelines := map[string]any{"metrics": map[string]any{
+		"receivers": []string{"kubestate"},
+		"exporters": []string{exporter},
+	}}
+	processors := map[string]any{}
+	if o.OTLPEndpoint != "" {
+		exporters["otlphttp"] = map[string]any{
+			"endpoint":         o.OTLPEndpoint,
+			"compression":      "none",
+			"retry_on_failure": map[string]any{"enabled": false},
+			"sending_queue":    map[string]any{"enabled": false},
+		}
+		pipelines["metrics/otlp"] = map[string]any{"receivers": []string{"kubestate"}, "exporters": []string{"otlphttp"}}
+		if len(rcv.ResourceAttributes) > 0 {
+			var actions []any
+			for _, k := range slices.Sorted(maps.Keys(rcv.ResourceAttributes)) {
+				actions = append(actions, map[string]any{"key": k, "action": "delete"})
+			}
+			processors["resource/drop"] = map[string]any{"attributes": actions}
+			pipelines["metrics"].(map[string]any)["processors"] = []string{"resource/drop"}
+		}
+	}
 	doc := map[string]any{
 		"receivers": map[string]any{"kubestate": receiver},
 		"exporters": exporters,
@@ -124,11 +153,11 @@ func CollectorConfig(cfg *kubestatereceiver.Config, o CollectorOptions, metricsP
 					}}}}},
 				},
 			},
-			"pipelines": map[string]any{"metrics": map[string]any{
-				"receivers": []string{"kubestate"},
-				"exporters": []string{exporter},
-			}},
+			"pipelines": pipelines,
 		},
+	}
+	if len(processors) > 0 {
+		doc["processors"] = processors
 	}
 	return json.MarshalIndent(doc, "", "  ")
 }
