@@ -33,4 +33,13 @@
 //     exposition Prometheus cannot parse: invalid metric names, invalid commonLabels keys,
 //     labelFromKey and stateSet labelName. (TestCompileErrorsNameResourceMetricAndField,
 //     TestEvaluationErrorsNameMetricAndPath, FuzzEvaluate)
+//  7. A Source is one bound resource in the engine: a record per object with a point per sample,
+//     metrics of one name sharing a family; tombstones and other non-objects give no record.
+//     (TestSourceRecordAndTombstones)
+//  8. Discovery keeps exactly one source per configured resource and served group/version/kind a
+//     CRD defines ("*" and empty version or kind match any; built-in kinds never, as KSM): a CRD
+//     created after start adds its sources, a version no longer served or a CRD deleted removes
+//     them, and a removed source leaves no goroutine. One goroutine applies changes, in order;
+//     a CRD change that alters no binding (group, kind, plural, scope, served versions) touches
+//     nothing. (TestDiscoveryFollowsCRDs)
 package customresource

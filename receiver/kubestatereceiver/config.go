@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"regexp"
 	"slices"
 	"strconv"
@@ -12,7 +13,9 @@ import (
 
 	regexp2 "github.com/dlclark/regexp2/v2"
 	"k8s.io/apimachinery/pkg/util/validation"
+	yaml "sigs.k8s.io/yaml/goyaml.v3"
 
+	"github.com/kubestate/kubestate/internal/customresource"
 	"github.com/kubestate/kubestate/internal/engine"
 	"github.com/kubestate/kubestate/internal/family"
 	"github.com/kubestate/kubestate/internal/resources"
@@ -68,6 +71,13 @@ type Config struct {
 	// Push sends each cycle's batches to the pipeline's next consumer (default true). false with a
 	// pull endpoint: pull only, no batches are built.
 	Push bool `mapstructure:"push"`
+
+	// CustomResourceState is kube-state-metrics' CustomResourceStateMetrics config, inline: a YAML
+	// string or a mapping. CustomResourceStateFile names a file holding it instead. With
+	// CustomResourceStateOnly, only the custom resources are watched.
+	CustomResourceState     any    `mapstructure:"custom_resource_state"`
+	CustomResourceStateFile string `mapstructure:"custom_resource_state_file"`
+	CustomResourceStateOnly bool   `mapstructure:"custom_resource_state_only"`
 
 	_ struct{} // keyed literals only
 }
@@ -205,7 +215,61 @@ func (c *Config) Validate() error {
 	if !c.Push && c.Pull.Endpoint == "" {
 		bad("push is false and pull.endpoint is empty: the receiver would produce nothing; set pull.endpoint or push: true")
 	}
+	if c.CustomResourceStateOnly && len(c.Resources) > 0 {
+		bad("resources and custom_resource_state_only are mutually exclusive (custom_resource_state_only watches no built-in resource)")
+	}
+	if _, err := c.CustomResources(); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
+}
+
+// CustomResources compiles the custom resource state config (inline or from its file); nil when
+// none is configured.
+func (c *Config) CustomResources() ([]*customresource.Resource, error) {
+	data, field, err := c.customResourceStateData()
+	if err != nil || data == nil {
+		return nil, err
+	}
+	cfg, err := customresource.Parse(data)
+	if err == nil {
+		var res []*customresource.Resource
+		if res, err = customresource.Compile(cfg); err == nil {
+			return res, nil
+		}
+	}
+	return nil, fmt.Errorf("%s: %w", field, err)
+}
+
+// customResourceStateData is the config's text and the field it came from.
+func (c *Config) customResourceStateData() ([]byte, string, error) {
+	inline := c.CustomResourceState != nil && c.CustomResourceState != ""
+	switch {
+	case inline && c.CustomResourceStateFile != "":
+		return nil, "", errors.New("custom_resource_state and custom_resource_state_file are mutually exclusive")
+	case c.CustomResourceStateFile != "":
+		data, err := os.ReadFile(c.CustomResourceStateFile)
+		if err != nil {
+			return nil, "", fmt.Errorf("custom_resource_state_file: %w", err)
+		}
+		return data, "custom_resource_state_file " + c.CustomResourceStateFile, nil
+	case inline:
+		switch v := c.CustomResourceState.(type) {
+		case string:
+			return []byte(v), "custom_resource_state", nil
+		case map[string]any:
+			data, err := yaml.Marshal(v)
+			if err != nil {
+				return nil, "", fmt.Errorf("custom_resource_state: %w", err)
+			}
+			return data, "custom_resource_state", nil
+		default:
+			return nil, "", fmt.Errorf("custom_resource_state must be a YAML string or a mapping (got %T)", v)
+		}
+	case c.CustomResourceStateOnly:
+		return nil, "", errors.New("custom_resource_state_only needs custom_resource_state or custom_resource_state_file")
+	}
+	return nil, "", nil
 }
 
 // defaultExportTimeout is export_timeout when neither it nor a shorter collection_interval is set.
@@ -247,8 +311,12 @@ func (c *Config) nodeFieldSelector() string {
 	return ""
 }
 
-// enabledResources is the configured resource set, or KSM's default set.
+// enabledResources is the configured resource set, or KSM's default set; none with
+// custom_resource_state_only.
 func (c *Config) enabledResources() []string {
+	if c.CustomResourceStateOnly {
+		return nil
+	}
 	if len(c.Resources) == 0 {
 		return resources.DefaultNames()
 	}

@@ -25,6 +25,7 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/kubestate/kubestate/internal/customresource"
 	"github.com/kubestate/kubestate/internal/engine"
 	"github.com/kubestate/kubestate/internal/exposition"
 	"github.com/kubestate/kubestate/internal/resources"
@@ -41,10 +42,11 @@ type kubestateReceiver struct {
 	conns      *connTracker
 	host       component.Host
 	lastPoints atomic.Int64
-	pages      *exposition.Pages  // the pull path's current page; nil without pull.endpoint
-	pull       *exposition.Server // serves pages
-	elector    *elector           // nil without leader_election
-	leading    atomic.Int32       // 1 while this replica leads (telemetry)
+	pages      *exposition.Pages         // the pull path's current page; nil without pull.endpoint
+	pull       *exposition.Server        // serves pages
+	elector    *elector                  // nil without leader_election
+	crs        *customresource.Discovery // nil without custom_resource_state
+	leading    atomic.Int32              // 1 while this replica leads (telemetry)
 	leaseErr   atomic.Pointer[error]
 
 	// The component status is computed from all of these at once, under statusMu, and reported
@@ -136,6 +138,10 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 	}
 
 	sources := r.cfg.Sources()
+	crs, err := r.cfg.CustomResources()
+	if err != nil {
+		return err
+	}
 
 	r.telemetry, err = metadata.NewTelemetryBuilder(r.set.TelemetrySettings)
 	if err != nil {
@@ -181,6 +187,10 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 		zap.Int("shard", r.cfg.Shard), zap.Int("total_shards", r.cfg.TotalShards))
 	if err := r.eng.Start(ctx); err != nil {
 		return err
+	}
+	if crs != nil {
+		r.crs = customresource.NewDiscovery(crs, r.eng, dyn, log)
+		r.crs.Start()
 	}
 	if r.cfg.LeaderElection.Enabled {
 		r.elector, err = startElector(r.cfg, restCfg, r.eng, log, r.leadershipChanged, r.leaseChecked)
@@ -425,6 +435,9 @@ func (r *kubestateReceiver) Shutdown(ctx context.Context) error {
 		// the two never export together.
 		r.eng.SetExporting(false)
 		err = errors.Join(err, r.elector.stop(ctx))
+	}
+	if r.crs != nil {
+		err = errors.Join(err, r.crs.Stop(ctx))
 	}
 	if r.eng != nil {
 		err = errors.Join(err, r.eng.Shutdown(ctx))
