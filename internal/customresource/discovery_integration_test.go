@@ -132,7 +132,9 @@ spec:
 	if _, err := crds.Create(ctx, crd, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = crds.Delete(context.Background(), "widgets.discovery.kubestate.test", metav1.DeleteOptions{}) })
+	t.Cleanup(func() {
+		_ = crds.Delete(context.Background(), "widgets.discovery.kubestate.test", metav1.DeleteOptions{})
+	})
 	waitFor(t, "a source for v1", func() bool { return slices.Equal(d.Sources(), []string{"widgets.v1.discovery.kubestate.test"}) })
 
 	widgets := dyn.Resource(schema.GroupVersionResource{Group: "discovery.kubestate.test", Version: "v1", Resource: "widgets"}).Namespace("default")
