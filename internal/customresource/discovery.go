@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.uber.org/zap"
@@ -50,7 +51,11 @@ type Discovery struct {
 	crds    cache.Store
 	ctrl    cache.Controller
 	missing map[int]bool // resources that resolved to nothing, logged once until they resolve
+	applied atomic.Bool  // the CRDs were listed and the sources they call for added
 }
+
+// Applied reports whether discovery has listed the CRDs and added the sources they call for.
+func (d *Discovery) Applied() bool { return d.applied.Load() }
 
 // NewDiscovery binds compiled resources to the CRDs found through dyn, adding their sources to eng.
 func NewDiscovery(resources []*Resource, eng Engine, dyn dynamic.Interface, log *zap.Logger) *Discovery {
@@ -132,6 +137,7 @@ func (d *Discovery) loop(ctx context.Context) {
 	}
 	for {
 		d.apply(ctx)
+		d.applied.Store(true)
 		select {
 		case <-ctx.Done():
 			return

@@ -374,3 +374,39 @@ func TestResourcesWithoutSeries(t *testing.T) {
 	assert.Contains(t, missing, "nodes")
 	assert.Len(t, missing, len(resources.All)-1)
 }
+
+// TestKSMArgsCustomResourceState: a file is passed by absolute path as
+// --custom-resource-state-config-file, an inline config (string or mapping) as
+// --custom-resource-state-config, and custom_resource_state_only as --custom-resource-state-only.
+func TestKSMArgsCustomResourceState(t *testing.T) {
+	cfg := kubestatereceiver.NewFactory().CreateDefaultConfig().(*kubestatereceiver.Config)
+	cfg.CustomResourceStateFile, cfg.CustomResourceStateOnly = "crs.yaml", true
+	args, err := KSMArgs(cfg)
+	require.NoError(t, err)
+	abs, _ := filepath.Abs("crs.yaml")
+	assert.Equal(t, []string{"--custom-resource-state-config-file=" + abs, "--custom-resource-state-only"}, args)
+
+	cfg.CustomResourceStateFile, cfg.CustomResourceStateOnly = "", false
+	cfg.CustomResourceState = map[string]any{"spec": map[string]any{"resources": []any{}}}
+	args, err = KSMArgs(cfg)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"--custom-resource-state-config=spec:\n    resources: []\n"}, args)
+}
+
+// TestCompareMetadataInfoAndStateSetAreGauges: KSM's custom resource state prints info and
+// stateset families; as OpenTelemetry data they are gauges, which is no metadata difference; a
+// help text's trailing blank, which KSM's page loses, neither.
+func TestCompareMetadataInfoAndStateSetAreGauges(t *testing.T) {
+	ksm, err := ParseText(strings.NewReader("# HELP a_info x\n# TYPE a_info info\na_info{k=\"v\"} 1\n# HELP b y \n# TYPE b stateset\nb{s=\"x\"} 1\n# HELP c z\n# TYPE c counter\nc 1\n"))
+	require.NoError(t, err)
+	ours := NewSet()
+	for _, s := range ksm.Series {
+		ours.add(s.Name, s.Labels, s.Value)
+	}
+	ours.Families["a_info"] = FamilyMeta{Type: "gauge", Help: "x"}
+	ours.Families["b"] = FamilyMeta{Type: "gauge", Help: "y "}
+	ours.Families["c"] = FamilyMeta{Type: "gauge", Help: "z"}
+	r := Compare(ksm, ours, nil)
+	require.Len(t, r.MetaDiffs, 1, "only the counter shown as a gauge differs")
+	assert.Equal(t, "c", r.MetaDiffs[0].Family)
+}

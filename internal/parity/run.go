@@ -23,6 +23,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
+	"github.com/kubestate/kubestate/internal/customresource"
 	"github.com/kubestate/kubestate/internal/engine"
 	"github.com/kubestate/kubestate/receiver/kubestatereceiver"
 )
@@ -155,6 +156,14 @@ func RunConfig(ctx context.Context, name string, cfg *kubestatereceiver.Config, 
 
 	waitCtx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
+	if rcv.crs != nil {
+		// KSM must have built as many custom resource stores as the receiver has sources.
+		if err := rcv.waitDiscovered(waitCtx, opts.Settle); err != nil {
+			return run, err
+		}
+		ksm.CustomStores, ksm.CRSOnly = len(rcv.crs.Sources()), cfg.CustomResourceStateOnly
+		opts.progress("[%s] receiver discovered %d custom resource sources: %v", name, ksm.CustomStores, rcv.crs.Sources())
+	}
 	if err := ksm.WaitStable(waitCtx, opts.Settle); err != nil {
 		return run, err
 	}
@@ -180,6 +189,7 @@ func RunConfig(ctx context.Context, name string, cfg *kubestatereceiver.Config, 
 
 type receiverRun struct {
 	eng        *engine.Engine
+	crs        *customresource.Discovery // nil without custom_resource_state
 	httpClient interface{ CloseIdleConnections() }
 	log        *zap.Logger
 }
@@ -231,12 +241,39 @@ func startReceiver(ctx context.Context, in *kubestatereceiver.Config, opts Optio
 		hc.CloseIdleConnections()
 		return nil, err
 	}
-	return &receiverRun{eng: eng, httpClient: hc, log: log}, nil
+	r := &receiverRun{eng: eng, httpClient: hc, log: log}
+	crs, err := cfg.CustomResources()
+	if err != nil {
+		r.stop()
+		return nil, err
+	}
+	if crs != nil {
+		r.crs = customresource.NewDiscovery(crs, eng, dyn, log)
+		r.crs.Start()
+	}
+	return r, nil
+}
+
+// waitDiscovered waits until discovery has listed the CRDs and added the sources they call for.
+func (r *receiverRun) waitDiscovered(ctx context.Context, settle time.Duration) error {
+	for !r.crs.Applied() {
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("custom resource discovery: %w", ctx.Err())
+		case <-time.After(settle / 10):
+		}
+	}
+	return nil
 }
 
 func (r *receiverRun) stop() {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	if r.crs != nil {
+		if err := r.crs.Stop(ctx); err != nil {
+			r.log.Warn("custom resource discovery stop", zap.Error(err))
+		}
+	}
 	if err := r.eng.Shutdown(ctx); err != nil {
 		r.log.Warn("engine shutdown", zap.Error(err))
 	}

@@ -1,0 +1,148 @@
+package parity
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/rest"
+
+	"github.com/kubestate/kubestate/internal/customresource"
+	"github.com/kubestate/kubestate/internal/seed"
+	"github.com/kubestate/kubestate/receiver/kubestatereceiver"
+)
+
+// TestParityCustomResources compares custom resource state with kube-state-metrics v2.20.0 started
+// with --custom-resource-state-config-file on the same apiserver: every case of
+// testdata/customresource (each example of KSM's CRS documentation, wildcards included, and our
+// own path and conversion cases) with --custom-resource-state-only, then the custom-resources
+// parity config (KSM's default resources and a wildcard config together). CRDs and objects come
+// from testdata/fixtures-customresources.
+func TestParityCustomResources(t *testing.T) {
+	env := newFixtureEnv(t)
+	applyCustomResourceFixtures(env.ctx, t, env.rc)
+
+	cases, err := filepath.Glob(filepath.Join("..", "..", "testdata", "customresource", "*", "config.yaml"))
+	if err != nil || len(cases) < 14 {
+		t.Fatalf("want the 14 cases of testdata/customresource, found %d (%v)", len(cases), err)
+	}
+	type run struct {
+		name, path string
+		only       bool
+	}
+	var runs []run
+	for _, c := range cases {
+		runs = append(runs, run{name: "crs-" + filepath.Base(filepath.Dir(c)), path: c, only: true})
+	}
+	runs = append(runs, run{name: "custom-resources", path: filepath.Join("..", "..", "testdata", "parity", "custom-resources.yaml")})
+	for _, r := range runs {
+		t.Run(r.name, func(t *testing.T) {
+			var cfg = loadDefaultConfig(t)
+			if r.only {
+				cfg.CustomResourceStateFile, cfg.CustomResourceStateOnly = r.path, true
+			} else if cfg, err = LoadConfig(r.path); err != nil {
+				t.Fatal(err)
+			}
+			res, err := RunConfig(env.ctx, r.name, cfg, Options{KSMBinary: env.ksm, Kubeconfig: env.kubeconfig, WorkDir: env.dir, Progress: logWriter{t}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			custom := 0
+			for _, f := range res.Result.Families {
+				if !strings.HasPrefix(f.Name, "kube_") || strings.HasPrefix(f.Name, "kube_customresource_") || strings.HasPrefix(f.Name, "kube_verticalpodautoscaler_") {
+					custom += f.Total
+				}
+			}
+			if custom == 0 {
+				t.Error("kube-state-metrics emitted no custom resource series: nothing of them was compared")
+			}
+			for _, f := range res.Result.Failing() {
+				t.Errorf("\n%s", FamilyDetails(f))
+			}
+			for _, m := range res.Result.MetaDiffs {
+				t.Errorf("family metadata differs: %s", m)
+			}
+			if !res.Result.OK() || res.Result.Extra != 0 {
+				t.Errorf("%s (kube-state-metrics flags: %s)", res.Result.Summary(), strings.Join(res.KSMArgs, " "))
+			} else {
+				t.Logf("%s; %d custom resource series", res.Result.Summary(), custom)
+			}
+		})
+	}
+}
+
+// loadDefaultConfig is the receiver's default configuration.
+func loadDefaultConfig(t *testing.T) *kubestatereceiver.Config {
+	t.Helper()
+	cfg, err := LoadConfig(filepath.Join("..", "..", "testdata", "parity", "default.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// applyCustomResourceFixtures applies the CRDs, waits until the apiserver serves them, then
+// applies the custom objects.
+func applyCustomResourceFixtures(ctx context.Context, t *testing.T, rc *rest.Config) {
+	t.Helper()
+	dir := filepath.Join("..", "..", "testdata", "fixtures-customresources")
+	objs, err := seed.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var crds, rest []seed.Object
+	for _, o := range objs {
+		if o.Obj.GetKind() == "CustomResourceDefinition" {
+			crds = append(crds, o)
+		} else {
+			rest = append(rest, o)
+		}
+	}
+	a, err := seed.NewApplier(rc, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Apply(ctx, crds); err != nil {
+		t.Fatal(err)
+	}
+	dyn, err := dynamic.NewForConfig(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range crds {
+		deadline := time.Now().Add(time.Minute)
+		for !established(ctx, dyn, c.Obj.GetName()) {
+			if time.Now().After(deadline) {
+				t.Fatalf("CRD %s not established within a minute", c.Obj.GetName())
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	// A fresh applier: its discovery must see the new kinds.
+	if a, err = seed.NewApplier(rc, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Apply(ctx, rest); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func established(ctx context.Context, dyn dynamic.Interface, name string) bool {
+	crd, err := dyn.Resource(customresource.CRDs).Get(ctx, name, metav1.GetOptions{})
+	if err != nil {
+		return false
+	}
+	conds, _, _ := unstructured.NestedSlice(crd.Object, "status", "conditions")
+	for _, c := range conds {
+		m, _ := c.(map[string]any)
+		if m["type"] == "Established" && m["status"] == "True" {
+			return true
+		}
+	}
+	return false
+}
