@@ -78,6 +78,10 @@ type Config struct {
 	CustomResourceState     any    `mapstructure:"custom_resource_state"`
 	CustomResourceStateFile string `mapstructure:"custom_resource_state_file"`
 	CustomResourceStateOnly bool   `mapstructure:"custom_resource_state_only"`
+	// CustomResourceStateReloadInterval is how often custom_resource_state_file is read again: a
+	// changed file that compiles replaces the config, one that does not is refused (logged) and
+	// the last good config keeps running. 0 disables reloading.
+	CustomResourceStateReloadInterval time.Duration `mapstructure:"custom_resource_state_reload_interval"`
 
 	_ struct{} // keyed literals only
 }
@@ -101,6 +105,8 @@ func createDefaultConfig() *Config {
 		Push:                  true,
 		TotalShards:           1,
 		LeaderElection:        defaultLeaderElection(),
+
+		CustomResourceStateReloadInterval: 10 * time.Second,
 	}
 }
 
@@ -218,6 +224,9 @@ func (c *Config) Validate() error {
 	if c.CustomResourceStateOnly && len(c.Resources) > 0 {
 		bad("resources and custom_resource_state_only are mutually exclusive (custom_resource_state_only watches no built-in resource)")
 	}
+	if c.CustomResourceStateReloadInterval < 0 {
+		bad("custom_resource_state_reload_interval must not be negative, 0 disables reloading (got %s)", c.CustomResourceStateReloadInterval)
+	}
 	if _, err := c.CustomResources(); err != nil {
 		errs = append(errs, err)
 	}
@@ -231,6 +240,11 @@ func (c *Config) CustomResources() ([]*customresource.Resource, error) {
 	if err != nil || data == nil {
 		return nil, err
 	}
+	return compileCustomResourceState(data, field)
+}
+
+// compileCustomResourceState parses and compiles a custom resource state config read from field.
+func compileCustomResourceState(data []byte, field string) ([]*customresource.Resource, error) {
 	cfg, err := customresource.Parse(data)
 	if err == nil {
 		var res []*customresource.Resource

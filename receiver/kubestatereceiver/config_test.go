@@ -168,6 +168,7 @@ var invalidConfigs = []struct {
 	}, "resources and custom_resource_state_only are mutually exclusive"},
 	{"custom_resource_state_file missing", func(c *Config) { c.CustomResourceStateFile = "no/such/crs.yaml" }, "custom_resource_state_file: open no/such/crs.yaml"},
 	{"custom_resource_state not YAML", func(c *Config) { c.CustomResourceState = "spec: [" }, "custom_resource_state: custom resource state config: yaml"},
+	{"custom_resource_state_reload_interval negative", func(c *Config) { c.CustomResourceStateReloadInterval = -time.Second }, "custom_resource_state_reload_interval must not be negative, 0 disables reloading (got -1s)"},
 	{"custom_resource_state of another type", func(c *Config) { c.CustomResourceState = 3 }, "custom_resource_state must be a YAML string or a mapping (got int)"},
 	{"custom_resource_state unknown metric type", func(c *Config) {
 		c.CustomResourceState = "spec:\n  resources:\n  - groupVersionKind: {group: g.io, version: v1, kind: K}\n    metrics:\n    - {name: m, each: {type: Histogram}}\n"

@@ -42,10 +42,12 @@ type kubestateReceiver struct {
 	conns      *connTracker
 	host       component.Host
 	lastPoints atomic.Int64
-	pages      *exposition.Pages         // the pull path's current page; nil without pull.endpoint
-	pull       *exposition.Server        // serves pages
-	elector    *elector                  // nil without leader_election
-	crs        *customresource.Discovery // nil without custom_resource_state
+	pages      *exposition.Pages  // the pull path's current page; nil without pull.endpoint
+	pull       *exposition.Server // serves pages
+	elector    *elector           // nil without leader_election
+	crsMu      sync.Mutex
+	crs        *customresource.Discovery // nil without custom_resource_state; under crsMu
+	crsReload  *crsReloader              // nil unless custom_resource_state_file is reloaded
 	leading    atomic.Int32              // 1 while this replica leads (telemetry)
 	leaseErr   atomic.Pointer[error]
 
@@ -138,9 +140,15 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 	}
 
 	sources := r.cfg.Sources()
-	crs, err := r.cfg.CustomResources()
+	crsData, crsField, err := r.cfg.customResourceStateData()
 	if err != nil {
 		return err
+	}
+	var crs []*customresource.Resource
+	if crsData != nil {
+		if crs, err = compileCustomResourceState(crsData, crsField); err != nil {
+			return err
+		}
 	}
 
 	r.telemetry, err = metadata.NewTelemetryBuilder(r.set.TelemetrySettings)
@@ -191,6 +199,11 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 	if crs != nil {
 		r.crs = customresource.NewDiscovery(crs, r.eng, dyn, log)
 		r.crs.Start()
+		if r.cfg.CustomResourceStateFile != "" && r.cfg.CustomResourceStateReloadInterval > 0 {
+			r.crsReload = &crsReloader{path: r.cfg.CustomResourceStateFile, interval: r.cfg.CustomResourceStateReloadInterval,
+				last: crsData, dyn: dyn, eng: r.eng, log: log, swap: r.swapCRS}
+			r.crsReload.start()
+		}
 	}
 	if r.cfg.LeaderElection.Enabled {
 		r.elector, err = startElector(r.cfg, restCfg, r.eng, log, r.leadershipChanged, r.leaseChecked)
@@ -199,6 +212,15 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 		}
 	}
 	return nil
+}
+
+// swapCRS installs d as the running custom resource discovery and returns the previous one.
+func (r *kubestateReceiver) swapCRS(d *customresource.Discovery) *customresource.Discovery {
+	r.crsMu.Lock()
+	defer r.crsMu.Unlock()
+	old := r.crs
+	r.crs = d
+	return old
 }
 
 // leadershipChanged counts a transition (the engine has already been switched).
@@ -436,8 +458,11 @@ func (r *kubestateReceiver) Shutdown(ctx context.Context) error {
 		r.eng.SetExporting(false)
 		err = errors.Join(err, r.elector.stop(ctx))
 	}
-	if r.crs != nil {
-		err = errors.Join(err, r.crs.Stop(ctx))
+	if r.crsReload != nil {
+		r.crsReload.stop()
+	}
+	if crs := r.swapCRS(nil); crs != nil {
+		err = errors.Join(err, crs.Stop(ctx))
 	}
 	if r.eng != nil {
 		err = errors.Join(err, r.eng.Shutdown(ctx))
