@@ -59,7 +59,7 @@ func (d *Discovery) Applied() bool { return d.applied.Load() }
 
 // NewDiscovery binds compiled resources to the CRDs found through dyn, adding their sources to eng.
 func NewDiscovery(resources []*Resource, eng Engine, dyn dynamic.Interface, log *zap.Logger) *Discovery {
-	d := &Discovery{resources: resources, eng: eng, dyn: dyn, log: log, active: map[string]string{},
+	d := &Discovery{resources: slices.Clone(resources), eng: eng, dyn: dyn, log: log, active: map[string]string{},
 		changed: make(chan struct{}, 1), missing: map[int]bool{}}
 	lw := &cache.ListWatch{
 		ListWithContextFunc: func(ctx context.Context, opts metav1.ListOptions) (runtime.Object, error) {
@@ -85,6 +85,22 @@ func NewDiscovery(resources []*Resource, eng Engine, dyn dynamic.Interface, log 
 		},
 		Transform: reduceCRD,
 	})
+	return d
+}
+
+// Select keeps only the metrics enabled says run (the receiver's metric_allowlist and
+// metric_denylist, which KSM applies to custom resource state families too); call it before Start.
+func (d *Discovery) Select(enabled func(name string) bool) *Discovery {
+	for i, r := range d.resources {
+		sel := *r
+		sel.Metrics = nil
+		for _, m := range r.Metrics {
+			if enabled(m.Name) {
+				sel.Metrics = append(sel.Metrics, m)
+			}
+		}
+		d.resources[i] = &sel
+	}
 	return d
 }
 
@@ -287,4 +303,27 @@ func reduceCRD(obj any) (any, error) {
 		}
 	}
 	return c, nil
+}
+
+// CountBindings is how many sources discovery would run for resources with the CRDs the
+// apiserver has now (one per resource and served version and kind matched): what
+// kube-state-metrics builds as many stores for. For harnesses that wait for both.
+func CountBindings(ctx context.Context, dyn dynamic.Interface, resources []*Resource) (int, error) {
+	list, err := dyn.Resource(CRDs).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for i := range list.Items {
+		c, _ := reduceCRD(&list.Items[i])
+		crd := c.(*crd)
+		for _, r := range resources {
+			for _, v := range crd.served {
+				if r.Matches(GroupVersionKind{Group: crd.group, Version: v, Kind: crd.kind}) {
+					n++
+				}
+			}
+		}
+	}
+	return n, nil
 }

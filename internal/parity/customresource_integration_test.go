@@ -2,6 +2,7 @@ package parity
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -21,58 +22,112 @@ import (
 // with --custom-resource-state-config-file on the same apiserver: every case of
 // testdata/customresource (each example of KSM's CRS documentation, wildcards included, and our
 // own path and conversion cases) with --custom-resource-state-only, then the custom-resources
-// parity config (KSM's default resources and a wildcard config together). CRDs and objects come
+// parity configs (KSM's default resources and a wildcard config together; a metric_denylist). CRDs and objects come
 // from testdata/fixtures-customresources.
 func TestParityCustomResources(t *testing.T) {
 	env := newFixtureEnv(t)
 	applyCustomResourceFixtures(env.ctx, t, env.rc)
 
+	for _, r := range customResourceRuns(t) {
+		t.Run(r.name, func(t *testing.T) {
+			res, err := RunConfig(env.ctx, r.name, r.cfg, Options{KSMBinary: env.ksm, Kubeconfig: env.kubeconfig, WorkDir: env.dir, Progress: logWriter{t}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkCustomResourceRun(t, res.Result, res.KSMArgs)
+		})
+	}
+}
+
+// TestParityPrometheusCustomResources is TestParityCustomResources through the distribution's
+// Prometheus exporter (make build): every series equal, and both pages equal up to the order of
+// lines and label pairs, KSM's info and stateset TYPE lines reading gauge.
+func TestParityPrometheusCustomResources(t *testing.T) {
+	env := newFixtureEnv(t)
+	applyCustomResourceFixtures(env.ctx, t, env.rc)
+	collector := filepath.Join(filepath.Dir(env.bin), "_build", "otelcol-kubestate")
+	if _, err := os.Stat(collector); err != nil {
+		t.Fatalf("the Prometheus path needs the distribution %s (make build builds it): %v", collector, err)
+	}
+	for _, r := range customResourceRuns(t) {
+		t.Run(r.name, func(t *testing.T) {
+			run, err := RunConfigPrometheus(env.ctx, r.name, r.cfg, Options{KSMBinary: env.ksm, Kubeconfig: env.kubeconfig, WorkDir: env.dir, Progress: logWriter{t}},
+				PrometheusOptions{Collector: CollectorOptions{Binary: collector}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkCustomResourceRun(t, run.Result, run.KSMArgs)
+			if e := run.Exposition; !e.OK() {
+				t.Errorf("%s", ExpositionDetails(e))
+			}
+		})
+	}
+}
+
+type customResourceRun struct {
+	name string
+	cfg  *kubestatereceiver.Config
+}
+
+// customResourceRuns are the configs compared: each case of testdata/customresource alone
+// (custom_resource_state_only), then the custom-resources parity configs (with KSM's default
+// resources; with a metric_denylist); file paths absolute, as
+// the collector and kube-state-metrics read them from elsewhere.
+func customResourceRuns(t *testing.T) []customResourceRun {
+	t.Helper()
 	cases, err := filepath.Glob(filepath.Join("..", "..", "testdata", "customresource", "*", "config.yaml"))
 	if err != nil || len(cases) < 14 {
 		t.Fatalf("want the 14 cases of testdata/customresource, found %d (%v)", len(cases), err)
 	}
-	type run struct {
-		name, path string
-		only       bool
-	}
-	var runs []run
+	var runs []customResourceRun
 	for _, c := range cases {
-		runs = append(runs, run{name: "crs-" + filepath.Base(filepath.Dir(c)), path: c, only: true})
+		cfg := loadDefaultConfig(t)
+		cfg.CustomResourceStateFile, cfg.CustomResourceStateOnly = abs(t, c), true
+		runs = append(runs, customResourceRun{name: "crs-" + filepath.Base(filepath.Dir(c)), cfg: cfg})
 	}
-	runs = append(runs, run{name: "custom-resources", path: filepath.Join("..", "..", "testdata", "parity", "custom-resources.yaml")})
-	for _, r := range runs {
-		t.Run(r.name, func(t *testing.T) {
-			var cfg = loadDefaultConfig(t)
-			if r.only {
-				cfg.CustomResourceStateFile, cfg.CustomResourceStateOnly = r.path, true
-			} else if cfg, err = LoadConfig(r.path); err != nil {
-				t.Fatal(err)
-			}
-			res, err := RunConfig(env.ctx, r.name, cfg, Options{KSMBinary: env.ksm, Kubeconfig: env.kubeconfig, WorkDir: env.dir, Progress: logWriter{t}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			custom := 0
-			for _, f := range res.Result.Families {
-				if !strings.HasPrefix(f.Name, "kube_") || strings.HasPrefix(f.Name, "kube_customresource_") || strings.HasPrefix(f.Name, "kube_verticalpodautoscaler_") {
-					custom += f.Total
-				}
-			}
-			if custom == 0 {
-				t.Error("kube-state-metrics emitted no custom resource series: nothing of them was compared")
-			}
-			for _, f := range res.Result.Failing() {
-				t.Errorf("\n%s", FamilyDetails(f))
-			}
-			for _, m := range res.Result.MetaDiffs {
-				t.Errorf("family metadata differs: %s", m)
-			}
-			if !res.Result.OK() || res.Result.Extra != 0 {
-				t.Errorf("%s (kube-state-metrics flags: %s)", res.Result.Summary(), strings.Join(res.KSMArgs, " "))
-			} else {
-				t.Logf("%s; %d custom resource series", res.Result.Summary(), custom)
-			}
-		})
+	for _, name := range []string{"custom-resources", "custom-resources-denylist"} {
+		cfg, err := LoadConfig(filepath.Join("..", "..", "testdata", "parity", name+".yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.CustomResourceStateFile = abs(t, cfg.CustomResourceStateFile)
+		runs = append(runs, customResourceRun{name: name, cfg: cfg})
+	}
+	return runs
+}
+
+func abs(t *testing.T, path string) string {
+	t.Helper()
+	p, err := filepath.Abs(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// checkCustomResourceRun fails the test unless every series matched, none is extra, the family
+// metadata agree, and custom resource series were compared at all.
+func checkCustomResourceRun(t *testing.T, res *Result, ksmArgs []string) {
+	t.Helper()
+	custom := 0
+	for _, f := range res.Families {
+		if !strings.HasPrefix(f.Name, "kube_") || strings.HasPrefix(f.Name, "kube_customresource_") || strings.HasPrefix(f.Name, "kube_verticalpodautoscaler_") {
+			custom += f.Total
+		}
+	}
+	if custom == 0 {
+		t.Error("kube-state-metrics emitted no custom resource series: nothing of them was compared")
+	}
+	for _, f := range res.Failing() {
+		t.Errorf("\n%s", FamilyDetails(f))
+	}
+	for _, m := range res.MetaDiffs {
+		t.Errorf("family metadata differs: %s", m)
+	}
+	if !res.OK() || res.Extra != 0 {
+		t.Errorf("%s (kube-state-metrics flags: %s)", res.Summary(), strings.Join(ksmArgs, " "))
+	} else {
+		t.Logf("%s; %d custom resource series", res.Summary(), custom)
 	}
 }
 

@@ -248,7 +248,7 @@ func startReceiver(ctx context.Context, in *kubestatereceiver.Config, opts Optio
 		return nil, err
 	}
 	if crs != nil {
-		r.crs = customresource.NewDiscovery(crs, eng, dyn, log)
+		r.crs = customresource.NewDiscovery(crs, eng, dyn, log).Select(cfg.CustomResourceFilter())
 		r.crs.Start()
 	}
 	return r, nil

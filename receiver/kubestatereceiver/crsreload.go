@@ -24,6 +24,7 @@ type crsReloader struct {
 	eng      customresource.Engine
 	log      *zap.Logger
 	swap     func(*customresource.Discovery) *customresource.Discovery // installs the new discovery, returns the old
+	enabled  func(name string) bool                                    // metric_allowlist / metric_denylist
 
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -71,7 +72,7 @@ func (c *crsReloader) check(ctx context.Context) {
 		c.refused = data
 		return
 	}
-	next := customresource.NewDiscovery(res, c.eng, c.dyn, c.log)
+	next := customresource.NewDiscovery(res, c.eng, c.dyn, c.log).Select(c.enabled)
 	old := c.swap(nil)
 	if old != nil {
 		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)

@@ -88,3 +88,10 @@ func (c *Config) filterFor(resource string, mf *metricFilter) family.Filter {
 		Annotations: allowlistFor(c.MetricAnnotationsAllowlist, resource),
 	}
 }
+
+// CustomResourceFilter is metric_allowlist / metric_denylist for custom resource state families
+// (KSM applies them to those too; none of them is opt-in).
+func (c *Config) CustomResourceFilter() func(name string) bool {
+	f := newMetricFilter(c)
+	return func(name string) bool { return f.enabled(name, false) }
+}

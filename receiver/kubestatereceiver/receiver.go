@@ -197,11 +197,11 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 		return err
 	}
 	if crs != nil {
-		r.crs = customresource.NewDiscovery(crs, r.eng, dyn, log)
+		r.crs = customresource.NewDiscovery(crs, r.eng, dyn, log).Select(r.cfg.CustomResourceFilter())
 		r.crs.Start()
 		if r.cfg.CustomResourceStateFile != "" && r.cfg.CustomResourceStateReloadInterval > 0 {
 			r.crsReload = &crsReloader{path: r.cfg.CustomResourceStateFile, interval: r.cfg.CustomResourceStateReloadInterval,
-				last: crsData, dyn: dyn, eng: r.eng, log: log, swap: r.swapCRS}
+				last: crsData, dyn: dyn, eng: r.eng, log: log, swap: r.swapCRS, enabled: r.cfg.CustomResourceFilter()}
 			r.crsReload.start()
 		}
 	}
