@@ -37,7 +37,7 @@ func NewSource(b *Bound, name string, log *zap.Logger) *Source {
 		if !ok {
 			f = len(s.descs)
 			byName[m.Name] = f
-			// The first metric's help, as KSM's page shows it.
+			// The first metric's help, as KSM's page shows it; info and stateset are gauges there too.
 			s.descs = append(s.descs, engine.FamilyDesc{Name: m.Name, Help: m.Help, Type: engine.Gauge})
 		}
 		s.family = append(s.family, f)

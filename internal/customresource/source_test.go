@@ -29,8 +29,8 @@ func TestSourceRecordAndTombstones(t *testing.T) {
 		t.Fatal(err)
 	}
 	src := NewSource(rs[0].Bind(GroupVersionKind{Group: "g.io", Version: "v1", Kind: "K"}, "ks", true), "ks.v1.g.io", nil)
-	if got := len(src.Families()); got != 2 {
-		t.Fatalf("%d families, want 2 (size once, phase)", got)
+	if f := src.Families(); len(f) != 2 || f[0].Type != engine.Gauge || f[1].Type != engine.Gauge {
+		t.Fatalf("families %+v, want size once and phase, gauges", f)
 	}
 	u := &unstructured.Unstructured{Object: map[string]any{
 		"metadata": map[string]any{"name": "x", "managedFields": []any{map[string]any{"manager": "m"}}},

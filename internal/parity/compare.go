@@ -212,20 +212,11 @@ func Compare(ksm, ours *Set, tolerances map[string]Tolerance) *Result {
 		case !ok:
 			r.MetaDiffs = append(r.MetaDiffs, MetaDiff{Family: name, Ours: o, KSMMissing: true})
 		// A text page loses a help text's trailing blanks (the reader trims each line).
-		case pdataType(k.Type) != o.Type || k.Help != strings.TrimRight(o.Help, " \t"):
+		case k.Type != o.Type || k.Help != strings.TrimRight(o.Help, " \t"):
 			r.MetaDiffs = append(r.MetaDiffs, MetaDiff{Family: name, KSM: k, Ours: o})
 		}
 	}
 	return r
-}
-
-// pdataType is the type a KSM family has as OpenTelemetry data: custom resource state's info and
-// stateset families are gauges (pdata has neither).
-func pdataType(ksmType string) string {
-	if ksmType == "info" || ksmType == "stateset" {
-		return "gauge"
-	}
-	return ksmType
 }
 
 // matchValues pairs equal values (within tol) of two series lists with the same key and returns

@@ -42,7 +42,13 @@ func TestParityCustomResources(t *testing.T) {
 // TestParityPrometheusCustomResources is TestParityCustomResources through the distribution's
 // Prometheus exporter (make build): every series equal, and both pages equal up to the order of
 // lines and label pairs, KSM's info and stateset TYPE lines reading gauge.
-func TestParityPrometheusCustomResources(t *testing.T) {
+func TestParityPrometheusCustomResources(t *testing.T) { testCustomResourcesPage(t, false) }
+
+// TestParityPullCustomResources is the same through the receiver's own pull endpoint, held to
+// KSM's page line for line: label order, HELP, and TYPE info and stateset included.
+func TestParityPullCustomResources(t *testing.T) { testCustomResourcesPage(t, true) }
+
+func testCustomResourcesPage(t *testing.T, pull bool) {
 	env := newFixtureEnv(t)
 	applyCustomResourceFixtures(env.ctx, t, env.rc)
 	collector := filepath.Join(filepath.Dir(env.bin), "_build", "otelcol-kubestate")
@@ -52,13 +58,15 @@ func TestParityPrometheusCustomResources(t *testing.T) {
 	for _, r := range customResourceRuns(t) {
 		t.Run(r.name, func(t *testing.T) {
 			run, err := RunConfigPrometheus(env.ctx, r.name, r.cfg, Options{KSMBinary: env.ksm, Kubeconfig: env.kubeconfig, WorkDir: env.dir, Progress: logWriter{t}},
-				PrometheusOptions{Collector: CollectorOptions{Binary: collector}})
+				PrometheusOptions{Collector: CollectorOptions{Binary: collector, Pull: pull}})
 			if err != nil {
 				t.Fatal(err)
 			}
 			checkCustomResourceRun(t, run.Result, run.KSMArgs)
 			if e := run.Exposition; !e.OK() {
 				t.Errorf("%s", ExpositionDetails(e))
+			} else if pull && !e.Exact() {
+				t.Errorf("pull endpoint: %s; want every line byte for byte in KSM's label order and HELP/TYPE of every family KSM declares: %v", e.Summary(), e.KSMHeaderOnly)
 			}
 		})
 	}

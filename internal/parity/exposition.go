@@ -332,7 +332,7 @@ func CompareExposition(ksmBody, oursBody []byte, tolerances map[string]Tolerance
 			}
 		case oDecl && !kDecl:
 			r.OursHeaderOnly = append(r.OursHeaderOnly, f)
-		case k.Help[f] != o.Help[f] || pdataTypeLine(k.Type[f]) != o.Type[f]:
+		case k.Help[f] != o.Help[f] || k.Type[f] != o.Type[f]:
 			r.HeaderDiffs = append(r.HeaderDiffs, fmt.Sprintf("%s: kube-state-metrics %q %q, exporter %q %q", f, k.Help[f], k.Type[f], o.Help[f], o.Type[f]))
 		}
 	}
@@ -346,13 +346,4 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(out)
 	return out
-}
-
-// pdataTypeLine is a KSM TYPE line as the exporter prints the family: custom resource state's info
-// and stateset families are gauges in OpenTelemetry data.
-func pdataTypeLine(line string) string {
-	if f := strings.Fields(line); len(f) == 4 && (f[3] == "info" || f[3] == "stateset") {
-		return strings.Join(f[:3], " ") + " gauge"
-	}
-	return line
 }

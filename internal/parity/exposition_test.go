@@ -146,17 +146,3 @@ func TestCollectorConfig(t *testing.T) {
 
 	assert.Equal(t, 70*time.Second, RecommendedMetricExpiration(30*time.Second, 10*time.Second))
 }
-
-// TestCompareExpositionInfoAndStateSetAsGauge: KSM's custom resource state info and stateset TYPE
-// lines match the exporter's gauge; any other TYPE difference still counts.
-func TestCompareExpositionInfoAndStateSetAsGauge(t *testing.T) {
-	ksm := "# HELP a_info x\n# TYPE a_info info\na_info{k=\"v\"} 1\n# HELP b y\n# TYPE b stateset\nb{s=\"x\"} 1\n"
-	ours := "# HELP a_info x\n# TYPE a_info gauge\na_info{k=\"v\"} 1\n# HELP b y\n# TYPE b gauge\nb{s=\"x\"} 1\n"
-	r, err := CompareExposition([]byte(ksm), []byte(ours), nil)
-	require.NoError(t, err)
-	assert.True(t, r.OK(), r.Summary())
-	r, err = CompareExposition([]byte(strings.Replace(ksm, "TYPE b stateset", "TYPE b counter", 1)), []byte(ours), nil)
-	require.NoError(t, err)
-	assert.False(t, r.OK(), "a counter shown as a gauge is a difference")
-	assert.Len(t, r.HeaderDiffs, 1)
-}

@@ -393,17 +393,15 @@ func TestKSMArgsCustomResourceState(t *testing.T) {
 	assert.Equal(t, []string{"--custom-resource-state-config=spec:\n    resources: []\n"}, args)
 }
 
-// TestCompareMetadataInfoAndStateSetAreGauges: KSM's custom resource state prints info and
-// stateset families; as OpenTelemetry data they are gauges, which is no metadata difference; a
-// help text's trailing blank, which KSM's page loses, neither.
-func TestCompareMetadataInfoAndStateSetAreGauges(t *testing.T) {
-	ksm, err := ParseText(strings.NewReader("# HELP a_info x\n# TYPE a_info info\na_info{k=\"v\"} 1\n# HELP b y \n# TYPE b stateset\nb{s=\"x\"} 1\n# HELP c z\n# TYPE c counter\nc 1\n"))
+// TestCompareMetadataHelpTrailingBlank: a help text's trailing blank, which a text page loses, is
+// no metadata difference; a type difference is.
+func TestCompareMetadataHelpTrailingBlank(t *testing.T) {
+	ksm, err := ParseText(strings.NewReader("# HELP b y \n# TYPE b gauge\nb{s=\"x\"} 1\n# HELP c z\n# TYPE c counter\nc 1\n"))
 	require.NoError(t, err)
 	ours := NewSet()
 	for _, s := range ksm.Series {
 		ours.add(s.Name, s.Labels, s.Value)
 	}
-	ours.Families["a_info"] = FamilyMeta{Type: "gauge", Help: "x"}
 	ours.Families["b"] = FamilyMeta{Type: "gauge", Help: "y "}
 	ours.Families["c"] = FamilyMeta{Type: "gauge", Help: "z"}
 	r := Compare(ksm, ours, nil)
