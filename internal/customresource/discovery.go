@@ -132,7 +132,9 @@ func (d *Discovery) Stop(ctx context.Context) error {
 		if err := d.eng.RemoveSource(ctx, d.active[key]); err != nil {
 			errs = append(errs, err)
 		}
+		d.mu.Lock() // Sources may be read meanwhile
 		delete(d.active, key)
+		d.mu.Unlock()
 	}
 	if len(errs) > 0 {
 		return fmt.Errorf("custom resource discovery: %v", errs)
