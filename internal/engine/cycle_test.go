@@ -55,7 +55,7 @@ func TestHungSiblingCostsEachBatchItsShareNeverBatches(t *testing.T) {
 		mu.Lock()
 		got = 0
 		mu.Unlock()
-		if !h.eng.tick() {
+		if !h.eng.Tick() {
 			t.Fatalf("cycle %d: tick skipped", c)
 		}
 		st := h.cycle()
@@ -96,7 +96,7 @@ func TestFairShareCoversBatchesBeyondTheEstimate(t *testing.T) {
 		return ctx.Err()
 	})
 	h := newHarness(t, 10, 2, Config{ExportTimeout: 2 * time.Second, MaxDataPointsPerBatch: 4}, next)
-	h.eng.tick()
+	h.eng.Tick()
 	if st := h.cycle(); st.Sent != 20 {
 		t.Fatalf("first cycle sent %d of 20 points", st.Sent)
 	}
@@ -107,11 +107,11 @@ func TestFairShareCoversBatchesBeyondTheEstimate(t *testing.T) {
 	}
 	waitFor(t, "the objects replaced", func() bool {
 		seen := map[string]map[float64]bool{}
-		h.eng.snapshotNow(context.Background(), func(md pmetric.Metrics) error { objectValues(md, seen); return nil })
+		h.eng.Snapshot(context.Background(), func(md pmetric.Metrics) error { objectValues(md, seen); return nil })
 		return len(seen) == 10 && seen["cm-109"] != nil
 	})
 	hang.Store(true)
-	h.eng.tick()
+	h.eng.Tick()
 	st := h.cycle()
 	if st.Stale != 20 || st.Batches != 10 || int(calls.Load()) != st.Batches {
 		t.Fatalf("%d stale points, %d batches built, %d handed on; want 20 stale, 10 batches, every one handed on", st.Stale, st.Batches, calls.Load())
@@ -164,7 +164,7 @@ func TestStuckConsumerIsReportedAndTheNextCycleIsFresh(t *testing.T) {
 	if d := eng.StuckFor(); d != 0 {
 		t.Fatalf("StuckFor = %s before any cycle", d)
 	}
-	eng.tick()
+	eng.Tick()
 	var overdue time.Duration
 	select {
 	case overdue = <-stuckHook:
@@ -176,7 +176,7 @@ func TestStuckConsumerIsReportedAndTheNextCycleIsFresh(t *testing.T) {
 	}
 	before := runtime.NumGoroutine()
 	for range 20 {
-		if eng.tick() {
+		if eng.Tick() {
 			t.Fatal("a tick started a cycle while one was stuck")
 		}
 	}
@@ -192,7 +192,7 @@ func TestStuckConsumerIsReportedAndTheNextCycleIsFresh(t *testing.T) {
 	src.watcher.Modify(configMap(3, 42))
 	waitFor(t, "the update applied", func() bool {
 		v := false
-		eng.snapshotNow(context.Background(), func(md pmetric.Metrics) error {
+		eng.Snapshot(context.Background(), func(md pmetric.Metrics) error {
 			seen := map[string]map[float64]bool{}
 			objectValues(md, seen)
 			v = v || seen["cm-3"][42]
@@ -214,7 +214,7 @@ func TestStuckConsumerIsReportedAndTheNextCycleIsFresh(t *testing.T) {
 	if d := eng.StuckFor(); d != 0 {
 		t.Fatalf("StuckFor = %s after the cycle ended", d)
 	}
-	if !eng.tick() {
+	if !eng.Tick() {
 		t.Fatal("the tick after the consumer returned was skipped")
 	}
 	select {
@@ -258,7 +258,7 @@ func TestShutdownBoundedWhileConsumerIgnoresContext(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	eng.WaitForSync(ctx)
-	eng.tick()
+	eng.Tick()
 	await(t, entered, "the export")
 	short, cancelShort := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancelShort()
@@ -336,7 +336,7 @@ func TestCycleCutBetweenBatchesIsAFailure(t *testing.T) {
 	})
 	// Records of 2 points in batches of 2: every batch ends at a record's end.
 	h := newHarness(t, 5, 2, Config{ExportTimeout: timeout, MaxDataPointsPerBatch: 2}, slow)
-	h.eng.tick()
+	h.eng.Tick()
 	st := h.cycle()
 	if st.Sent != 2 || calls.Load() != 1 {
 		t.Fatalf("sent %d points in %d calls; want the first batch only", st.Sent, calls.Load())

@@ -62,4 +62,9 @@
 //     own, apart from export cycles: a consumer that holds a cycle, even ignoring its context,
 //     never delays a render; with PullOnly no export cycle runs at all.
 //     (TestRenderNotHeldByHungConsumer, TestPullOnlyExportsNothing)
+//  9. Sources may be added and removed while the engine runs (custom resources whose CRDs come and
+//     go): the set of sources is replaced whole, so readers never lock; a removed source's
+//     informers have returned when RemoveSource does, the next cycle sends a stale point for each
+//     series it may have delivered, and once a cycle is delivered whole nothing of it is kept.
+//     (TestSourceAddedAndRemovedAtRuntime)
 package engine

@@ -94,18 +94,26 @@ type resourceState struct {
 	queues      []*queue
 	health      []*readHealth
 	controllers []cache.Controller
+
+	// A source added or removed at runtime (AddSource, RemoveSource) runs its informers under a
+	// context of its own, and RemoveSource waits for them.
+	start  sync.Once
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
 }
 
 // Engine runs the informers, the stores and the export loop.
 type Engine struct {
-	cfg       Config
-	clients   Clients
-	next      consumer.Metrics
-	hooks     Hooks
-	log       *zap.Logger
-	scope     string
-	version   string
-	resources []*resourceState
+	cfg     Config
+	clients Clients
+	next    consumer.Metrics
+	hooks   Hooks
+	log     *zap.Logger
+	scope   string
+	version string
+	// resources is replaced whole (copy on write, under mu) when a source is added or removed, so
+	// readers load it once and never lock.
+	resources atomic.Pointer[[]*resourceState]
 	startTime pcommon.Timestamp
 	last      *lastExported // what the last cycle exported; cycles never overlap, so only the one running uses it
 	lastStale int           // stale points of the last cycle, for the next one's batch estimate; as last
@@ -151,27 +159,106 @@ func New(o Options) *Engine {
 	if e.log == nil {
 		e.log = zap.NewNop()
 	}
+	var all []*resourceState
 	for _, s := range o.Sources {
-		rs := &resourceState{src: s}
-		for _, sel := range e.selections(s) {
-			e.addInformer(rs, sel.namespace, sel.fieldSelector)
-		}
-		e.resources = append(e.resources, rs)
+		all = append(all, e.newResource(s))
 	}
+	e.resources.Store(&all)
 	return e
+}
+
+func (e *Engine) newResource(s Source) *resourceState {
+	rs := &resourceState{src: s}
+	for _, sel := range e.selections(s) {
+		e.addInformer(rs, sel.namespace, sel.fieldSelector)
+	}
+	return rs
+}
+
+// sources is the current set of resources; a snapshot of it, never modified.
+func (e *Engine) sources() []*resourceState { return *e.resources.Load() }
+
+// startResource runs a resource's informers (once) under a context of its own.
+func (e *Engine) startResource(rs *resourceState) {
+	rs.start.Do(func() {
+		var ctx context.Context
+		ctx, rs.cancel = context.WithCancel(e.lifetime)
+		for _, c := range rs.controllers {
+			rs.wg.Add(1)
+			if !e.goRun(func() { defer rs.wg.Done(); c.RunWithContext(ctx) }) {
+				rs.wg.Done()
+			}
+		}
+	})
+}
+
+// AddSource adds a source while the engine runs (or before Start): its informers start at once
+// and its records join the next snapshot. Names are unique.
+func (e *Engine) AddSource(s Source) error {
+	rs := e.newResource(s)
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return errors.New("engine shut down")
+	}
+	cur := e.sources()
+	for _, o := range cur {
+		if o.src.Name() == s.Name() {
+			e.mu.Unlock()
+			return fmt.Errorf("source %q already present", s.Name())
+		}
+	}
+	next := append(slices.Clip(cur), rs)
+	e.resources.Store(&next)
+	started := e.lifetime != nil
+	e.mu.Unlock()
+	if started {
+		e.startResource(rs)
+	}
+	return nil
+}
+
+// RemoveSource removes a source while the engine runs: its informers stop, and when it returns
+// every goroutine they ran has returned (or ctx ended first: the error says so). The next cycle
+// sends stale points for the series it may have delivered; then nothing of it stays.
+func (e *Engine) RemoveSource(ctx context.Context, name string) error {
+	e.mu.Lock()
+	cur := e.sources()
+	i := slices.IndexFunc(cur, func(rs *resourceState) bool { return rs.src.Name() == name })
+	if i < 0 {
+		e.mu.Unlock()
+		return fmt.Errorf("source %q not present", name)
+	}
+	rs := cur[i]
+	next := slices.Delete(slices.Clone(cur), i, i+1)
+	e.resources.Store(&next)
+	e.mu.Unlock()
+	rs.start.Do(func() {}) // never started: nothing to stop
+	if rs.cancel == nil {
+		return nil
+	}
+	rs.cancel()
+	done := make(chan struct{})
+	go func() { rs.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("removing source %s: %w", name, ctx.Err())
+	}
 }
 
 // Start runs the informers and the collection timer. It does not wait for sync.
 func (e *Engine) Start(ctx context.Context) error {
 	_ = ctx // the engine's lifetime is its own: Start's context ends when Start returns
+	e.mu.Lock()
 	e.lifetime, e.cancel = context.WithCancel(context.Background())
+	e.mu.Unlock()
 	e.exporting.Store(!e.cfg.Standby)
 	e.term.Store(newExportTerm(e.lifetime))
 	e.startTime = pcommon.NewTimestampFromTime(time.Now())
-	for _, rs := range e.resources {
-		for _, c := range rs.controllers {
-			e.goRun(func() { c.RunWithContext(e.lifetime) })
-		}
+	for _, rs := range e.sources() {
+		e.startResource(rs)
 	}
 	e.goRun(e.awaitSync)
 	if !e.cfg.PullOnly {
@@ -203,8 +290,9 @@ func (e *Engine) renderLoop() {
 
 // collections is what a snapshot reads: each source with the stores of its informers.
 func (e *Engine) collections() []Collection {
-	cols := make([]Collection, len(e.resources))
-	for i, rs := range e.resources {
+	all := e.sources()
+	cols := make([]Collection, len(all))
+	for i, rs := range all {
 		cols[i] = Collection{Source: rs.src, Stores: rs.stores}
 	}
 	return cols
@@ -263,22 +351,23 @@ func (e *Engine) addInformer(rs *resourceState, namespace, fieldSelector string)
 	rs.controllers = append(rs.controllers, c)
 }
 
-func (e *Engine) goRun(fn func()) {
+func (e *Engine) goRun(fn func()) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.closed {
-		return
+		return false
 	}
 	e.wg.Add(1)
 	go func() {
 		defer e.wg.Done()
 		fn()
 	}()
+	return true
 }
 
 // HasSynced reports whether every informer has listed its objects once.
 func (e *Engine) HasSynced() bool {
-	for _, rs := range e.resources {
+	for _, rs := range e.sources() {
 		for _, q := range rs.queues {
 			if !q.HasSynced() {
 				return false
@@ -291,7 +380,7 @@ func (e *Engine) HasSynced() bool {
 // WaitForSync blocks until every informer has synced or ctx ends.
 func (e *Engine) WaitForSync(ctx context.Context) bool {
 	var synced []cache.InformerSynced
-	for _, rs := range e.resources {
+	for _, rs := range e.sources() {
 		for _, q := range rs.queues {
 			synced = append(synced, q.HasSynced)
 		}
@@ -302,20 +391,20 @@ func (e *Engine) WaitForSync(ctx context.Context) bool {
 func (e *Engine) awaitSync() {
 	start := time.Now()
 	if e.WaitForSync(e.lifetime) {
-		e.log.Info("informers synced", zap.Int("resources", len(e.resources)), zap.Duration("after", time.Since(start)))
+		e.log.Info("informers synced", zap.Int("resources", len(e.sources())), zap.Duration("after", time.Since(start)))
 		if e.hooks.Synced != nil {
 			e.hooks.Synced()
 		}
 		if e.cfg.CycleOnSync && !e.cfg.PullOnly {
-			e.tick()
+			e.Tick()
 		}
 	}
 }
 
 // Objects returns the number of objects held per resource.
 func (e *Engine) Objects() map[string]int {
-	out := make(map[string]int, len(e.resources))
-	for _, rs := range e.resources {
+	out := map[string]int{}
+	for _, rs := range e.sources() {
 		n := 0
 		for _, st := range rs.stores {
 			n += st.Len()
@@ -330,7 +419,7 @@ func (e *Engine) Objects() map[string]int {
 // reports health must not report it healthy meanwhile.
 func (e *Engine) ReadErr() error {
 	var errs []error
-	for _, rs := range e.resources {
+	for _, rs := range e.sources() {
 		for _, h := range rs.health {
 			if err := h.Err(); err != nil {
 				errs = append(errs, fmt.Errorf("%s: %w", rs.src.Name(), err))
@@ -350,8 +439,8 @@ type ReadStat struct {
 // longest of its informers): how old the data exported for it may be.
 func (e *Engine) ReadStats() map[string]ReadStat {
 	now := time.Now()
-	out := make(map[string]ReadStat, len(e.resources))
-	for _, rs := range e.resources {
+	out := map[string]ReadStat{}
+	for _, rs := range e.sources() {
 		st := out[rs.src.Name()]
 		for _, h := range rs.health {
 			st.Failures += h.failures.Load()
@@ -370,14 +459,14 @@ func (e *Engine) loop() {
 		case <-e.lifetime.Done():
 			return
 		case <-t.C:
-			e.tick()
+			e.Tick()
 		}
 	}
 }
 
-// tick starts a collection cycle unless one is in flight, in which case it counts a skip and
+// Tick starts a collection cycle unless one is in flight, in which case it counts a skip and
 // returns false. The timer calls it every CollectionInterval; tests call it directly.
-func (e *Engine) tick() bool {
+func (e *Engine) Tick() bool {
 	if !e.exporting.Load() {
 		return false // a standby replica: informers stay synced, nothing is exported
 	}
@@ -487,7 +576,7 @@ func (e *Engine) resendEvery() int {
 // points is the number of points the stores hold now.
 func (e *Engine) points() int {
 	n := 0
-	for _, rs := range e.resources {
+	for _, rs := range e.sources() {
 		for _, st := range rs.stores {
 			n += st.Points()
 		}
@@ -553,16 +642,16 @@ func (e *Engine) SetExporting(on bool) {
 	e.exporting.Store(on)
 	e.mu.Unlock()
 	if on && !e.cfg.PullOnly {
-		e.tick()
+		e.Tick()
 	}
 }
 
 // Exporting reports whether export cycles run (false on a standby replica).
 func (e *Engine) Exporting() bool { return e.exporting.Load() }
 
-// snapshotNow builds one snapshot outside the timer and hands its batches to emit (tests): the
+// Snapshot builds one snapshot outside the timer and hands its batches to emit (tests): the
 // batches a cycle would export, without stale points.
-func (e *Engine) snapshotNow(ctx context.Context, emit func(pmetric.Metrics) error) SnapshotStats {
+func (e *Engine) Snapshot(ctx context.Context, emit func(pmetric.Metrics) error) SnapshotStats {
 	return e.snapshot(ctx, pcommon.NewTimestampFromTime(time.Now()), nil, emit)
 }
 
@@ -588,8 +677,8 @@ func (e *Engine) Shutdown(ctx context.Context) error {
 
 // Synced reports, per resource, whether all its informers have synced.
 func (e *Engine) Synced() map[string]bool {
-	out := make(map[string]bool, len(e.resources))
-	for _, rs := range e.resources {
+	out := map[string]bool{}
+	for _, rs := range e.sources() {
 		ok := true
 		for _, q := range rs.queues {
 			ok = ok && q.HasSynced()
@@ -603,7 +692,7 @@ func (e *Engine) Synced() map[string]bool {
 // object itself (each object is dropped as soon as its record is built). For tests of invariant 6.
 func (e *Engine) cached(resource string) []*Record {
 	var out []*Record
-	for _, rs := range e.resources {
+	for _, rs := range e.sources() {
 		if rs.src.Name() == resource {
 			for _, st := range rs.stores {
 				st.Range(func(r *Record) bool {

@@ -286,7 +286,7 @@ func TestSnapshotNeverTearsAnObject(t *testing.T) {
 	snapshots := 0
 	for {
 		seen := map[string]map[float64]bool{}
-		h.eng.snapshotNow(context.Background(), func(md pmetric.Metrics) error { objectValues(md, seen); return nil })
+		h.eng.Snapshot(context.Background(), func(md pmetric.Metrics) error { objectValues(md, seen); return nil })
 		snapshots++
 		for name, values := range seen {
 			if len(values) != 1 {
@@ -307,7 +307,7 @@ func TestBatchesBoundedByMaxDataPointsPerBatch(t *testing.T) {
 		batches = append(batches, md.DataPointCount())
 		return nil
 	}))
-	if !h.eng.tick() {
+	if !h.eng.Tick() {
 		t.Fatal("first tick skipped")
 	}
 	st := h.cycle()
@@ -340,7 +340,7 @@ func TestExportCutAtTimeoutWhileHandlersKeepApplying(t *testing.T) {
 		mu.Unlock()
 		return nil
 	}))
-	h.eng.tick()
+	h.eng.Tick()
 	await(t, entered, "the export")
 	// While the export hangs, handlers keep publishing.
 	h.src.watcher.Add(configMap(10, 7))
@@ -351,7 +351,7 @@ func TestExportCutAtTimeoutWhileHandlersKeepApplying(t *testing.T) {
 		t.Fatalf("hung export not cut at export_timeout: %+v", st)
 	}
 	block.Store(false)
-	h.eng.tick()
+	h.eng.Tick()
 	if st := h.cycle(); len(st.Errors) > 0 {
 		t.Fatalf("next cycle failed: %v", st.Errors)
 	}
@@ -371,13 +371,13 @@ func TestSkippedTicksNotQueuedNoGoroutineGrowth(t *testing.T) {
 		blockUntil(release) // ignores its context entirely
 		return nil
 	}))
-	if !h.eng.tick() {
+	if !h.eng.Tick() {
 		t.Fatal("first tick skipped")
 	}
 	await(t, entered, "the export")
 	before := runtime.NumGoroutine()
 	for i := 0; i < 50; i++ {
-		if h.eng.tick() {
+		if h.eng.Tick() {
 			t.Fatal("a tick started a second cycle while one was in flight")
 		}
 	}
@@ -389,7 +389,7 @@ func TestSkippedTicksNotQueuedNoGoroutineGrowth(t *testing.T) {
 	}
 	close(release)
 	h.cycle()
-	if !h.eng.tick() {
+	if !h.eng.Tick() {
 		t.Fatal("tick after the stuck cycle ended was skipped")
 	}
 	h.cycle()
@@ -403,7 +403,7 @@ func TestHandlersNeverWaitOnConsumer(t *testing.T) {
 		blockUntil(release)
 		return nil
 	}))
-	h.eng.tick()
+	h.eng.Tick()
 	await(t, entered, "the export")
 	for v := 1; v <= 2000; v++ {
 		h.src.watcher.Modify(configMap(v%20, v))
@@ -412,7 +412,7 @@ func TestHandlersNeverWaitOnConsumer(t *testing.T) {
 	// All 2001 events are applied while the consumer is still stuck.
 	waitFor(t, "events applied", func() bool {
 		latest := map[string]float64{}
-		h.eng.snapshotNow(context.Background(), func(md pmetric.Metrics) error {
+		h.eng.Snapshot(context.Background(), func(md pmetric.Metrics) error {
 			seen := map[string]map[float64]bool{}
 			objectValues(md, seen)
 			for k, vs := range seen {
@@ -450,7 +450,7 @@ func TestShutdownDuringHungExport(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	eng.WaitForSync(ctx)
-	eng.tick()
+	eng.Tick()
 	await(t, entered, "the export")
 	start := time.Now()
 	if err := eng.Shutdown(ctx); err != nil {
@@ -460,7 +460,7 @@ func TestShutdownDuringHungExport(t *testing.T) {
 		t.Fatalf("shutdown took %s with an export in flight", d)
 	}
 	goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	if eng.tick() {
+	if eng.Tick() {
 		t.Fatal("tick after shutdown started a cycle")
 	}
 }
@@ -491,7 +491,7 @@ func TestBatchesCarryResourceAttributes(t *testing.T) {
 			}
 			return nil
 		}))
-		if !h.eng.tick() {
+		if !h.eng.Tick() {
 			t.Fatal("first tick skipped")
 		}
 		h.cycle()

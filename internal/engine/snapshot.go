@@ -50,6 +50,16 @@ func collect(ctx context.Context, cols []Collection, o batchOptions, emit func(p
 	total, unchanged := 0, 0
 	cut := false // ctx ended before every record was added
 	var visited []visit
+	var live map[*Store]bool // every store of cols: the others known to Last were removed
+	if o.Last != nil {
+		live = map[*Store]bool{}
+		for _, c := range cols {
+			for _, st := range c.Stores {
+				live[st] = true
+				o.Last.srcs[st] = c.Source
+			}
+		}
+	}
 	for _, c := range cols {
 		if ctx.Err() != nil {
 			cut = true
@@ -90,6 +100,9 @@ func collect(ctx context.Context, cols []Collection, o batchOptions, emit func(p
 				total += r.Len()
 			}
 		}
+	}
+	if o.Last != nil && !cut && ctx.Err() == nil {
+		o.Last.markGone(b, live)
 	}
 	b.flush()
 	if cut && len(b.errs) == 0 {

@@ -18,6 +18,11 @@ type lastExported struct {
 	// pending[st][slot] are the records, other than prev's, that snapshots not delivered whole
 	// loaded for the slot since the last whole one; at most maxPending per slot.
 	pending map[*Store]map[int][]*Record
+	// srcs is the Source of each store met, so that the series of a removed source's stores
+	// (Engine.RemoveSource) are ended with that source's families; gone are those stores, marked
+	// by the last snapshot and forgotten once one is delivered whole.
+	srcs map[*Store]Source
+	gone []*Store
 }
 
 // maxPending bounds the records remembered per slot while no snapshot is delivered whole (a long
@@ -27,7 +32,7 @@ const maxPending = 4
 
 // newLastExported starts with nothing exported.
 func newLastExported() *lastExported {
-	return &lastExported{prev: map[*Store][]*Record{}, spare: map[*Store][]*Record{}, pending: map[*Store]map[int][]*Record{}}
+	return &lastExported{prev: map[*Store][]*Record{}, spare: map[*Store][]*Record{}, pending: map[*Store]map[int][]*Record{}, srcs: map[*Store]Source{}}
 }
 
 // holds reports whether a consumer holds r, the record of slot i of st, already: the last snapshot
@@ -124,6 +129,40 @@ func (l *lastExported) markVanished(b *batcher, st *Store, cur []*Record) {
 	}
 }
 
+// markGone adds a stale point for every series a consumer may hold of a store that is no longer
+// snapshotted (its source was removed): every record of it is compared with nothing.
+func (l *lastExported) markGone(b *batcher, live map[*Store]bool) {
+	l.gone = l.gone[:0]
+	for st := range l.prev {
+		if !live[st] {
+			l.gone = append(l.gone, st)
+		}
+	}
+	for st := range l.pending {
+		if !live[st] && !slices.Contains(l.gone, st) {
+			l.gone = append(l.gone, st)
+		}
+	}
+	for _, st := range l.gone {
+		src := l.srcs[st]
+		if src == nil {
+			continue
+		}
+		b.source(src)
+		seen := map[string]struct{}{}
+		for _, r := range l.prev[st] {
+			if r != nil {
+				b.vanished(r, nil, seen)
+			}
+		}
+		for _, recs := range l.pending[st] {
+			for _, r := range recs {
+				b.vanished(r, nil, seen)
+			}
+		}
+	}
+}
+
 // identity is the record's prefix values (its object's identity), encoded unambiguously.
 func (r *Record) identity() string {
 	var buf [8]string
@@ -144,6 +183,13 @@ type visit struct {
 // refused batch are sent again.
 func (l *lastExported) cycleDone(visited []visit, whole bool, handed int) {
 	if whole {
+		for _, st := range l.gone {
+			delete(l.prev, st)
+			delete(l.spare, st)
+			delete(l.pending, st)
+			delete(l.srcs, st)
+		}
+		l.gone = nil
 		l.prev, l.spare = l.spare, l.prev
 		clear(l.pending)
 		return

@@ -469,14 +469,14 @@ func TestStalePointsReadAsTheirCycle(t *testing.T) {
 func TestResendChangesAndHeartbeats(t *testing.T) {
 	const every = 3
 	st := NewStore()
-	last := NewLastExported()
+	last := newLastExported()
 	for i := range 6 {
 		st.Put(fmt.Sprintf("ns/o%d", i), thing("ns", fmt.Sprintf("o%d", i), []string{"1"}, 0, nil))
 	}
 	seq := uint64(0)
 	cycle := func(consume func(int) error) ([]exported, SnapshotStats) {
 		seq++
-		return collectOpts(context.Background(), st, BatchOptions{MaxDataPointsPerBatch: 100, Now: pcommon.Timestamp(seq), Last: last, ResendEvery: every, Seq: seq}, consume)
+		return collectOpts(context.Background(), st, batchOptions{MaxDataPointsPerBatch: 100, Now: pcommon.Timestamp(seq), Last: last, ResendEvery: every, Seq: seq}, consume)
 	}
 	sentObjects := func(pts []exported) []string {
 		var out []string

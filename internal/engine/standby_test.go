@@ -24,7 +24,7 @@ func TestStandbyAndSetExporting(t *testing.T) {
 	})
 	h := newHarness(t, 30, 1, Config{Standby: true, CycleOnSync: true, MaxDataPointsPerBatch: 10, ExportTimeout: time.Minute}, next)
 	defer close(release)
-	if h.eng.tick() || h.eng.Exporting() {
+	if h.eng.Tick() || h.eng.Exporting() {
 		t.Fatal("a standby engine started a cycle")
 	}
 	select {
@@ -53,7 +53,7 @@ func TestStandbyAndSetExporting(t *testing.T) {
 	if !s.Withheld || len(s.Errors) != 0 || s.Batches != 1 {
 		t.Fatalf("cycle cut by SetExporting(false): withheld=%v errors=%v batches=%d; want withheld, no errors, no batch after the first", s.Withheld, s.Errors, s.Batches)
 	}
-	if h.eng.tick() {
+	if h.eng.Tick() {
 		t.Fatal("a tick after SetExporting(false) started a cycle")
 	}
 }
@@ -66,7 +66,7 @@ func TestResendIntervalAndNewLeaderSendsAll(t *testing.T) {
 	h := newHarness(t, 40, 2, Config{ResendInterval: 4 * time.Hour, MaxDataPointsPerBatch: 10}, next) // every 4 cycles
 	run := func() CycleStats {
 		t.Helper()
-		if !h.eng.tick() {
+		if !h.eng.Tick() {
 			t.Fatal("tick started no cycle")
 		}
 		return h.cycle()

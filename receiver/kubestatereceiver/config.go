@@ -5,13 +5,16 @@ import (
 	"fmt"
 	"maps"
 	"net"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"k8s.io/apimachinery/pkg/util/validation"
+	yaml "sigs.k8s.io/yaml/goyaml.v3"
 
+	"github.com/kubestate/kubestate/internal/customresource"
 	"github.com/kubestate/kubestate/internal/engine"
 	"github.com/kubestate/kubestate/internal/family"
 	"github.com/kubestate/kubestate/internal/resources"
@@ -81,6 +84,16 @@ type Config struct {
 	// default, so the Prometheus exporter adds no job, instance or target_info of its own; the pull
 	// page never carries them.
 	ResourceAttributes map[string]string `mapstructure:"resource_attributes"`
+	// CustomResourceState is kube-state-metrics' CustomResourceStateMetrics config, inline: a YAML
+	// string or a mapping. CustomResourceStateFile names a file holding it instead. With
+	// CustomResourceStateOnly, only the custom resources are watched.
+	CustomResourceState     any    `mapstructure:"custom_resource_state"`
+	CustomResourceStateFile string `mapstructure:"custom_resource_state_file"`
+	CustomResourceStateOnly bool   `mapstructure:"custom_resource_state_only"`
+	// CustomResourceStateReloadInterval is how often custom_resource_state_file is read again: a
+	// changed file that compiles replaces the config, one that does not is refused (logged) and
+	// the last good config keeps running. 0 disables reloading.
+	CustomResourceStateReloadInterval time.Duration `mapstructure:"custom_resource_state_reload_interval"`
 
 	_ struct{} // keyed literals only
 }
@@ -104,6 +117,8 @@ func createDefaultConfig() *Config {
 		Push:                  true,
 		TotalShards:           1,
 		LeaderElection:        defaultLeaderElection(),
+
+		CustomResourceStateReloadInterval: 10 * time.Second,
 	}
 }
 
@@ -118,6 +133,12 @@ func (c *Config) Validate() error {
 type compiled struct {
 	engine  engine.Config
 	sources []engine.Source
+	// customResources is the custom resource state config compiled (nil: none), customResourceData
+	// its text (what a reload compares with), customResourceFilter metric_allowlist/denylist for
+	// its families.
+	customResources      []*customresource.Resource
+	customResourceData   []byte
+	customResourceFilter func(name string) bool
 }
 
 // compile checks every field and translates the configuration into the engine's. Validate and
@@ -216,6 +237,24 @@ func (c *Config) compile() (compiled, error) {
 	if !c.Push && c.Pull.Endpoint == "" {
 		bad("push is false and pull.endpoint is empty: the receiver would produce nothing; set pull.endpoint or push: true")
 	}
+	if c.CustomResourceStateOnly && len(c.Resources) > 0 {
+		bad("resources and custom_resource_state_only are mutually exclusive (custom_resource_state_only watches no built-in resource)")
+	}
+	if c.CustomResourceStateReloadInterval < 0 {
+		bad("custom_resource_state_reload_interval must not be negative, 0 disables reloading (got %s)", c.CustomResourceStateReloadInterval)
+	}
+	crsData, crsField, err := c.customResourceStateData()
+	var crs []*customresource.Resource
+	if err != nil {
+		errs = append(errs, err)
+	} else if crsData != nil {
+		if crs, err = compileCustomResourceState(crsData, crsField); err != nil {
+			errs = append(errs, err)
+		}
+		if c.AutoSharding.Enabled {
+			bad("auto_sharding and custom resource state cannot be combined yet: custom resources are discovered into one engine, and a re-shard replaces it; use static shard/total_shards")
+		}
+	}
 	if err := errors.Join(errs...); err != nil {
 		return compiled{}, err
 	}
@@ -231,6 +270,10 @@ func (c *Config) compile() (compiled, error) {
 		PullOnly:              !c.Push,
 		ResourceAttributes:    maps.Clone(c.ResourceAttributes),
 	}}
+	out.customResources, out.customResourceData = crs, crsData
+	// KSM applies metric_allowlist / metric_denylist to custom resource state families too; none
+	// of them is opt-in.
+	out.customResourceFilter = func(name string) bool { return filter.enabled(name, false) }
 	for _, name := range c.enabledResources() {
 		res, _ := resources.ByName(name)
 		out.sources = append(out.sources, res.Compile(family.Filter{
@@ -245,6 +288,59 @@ func (c *Config) compile() (compiled, error) {
 // maxResendInterval is Prometheus' default lookback (and the Prometheus exporter's default
 // metric_expiration): a series sent less often than this reads as gone between its samples.
 const maxResendInterval = 5 * time.Minute
+
+// CustomResources is the custom resource state config compiled (nil: none configured); the
+// parity harness counts the stores it binds to on a cluster.
+func (c *Config) CustomResources() ([]*customresource.Resource, error) {
+	data, field, err := c.customResourceStateData()
+	if err != nil || data == nil {
+		return nil, err
+	}
+	return compileCustomResourceState(data, field)
+}
+
+// compileCustomResourceState parses and compiles a custom resource state config read from field.
+func compileCustomResourceState(data []byte, field string) ([]*customresource.Resource, error) {
+	cfg, err := customresource.Parse(data)
+	if err == nil {
+		var res []*customresource.Resource
+		if res, err = customresource.Compile(cfg); err == nil {
+			return res, nil
+		}
+	}
+	return nil, fmt.Errorf("%s: %w", field, err)
+}
+
+// customResourceStateData is the config's text and the field it came from.
+func (c *Config) customResourceStateData() ([]byte, string, error) {
+	inline := c.CustomResourceState != nil && c.CustomResourceState != ""
+	switch {
+	case inline && c.CustomResourceStateFile != "":
+		return nil, "", errors.New("custom_resource_state and custom_resource_state_file are mutually exclusive")
+	case c.CustomResourceStateFile != "":
+		data, err := os.ReadFile(c.CustomResourceStateFile)
+		if err != nil {
+			return nil, "", fmt.Errorf("custom_resource_state_file: %w", err)
+		}
+		return data, "custom_resource_state_file " + c.CustomResourceStateFile, nil
+	case inline:
+		switch v := c.CustomResourceState.(type) {
+		case string:
+			return []byte(v), "custom_resource_state", nil
+		case map[string]any:
+			data, err := yaml.Marshal(v)
+			if err != nil {
+				return nil, "", fmt.Errorf("custom_resource_state: %w", err)
+			}
+			return data, "custom_resource_state", nil
+		default:
+			return nil, "", fmt.Errorf("custom_resource_state must be a YAML string or a mapping (got %T)", v)
+		}
+	case c.CustomResourceStateOnly:
+		return nil, "", errors.New("custom_resource_state_only needs custom_resource_state or custom_resource_state_file")
+	}
+	return nil, "", nil
+}
 
 // defaultExportTimeout is export_timeout when neither it nor a shorter collection_interval is set.
 const defaultExportTimeout = 10 * time.Second
@@ -270,8 +366,12 @@ func (c *Config) nodeFieldSelector() string {
 	return ""
 }
 
-// enabledResources is the configured resource set, or KSM's default set.
+// enabledResources is the configured resource set, or KSM's default set; none with
+// custom_resource_state_only.
 func (c *Config) enabledResources() []string {
+	if c.CustomResourceStateOnly {
+		return nil
+	}
 	if len(c.Resources) == 0 {
 		return resources.DefaultNames()
 	}

@@ -77,6 +77,33 @@ func TestLoadConfig(t *testing.T) {
 	}
 }
 
+// TestLoadCustomResourceStateConfig: KSM's CustomResourceStateMetrics is taken as a mapping (its
+// camelCase keys intact), as a YAML string and from a file, and compiled by Validate.
+func TestLoadCustomResourceStateConfig(t *testing.T) {
+	for name, want := range map[string]string{"crs_mapping": "foo_uptime", "crs_string": "kube_customresource_phase", "crs_file": "kube_verticalpodautoscaler_annotations"} {
+		c := loadConfig(t, name)
+		if err := confmap.Validate(c); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		run, err := c.compile()
+		res := run.customResources
+		if err != nil || len(res) != 1 || res[0].Metrics[0].Name != want {
+			t.Fatalf("%s: %v, %v; want one resource whose first metric is %s", name, res, err, want)
+		}
+	}
+	m := loadConfig(t, "crs_mapping")
+	run, _ := m.compile()
+	if res := run.customResources; res[0].GVK.Group != "myteam.io" || res[0].GVK.Version != "*" {
+		t.Errorf("mapping form: groupVersionKind read as %+v", res[0].GVK)
+	}
+	if len(m.enabledResources()) != 0 || len(run.sources) != 0 {
+		t.Errorf("custom_resource_state_only still watches %v", m.enabledResources())
+	}
+	if s := loadConfig(t, "crs_string"); len(s.enabledResources()) != 32 {
+		t.Errorf("custom resources alone replaced the default resources: %v", s.enabledResources())
+	}
+}
+
 // Setting a short collection_interval alone is valid: the default export_timeout follows it.
 func TestExportTimeoutDefaultFollowsInterval(t *testing.T) {
 	for _, tc := range []struct{ interval, set, want time.Duration }{
@@ -172,6 +199,20 @@ var invalidConfigs = []struct {
 	{"pull max_connections zero", func(c *Config) { c.Pull.MaxConnections = 0 }, "pull.max_connections must be at least 1 (got 0)"},
 	{"empty resource attribute name", func(c *Config) { c.ResourceAttributes = map[string]string{" ": "x"} }, "resource_attributes: an attribute name must not be empty"},
 	{"push off without pull", func(c *Config) { c.Push = false }, "push is false and pull.endpoint is empty: the receiver would produce nothing"},
+	{"custom_resource_state and its file", func(c *Config) {
+		c.CustomResourceState, c.CustomResourceStateFile = "spec: {}", "crs.yaml"
+	}, "custom_resource_state and custom_resource_state_file are mutually exclusive"},
+	{"custom_resource_state_only alone", func(c *Config) { c.CustomResourceStateOnly = true }, "custom_resource_state_only needs custom_resource_state or custom_resource_state_file"},
+	{"custom_resource_state_only with resources", func(c *Config) {
+		c.CustomResourceStateOnly, c.CustomResourceStateFile, c.Resources = true, "../../testdata/customresource/vpa-all/config.yaml", []string{"pods"}
+	}, "resources and custom_resource_state_only are mutually exclusive"},
+	{"custom_resource_state_file missing", func(c *Config) { c.CustomResourceStateFile = "no/such/crs.yaml" }, "custom_resource_state_file: open no/such/crs.yaml"},
+	{"custom_resource_state not YAML", func(c *Config) { c.CustomResourceState = "spec: [" }, "custom_resource_state: custom resource state config: yaml"},
+	{"custom_resource_state_reload_interval negative", func(c *Config) { c.CustomResourceStateReloadInterval = -time.Second }, "custom_resource_state_reload_interval must not be negative, 0 disables reloading (got -1s)"},
+	{"custom_resource_state of another type", func(c *Config) { c.CustomResourceState = 3 }, "custom_resource_state must be a YAML string or a mapping (got int)"},
+	{"custom_resource_state unknown metric type", func(c *Config) {
+		c.CustomResourceState = "spec:\n  resources:\n  - groupVersionKind: {group: g.io, version: v1, kind: K}\n    metrics:\n    - {name: m, each: {type: Histogram}}\n"
+	}, `custom_resource_state: spec.resources[0] (g.io/v1, Kind=K): metrics[0] ("m"): each.type: unknown metric type "Histogram"`},
 	{"two wildcards in an annotation key", func(c *Config) {
 		c.MetricAnnotationsAllowlist = map[string][]string{"*": {"a*b*c"}}
 	}, `metric_annotations_allowlist[*]: "a*b*c" has 2 wildcards`},

@@ -25,6 +25,7 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/kubestate/kubestate/internal/customresource"
 	"github.com/kubestate/kubestate/internal/engine"
 	"github.com/kubestate/kubestate/internal/exposition"
 	"github.com/kubestate/kubestate/receiver/kubestatereceiver/internal/metadata"
@@ -50,7 +51,10 @@ type kubestateReceiver struct {
 	pages      *exposition.Pages  // the pull path's current page; nil without pull.endpoint
 	pull       *exposition.Server // serves pages
 	elector    *elector           // nil without leader_election
-	leading    atomic.Int32       // 1 while this replica leads (telemetry)
+	crsMu      sync.Mutex
+	crs        *customresource.Discovery // nil without custom_resource_state; under crsMu
+	crsReload  *crsReloader              // nil unless custom_resource_state_file is reloaded
+	leading    atomic.Int32              // 1 while this replica leads (telemetry)
 	leaseErr   atomic.Pointer[error]
 
 	// The component status is computed from all of these at once, under statusMu, and reported
@@ -189,6 +193,15 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 	if err := eng.Start(ctx); err != nil {
 		return err
 	}
+	if crs := r.run.customResources; crs != nil {
+		r.crs = customresource.NewDiscovery(crs, eng, dyn, log).Select(r.run.customResourceFilter)
+		r.crs.Start()
+		if r.cfg.CustomResourceStateFile != "" && r.cfg.CustomResourceStateReloadInterval > 0 {
+			r.crsReload = &crsReloader{path: r.cfg.CustomResourceStateFile, interval: r.cfg.CustomResourceStateReloadInterval,
+				last: r.run.customResourceData, dyn: dyn, eng: eng, log: log, swap: r.swapCRS, enabled: r.run.customResourceFilter}
+			r.crsReload.start()
+		}
+	}
 	// Reported before Start returns, so the Collector does not mark the receiver OK while its
 	// informers are still listing (it reports OK after Start only for a component still Starting).
 	r.updateStatus(nil)
@@ -199,6 +212,15 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 		}
 	}
 	return nil
+}
+
+// swapCRS installs d as the running custom resource discovery and returns the previous one.
+func (r *kubestateReceiver) swapCRS(d *customresource.Discovery) *customresource.Discovery {
+	r.crsMu.Lock()
+	defer r.crsMu.Unlock()
+	old := r.crs
+	r.crs = d
+	return old
 }
 
 // leadershipChanged counts a transition (the engine has already been switched).
@@ -463,6 +485,12 @@ func (r *kubestateReceiver) Shutdown(ctx context.Context) error {
 		// the two never export together.
 		eng.SetExporting(false)
 		err = errors.Join(err, r.elector.stop(ctx))
+	}
+	if r.crsReload != nil {
+		r.crsReload.stop()
+	}
+	if crs := r.swapCRS(nil); crs != nil {
+		err = errors.Join(err, crs.Stop(ctx))
 	}
 	if eng != nil {
 		err = errors.Join(err, eng.Shutdown(ctx))

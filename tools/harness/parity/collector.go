@@ -74,6 +74,9 @@ type Collector struct {
 	LogPath      string
 	ConfigPath   string
 	Settings     CollectorOptions // with defaults filled in
+	// MinResources is how many resources WaitStable waits to see synced at least (custom resource
+	// sources are added after the first sync); 0: any.
+	MinResources int
 
 	proc *process
 }
@@ -101,6 +104,7 @@ func CollectorConfig(cfg *kubestatereceiver.Config, o CollectorOptions, metricsP
 	receiver["collection_interval"] = o.CollectionInterval.String()
 	receiver["export_timeout"] = o.ExportTimeout.String()
 	receiver["resend_interval"] = rcv.ResendInterval.String()
+	receiver["custom_resource_state_reload_interval"] = rcv.CustomResourceStateReloadInterval.String()
 
 	receiver["pull"] = map[string]any{"write_timeout": rcv.Pull.WriteTimeout.String(), "max_connections": rcv.Pull.MaxConnections}
 	exporter, exporters := "prometheus", map[string]any{}
@@ -316,7 +320,7 @@ func (c *Collector) poll(ctx context.Context, done func(CollectorState) (bool, e
 // cache is filled, slightly before its handler has built every object's record).
 func (c *Collector) WaitStable(ctx context.Context) error {
 	err := c.poll(ctx, func(st CollectorState) (bool, error) {
-		if st.Resources > 0 && st.Synced == st.Resources {
+		if st.Resources > 0 && st.Synced == st.Resources && st.Resources >= c.MinResources {
 			return true, nil
 		}
 		return false, fmt.Errorf("%d of %d resources synced", st.Synced, st.Resources)

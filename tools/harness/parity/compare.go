@@ -211,7 +211,8 @@ func Compare(ksm, ours *Set, tolerances map[string]Tolerance) *Result {
 		switch {
 		case !ok:
 			r.MetaDiffs = append(r.MetaDiffs, MetaDiff{Family: name, Ours: o, KSMMissing: true})
-		case k.Type != o.Type || k.Help != o.Help:
+		// A text page loses a help text's trailing blanks (the reader trims each line).
+		case k.Type != o.Type || k.Help != strings.TrimRight(o.Help, " \t"):
 			r.MetaDiffs = append(r.MetaDiffs, MetaDiff{Family: name, KSM: k, Ours: o})
 		}
 	}

@@ -6,10 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	yaml "sigs.k8s.io/yaml/goyaml.v3"
 
 	"github.com/kubestate/kubestate/internal/testenv/proc"
 	"github.com/kubestate/kubestate/receiver/kubestatereceiver"
@@ -72,7 +75,30 @@ func KSMArgs(cfg *kubestatereceiver.Config) ([]string, error) {
 	if cfg.TotalShards > 1 {
 		args = append(args, "--shard="+strconv.Itoa(cfg.Shard), "--total-shards="+strconv.Itoa(cfg.TotalShards))
 	}
+	switch {
+	case cfg.CustomResourceStateFile != "":
+		abs, aerr := filepath.Abs(cfg.CustomResourceStateFile)
+		err = errors.Join(err, aerr)
+		args = append(args, "--custom-resource-state-config-file="+abs)
+	case cfg.CustomResourceState != nil:
+		data, ierr := inlineCustomResourceState(cfg)
+		err = errors.Join(err, ierr)
+		args = append(args, "--custom-resource-state-config="+string(data))
+	}
+	if cfg.CustomResourceStateOnly {
+		args = append(args, "--custom-resource-state-only")
+	}
 	return args, err
+}
+
+// inlineCustomResourceState is the inline custom resource state config as YAML text.
+func inlineCustomResourceState(cfg *kubestatereceiver.Config) ([]byte, error) {
+	switch v := cfg.CustomResourceState.(type) {
+	case string:
+		return []byte(v), nil
+	default:
+		return yaml.Marshal(v)
+	}
 }
 
 // KSM is a running kube-state-metrics process on loopback ports.
@@ -80,6 +106,12 @@ type KSM struct {
 	MetricsURL   string
 	TelemetryURL string
 	LogPath      string
+
+	// With a custom resource state config: how many custom resource stores KSM is expected to
+	// build (one per served version and kind the config resolves to), and whether it builds only
+	// those (--custom-resource-state-only).
+	CustomStores int
+	CRSOnly      bool
 
 	proc *process
 }
@@ -169,6 +201,47 @@ func (k *KSM) watchedResources(ctx context.Context) (int, error) {
 	return len(seen), nil
 }
 
+// customStoresListed says whether KSM has discovered the CRDs and started CustomStores custom
+// resource stores: its discovery logs "discovery finished" once it built them, and every custom
+// store's Watch (a streamed initial list, or the watch after a List) counts in
+// kube_state_metrics_watch_total under the one resource "*unstructured.Unstructured".
+func (k *KSM) customStoresListed(ctx context.Context) error {
+	data, err := os.ReadFile(k.LogPath)
+	if err != nil || !bytes.Contains(data, []byte("discovery finished, cache updated")) {
+		return errors.New("custom resource discovery not finished yet")
+	}
+	body, err := k.get(ctx, k.TelemetryURL)
+	if err != nil {
+		return err
+	}
+	set, err := ParseText(bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	watches := 0.0
+	for _, s := range set.Series {
+		if s.Name != "kube_state_metrics_watch_total" {
+			continue
+		}
+		var res, result string
+		for _, l := range s.Labels {
+			switch l.Name {
+			case "resource":
+				res = l.Value
+			case "result":
+				result = l.Value
+			}
+		}
+		if res == "*unstructured.Unstructured" && result == "success" {
+			watches += s.Value
+		}
+	}
+	if int(watches) < k.CustomStores {
+		return fmt.Errorf("%d of %d custom resource stores watching", int(watches), k.CustomStores)
+	}
+	return nil
+}
+
 // activeResources is the number of resources KSM built stores for, from its "Active resources" log
 // line; 0 until it has logged it.
 func (k *KSM) activeResources() int {
@@ -201,8 +274,17 @@ func (k *KSM) WaitStable(ctx context.Context, settle time.Duration) error {
 		}
 		n, err := k.watchedResources(ctx)
 		wantResources := k.activeResources()
+		if k.CRSOnly {
+			wantResources, n = 0, 0
+		}
+		var crsErr error
+		if k.CustomStores > 0 && err == nil {
+			crsErr = k.customStoresListed(ctx)
+		}
 		switch {
-		case wantResources == 0:
+		case crsErr != nil:
+			lastErr, last = crsErr, nil
+		case wantResources == 0 && !k.CRSOnly:
 			lastErr = errors.New("no resources active yet")
 			last = nil
 		case err != nil:

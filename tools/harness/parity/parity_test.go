@@ -375,3 +375,37 @@ func TestResourcesWithoutSeries(t *testing.T) {
 	assert.Contains(t, missing, "nodes")
 	assert.Len(t, missing, len(resources.All)-1)
 }
+
+// TestKSMArgsCustomResourceState: a file is passed by absolute path as
+// --custom-resource-state-config-file, an inline config (string or mapping) as
+// --custom-resource-state-config, and custom_resource_state_only as --custom-resource-state-only.
+func TestKSMArgsCustomResourceState(t *testing.T) {
+	cfg := kubestatereceiver.NewFactory().CreateDefaultConfig().(*kubestatereceiver.Config)
+	cfg.CustomResourceStateFile, cfg.CustomResourceStateOnly = "crs.yaml", true
+	args, err := KSMArgs(cfg)
+	require.NoError(t, err)
+	abs, _ := filepath.Abs("crs.yaml")
+	assert.Equal(t, []string{"--custom-resource-state-config-file=" + abs, "--custom-resource-state-only"}, args)
+
+	cfg.CustomResourceStateFile, cfg.CustomResourceStateOnly = "", false
+	cfg.CustomResourceState = map[string]any{"spec": map[string]any{"resources": []any{}}}
+	args, err = KSMArgs(cfg)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"--custom-resource-state-config=spec:\n    resources: []\n"}, args)
+}
+
+// TestCompareMetadataHelpTrailingBlank: a help text's trailing blank, which a text page loses, is
+// no metadata difference; a type difference is.
+func TestCompareMetadataHelpTrailingBlank(t *testing.T) {
+	ksm, err := ParseText(strings.NewReader("# HELP b y \n# TYPE b gauge\nb{s=\"x\"} 1\n# HELP c z\n# TYPE c counter\nc 1\n"))
+	require.NoError(t, err)
+	ours := NewSet()
+	for _, s := range ksm.Series {
+		ours.add(s.Name, s.Labels, s.Value)
+	}
+	ours.Families["b"] = FamilyMeta{Type: "gauge", Help: "y "}
+	ours.Families["c"] = FamilyMeta{Type: "gauge", Help: "z"}
+	r := Compare(ksm, ours, nil)
+	require.Len(t, r.MetaDiffs, 1, "only the counter shown as a gauge differs")
+	assert.Equal(t, "c", r.MetaDiffs[0].Family)
+}

@@ -1,6 +1,11 @@
 package parity
 
 import (
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/kubestate/kubestate/internal/customresource"
+
 	"bytes"
 	"context"
 	"fmt"
@@ -59,6 +64,15 @@ func RunConfigPrometheus(ctx context.Context, name string, cfg *kubestatereceive
 
 	waitCtx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
+	if n, err := customStores(waitCtx, cfg, opts.Kubeconfig); err != nil {
+		return run, err
+	} else if n > 0 {
+		ksm.CustomStores, ksm.CRSOnly = n, cfg.CustomResourceStateOnly
+		if cfg.CustomResourceStateOnly {
+			col.MinResources = n // the collector's custom resource sources come after its first sync
+		}
+		opts.progress("[%s] %d custom resource stores expected", name, n)
+	}
 	if err := ksm.WaitStable(waitCtx, opts.Settle); err != nil {
 		return run, err
 	}
@@ -98,6 +112,24 @@ func RunConfigPrometheus(ctx context.Context, name string, cfg *kubestatereceive
 		}
 	}
 	return run, nil
+}
+
+// customStores is how many custom resource stores cfg's custom resource state config resolves to
+// on the cluster of kubeconfig now; 0 without one.
+func customStores(ctx context.Context, cfg *kubestatereceiver.Config, kubeconfig string) (int, error) {
+	res, err := cfg.CustomResources()
+	if err != nil || res == nil {
+		return 0, err
+	}
+	rc, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
+	if err != nil {
+		return 0, err
+	}
+	dyn, err := dynamic.NewForConfig(rc)
+	if err != nil {
+		return 0, err
+	}
+	return customresource.CountBindings(ctx, dyn, res)
 }
 
 // ScrapeBoth reads both expositions back to back, KSM first: the exporter serves the last completed

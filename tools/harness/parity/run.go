@@ -158,6 +158,17 @@ func RunConfig(ctx context.Context, name string, cfg *kubestatereceiver.Config, 
 
 	waitCtx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
+	// KSM must have built as many custom resource stores as the config binds to on the cluster.
+	n, err := customStores(waitCtx, cfg, opts.Kubeconfig)
+	if err != nil {
+		return run, err
+	}
+	ksm.CustomStores, ksm.CRSOnly = n, cfg.CustomResourceStateOnly
+	if n > 0 {
+		// Our side adds them after listing the CRDs: a cycle without any is not yet complete.
+		rcv.needCustom = true
+		opts.progress("[%s] %d custom resource stores expected", name, n)
+	}
 	if err := ksm.WaitStable(waitCtx, opts.Settle); err != nil {
 		return run, err
 	}
@@ -187,6 +198,9 @@ type receiverRun struct {
 	rcv    receiver.Metrics
 	cycles *cycleSink
 	log    *zap.Logger
+	// needCustom: the config binds custom resources, so a cycle without a custom resource state
+	// series (customresource_kind) is from before the receiver's CRD discovery.
+	needCustom bool
 }
 
 func startReceiver(ctx context.Context, in *kubestatereceiver.Config, opts Options) (*receiverRun, error) {
@@ -243,11 +257,22 @@ func (r *receiverRun) waitStable(ctx context.Context) error {
 			return fmt.Errorf("receiver output not stable: %w", err)
 		}
 		fp := fingerprint(set)
-		if !first && fp == last && len(set.Series) > 0 {
+		if !first && fp == last && len(set.Series) > 0 && (!r.needCustom || hasCustomResourceSeries(set)) {
 			return nil
 		}
 		first, last = false, fp
 	}
+}
+
+func hasCustomResourceSeries(s *Set) bool {
+	for _, x := range s.Series {
+		for _, l := range x.Labels {
+			if l.Name == "customresource_kind" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // cycleSink keeps the receiver's exports as whole cycles. Every live point of a cycle carries the
