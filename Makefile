@@ -91,7 +91,7 @@ _build/otelcol-kubestate: builder-config.yaml $(RECEIVER_SOURCES) | $(BIN)/ocb
 build-alloy: _build/alloy/otelcol-kubestate
 
 _build/alloy/otelcol-kubestate: builder-config-alloy.yaml $(RECEIVER_SOURCES) | $(BIN)/ocb-alloy
-	@echo ">> building the distribution at Grafana Alloy's pins with ocb v0.158.0 (first build: about 4 minutes)"
+	@echo ">> building the distribution at Grafana Alloy's pins with ocb v0.158.0 (first build: about 5 minutes of CPU, 20 on a busy machine)"
 	@mkdir -p _build/alloy
 	@$(PROGRESS) "otelcol-kubestate (Alloy's pins)" sh -c '$(BIN)/ocb-alloy --config builder-config-alloy.yaml >_build/alloy/ocb.log 2>&1' || { tail -30 _build/alloy/ocb.log; exit 1; }
 	@touch $@
