@@ -89,11 +89,11 @@ type Hooks struct {
 }
 
 type resourceState struct {
-	src         Source
-	stores      []*Store
-	queues      []*queue
-	health      []*readHealth
-	controllers []cache.Controller
+	src        Source
+	stores     []*Store
+	queues     []*queue
+	health     []*readHealth
+	reflectors []*cache.Reflector
 
 	// A source added or removed at runtime (AddSource, RemoveSource) runs its informers under a
 	// context of its own, and RemoveSource waits for them.
@@ -183,9 +183,9 @@ func (e *Engine) startResource(rs *resourceState) {
 	rs.start.Do(func() {
 		var ctx context.Context
 		ctx, rs.cancel = context.WithCancel(e.lifetime)
-		for _, c := range rs.controllers {
+		for _, r := range rs.reflectors {
 			rs.wg.Add(1)
-			if !e.goRun(func() { defer rs.wg.Done(); c.RunWithContext(ctx) }) {
+			if !e.goRun(func() { defer rs.wg.Done(); r.RunWithContext(ctx) }) {
 				rs.wg.Done()
 			}
 		}
@@ -326,8 +326,11 @@ func (e *Engine) selections(s Source) []selection {
 	return []selection{{fieldSelector: strings.Join(terms, ",")}}
 }
 
-// addInformer sets up one reflector of a source: a cache.Controller that lists and watches into a
-// queue, which builds each object's record on arrival and publishes it to the informer's Store.
+// addInformer sets up one reflector of a source: it lists and watches into a queue, which builds
+// each object's record on arrival and publishes it to the informer's Store. The reflector runs on
+// its own, without a cache.Controller around it: the queue then needs only the ReflectorStore
+// methods, which client-go has kept unchanged across releases (its Queue interface has not: v0.36
+// added HasSyncedChecker), so the engine builds with client-go v0.35 and later alike.
 func (e *Engine) addInformer(rs *resourceState, namespace, fieldSelector string) {
 	src := rs.src
 	st := NewStore()
@@ -338,17 +341,11 @@ func (e *Engine) addInformer(rs *resourceState, namespace, fieldSelector string)
 			e.hooks.ReadFailed(resource, err)
 		}
 	})
-	c := cache.New(&cache.Config{
-		Queue:             q,
-		ListerWatcher:     rh,
-		ObjectType:        src.Example(),
-		ObjectDescription: resource,
-		Process:           func(any, bool) error { return nil }, // never called: q.Pop hands nothing out
-	})
+	r := cache.NewReflectorWithOptions(rh, src.Example(), q, cache.ReflectorOptions{TypeDescription: resource})
 	rs.stores = append(rs.stores, st)
 	rs.queues = append(rs.queues, q)
 	rs.health = append(rs.health, rh)
-	rs.controllers = append(rs.controllers, c)
+	rs.reflectors = append(rs.reflectors, r)
 }
 
 func (e *Engine) goRun(fn func()) bool {

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"sync"
 	"sync/atomic"
 
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -9,11 +8,10 @@ import (
 	"k8s.io/client-go/tools/cache"
 )
 
-// queue is where one reflector delivers what it lists and watches. It turns each object into its
-// record as it arrives and publishes the record to a Store, in the reflector's own goroutine: no
-// delta FIFO, no handler goroutines, and no cache of objects. It implements client-go's Queue so
-// that a cache.Controller runs the reflector with it (and reports list and watch errors), but
-// nothing is ever queued: Pop only waits for Close.
+// queue is where one reflector delivers what it lists and watches (it is the reflector's store). It
+// turns each object into its record as it arrives and publishes the record to a Store, in the
+// reflector's own goroutine: no delta FIFO, no handler goroutines, no cache of objects, and nothing
+// is ever queued.
 //
 // Every write comes from the reflector's goroutine, one call at a time, which makes it the Store's
 // single writer (invariant 2). Nothing here waits on a reader (invariant 1).
@@ -21,15 +19,14 @@ type queue struct {
 	src    Source
 	shard  Shard // objects of other shards are dropped before a record is built
 	st     *Store
-	synced chan struct{} // closed by the first Replace: the initial list is published
-	closed chan struct{}
-	once   sync.Once
-	isSync atomic.Bool
+	isSync atomic.Bool // set by the first Replace: the initial list is published
 }
 
 func newQueue(src Source, st *Store, shard Shard) *queue {
-	return &queue{src: src, st: st, shard: shard, synced: make(chan struct{}), closed: make(chan struct{})}
+	return &queue{src: src, st: st, shard: shard}
 }
+
+var _ cache.TransformingStore = (*queue)(nil)
 
 // Transformer makes the reflector's watch-list buffer hold entries, not objects, until the initial
 // list is complete: the start-up peak holds records, never a whole list of objects.
@@ -76,28 +73,14 @@ func (q *queue) Replace(list []any, _ string) error {
 		q.st.Put(en.key, en.rec)
 	}
 	q.st.Retain(keep)
-	if q.isSync.CompareAndSwap(false, true) {
-		close(q.synced)
-	}
+	q.isSync.Store(true)
 	return nil
 }
 
 func (q *queue) Resync() error { return nil }
 
-// Pop never hands anything out: objects were handled on arrival. It returns when the queue closes.
-func (q *queue) Pop(cache.PopProcessFunc) (any, error) {
-	<-q.closed
-	return nil, cache.ErrFIFOClosed
-}
-
-func (q *queue) HasSynced() bool                     { return q.isSync.Load() }
-func (q *queue) HasSyncedChecker() cache.DoneChecker { return syncedChecker{q} }
-func (q *queue) Close()                              { q.once.Do(func() { close(q.closed) }) }
-
-type syncedChecker struct{ q *queue }
-
-func (c syncedChecker) Name() string          { return c.q.src.Name() }
-func (c syncedChecker) Done() <-chan struct{} { return c.q.synced }
+// HasSynced reports whether the initial list has been published.
+func (q *queue) HasSynced() bool { return q.isSync.Load() }
 
 // entry is an object reduced to its key and its record, as soon as it is decoded. It carries just
 // enough metadata for client-go's key functions (namespace, name, resource version).

@@ -1,11 +1,14 @@
 package resources
 
 import (
+	"encoding/json"
 	"slices"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/runtime"
+	sigsjson "sigs.k8s.io/json"
 	"sigs.k8s.io/randfill/bytesource"
 
 	"github.com/kubestate/kubestate/internal/engine"
@@ -42,19 +45,53 @@ func badRecordBoth(t *testing.T, src engine.Source, obj runtime.Object) {
 	}
 }
 
-// FuzzRecordFromProtobuf decodes the bytes as the protobuf of one resource's object (resource
-// chosen by the first argument) and runs that resource's families over it.
+// jsonWireResources are the resources read in JSON into local types (jsonListWatch), which have no
+// protobuf form: FuzzRecordFromProtobuf decodes their bytes as JSON, the form the informer decodes.
+var jsonWireResources = map[string]bool{"mutatingadmissionpolicies": true, "mutatingadmissionpolicybindings": true}
+
+// fuzzWire encodes and decodes one resource's objects as the informer receives them.
+type fuzzWire struct {
+	marshal   func(runtime.Object) ([]byte, error)
+	unmarshal func(data []byte, into runtime.Object) error
+}
+
+func fuzzWireOf(f *testing.F, name string, example runtime.Object) fuzzWire {
+	_, isProto := example.(fuzzProto)
+	switch {
+	case isProto && !jsonWireResources[name]:
+		return fuzzWire{
+			marshal:   func(o runtime.Object) ([]byte, error) { return o.(fuzzProto).Marshal() },
+			unmarshal: func(data []byte, into runtime.Object) error { return into.(fuzzProto).Unmarshal(data) },
+		}
+	case !isProto && jsonWireResources[name]:
+		return fuzzWire{
+			marshal: func(o runtime.Object) ([]byte, error) {
+				if m, err := meta.Accessor(o); err == nil {
+					m.SetManagedFields(nil) // random FieldsV1 bytes are not JSON
+				}
+				return json.Marshal(o)
+			},
+			unmarshal: func(data []byte, into runtime.Object) error {
+				return sigsjson.UnmarshalCaseSensitivePreserveInts(data, into)
+			},
+		}
+	}
+	f.Fatalf("%s: %T has protobuf %v, but jsonWireResources says %v", name, example, isProto, jsonWireResources[name])
+	return fuzzWire{}
+}
+
+// FuzzRecordFromProtobuf decodes the bytes as the wire form (protobuf; JSON for jsonWireResources)
+// of one resource's object (resource chosen by the first argument) and runs that resource's
+// families over it.
 func FuzzRecordFromProtobuf(f *testing.F) {
+	wires := make([]fuzzWire, len(All))
 	for i, m := range All {
 		src := m.Compile(badAllFamilies(f))
+		wires[i] = fuzzWireOf(f, m.ResourceName(), src.Example())
 		f.Add(uint8(i), []byte{})
 		added := 0
 		for seed := int64(1); added < 2 && seed < 50; seed++ {
-			obj, ok := badRandomObject(src.Example(), seed).(fuzzProto)
-			if !ok {
-				f.Fatalf("%s: %T has no protobuf encoding", m.ResourceName(), src.Example())
-			}
-			if b, err := obj.Marshal(); err == nil && len(b) < 4096 {
+			if b, err := wires[i].marshal(badRandomObject(src.Example(), seed)); err == nil && len(b) < 4096 {
 				f.Add(uint8(i), b)
 				added++
 			}
@@ -66,9 +103,10 @@ func FuzzRecordFromProtobuf(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, which uint8, data []byte) {
 		defer watchdog.Start(watchdog.PerInput)() // a hung input fails, saved
-		src := sources[int(which)%len(sources)]
-		obj := src.Example().(fuzzProto)
-		if err := obj.Unmarshal(data); err != nil {
+		i := int(which) % len(sources)
+		src := sources[i]
+		obj := src.Example()
+		if err := wires[i].unmarshal(data, obj); err != nil {
 			return
 		}
 		badRecordBoth(t, src, obj)

@@ -9,16 +9,15 @@ import (
 
 func TestMutatingAdmissionPolicyFamilies(t *testing.T) {
 	start := metav1.Unix(1501569018, 0)
-	runGolden(t, MutatingAdmissionPolicies, []golden[*admissionregistrationv1.MutatingAdmissionPolicy]{
+	runGolden(t, MutatingAdmissionPolicies, []golden[*mutatingAdmissionPolicy]{
 		{
 			name: "KSM 1: param kind, failure and reinvocation policies",
-			obj: &admissionregistrationv1.MutatingAdmissionPolicy{
+			obj: &mutatingAdmissionPolicy{
 				ObjectMeta: metav1.ObjectMeta{Name: "mutatingadmissionpolicy1", Namespace: "ns1", ResourceVersion: "123456"},
-				Spec: admissionregistrationv1.MutatingAdmissionPolicySpec{
+				Spec: mutatingAdmissionPolicySpec{
 					ParamKind:          &admissionregistrationv1.ParamKind{APIVersion: "rules.example.com/v1", Kind: "Rule"},
 					FailurePolicy:      policyPtr(admissionregistrationv1.Fail),
 					ReinvocationPolicy: admissionregistrationv1.NeverReinvocationPolicy,
-					Mutations:          []admissionregistrationv1.Mutation{{PatchType: admissionregistrationv1.PatchTypeJSONPatch}},
 				},
 			},
 			want: `
@@ -26,9 +25,9 @@ func TestMutatingAdmissionPolicyFamilies(t *testing.T) {
 		},
 		{
 			name: "KSM 2: no param kind",
-			obj: &admissionregistrationv1.MutatingAdmissionPolicy{
+			obj: &mutatingAdmissionPolicy{
 				ObjectMeta: metav1.ObjectMeta{Name: "mutatingadmissionpolicy2", Namespace: "ns2", CreationTimestamp: start, ResourceVersion: "abcdef"},
-				Spec: admissionregistrationv1.MutatingAdmissionPolicySpec{
+				Spec: mutatingAdmissionPolicySpec{
 					FailurePolicy:      policyPtr(admissionregistrationv1.Ignore),
 					ReinvocationPolicy: admissionregistrationv1.IfNeededReinvocationPolicy,
 				},
@@ -39,7 +38,7 @@ func TestMutatingAdmissionPolicyFamilies(t *testing.T) {
 		},
 		{
 			name: "empty spec: empty label values",
-			obj:  &admissionregistrationv1.MutatingAdmissionPolicy{ObjectMeta: metav1.ObjectMeta{Name: "p"}},
+			obj:  &mutatingAdmissionPolicy{ObjectMeta: metav1.ObjectMeta{Name: "p"}},
 			want: `
 				kube_mutatingadmissionpolicy_info{namespace="",mutatingadmissionpolicy="p",param_api_version="",param_kind="",failure_policy="",reinvocation_policy=""} 1`,
 		},

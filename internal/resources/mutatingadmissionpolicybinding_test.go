@@ -9,18 +9,17 @@ import (
 
 func TestMutatingAdmissionPolicyBindingFamilies(t *testing.T) {
 	start := metav1.Unix(1501569018, 0)
-	runGolden(t, MutatingAdmissionPolicyBindings, []golden[*admissionregistrationv1.MutatingAdmissionPolicyBinding]{
+	runGolden(t, MutatingAdmissionPolicyBindings, []golden[*mutatingAdmissionPolicyBinding]{
 		{
 			name: "KSM 1: param ref",
-			obj: &admissionregistrationv1.MutatingAdmissionPolicyBinding{
+			obj: &mutatingAdmissionPolicyBinding{
 				ObjectMeta: metav1.ObjectMeta{Name: "mutatingadmissionpolicybinding1", Namespace: "ns1", ResourceVersion: "123456"},
-				Spec: admissionregistrationv1.MutatingAdmissionPolicyBindingSpec{
+				Spec: mutatingAdmissionPolicyBindingSpec{
 					PolicyName: "mutatingadmissionpolicy1",
 					ParamRef: &admissionregistrationv1.ParamRef{
 						Name: "param1", Namespace: "ns1", ParameterNotFoundAction: policyPtr(admissionregistrationv1.DenyAction),
 						Selector: &metav1.LabelSelector{},
 					},
-					MatchResources: &admissionregistrationv1.MatchResources{},
 				},
 			},
 			want: `
@@ -28,9 +27,9 @@ func TestMutatingAdmissionPolicyBindingFamilies(t *testing.T) {
 		},
 		{
 			name: "KSM 2: no param ref",
-			obj: &admissionregistrationv1.MutatingAdmissionPolicyBinding{
+			obj: &mutatingAdmissionPolicyBinding{
 				ObjectMeta: metav1.ObjectMeta{Name: "mutatingadmissionpolicybinding2", Namespace: "ns2", CreationTimestamp: start, ResourceVersion: "abcdef"},
-				Spec:       admissionregistrationv1.MutatingAdmissionPolicyBindingSpec{PolicyName: "mutatingadmissionpolicy2"},
+				Spec:       mutatingAdmissionPolicyBindingSpec{PolicyName: "mutatingadmissionpolicy2"},
 			},
 			want: `
 				kube_mutatingadmissionpolicybinding_created{namespace="ns2",mutatingadmissionpolicybinding="mutatingadmissionpolicybinding2"} 1.501569018e+09
@@ -52,18 +51,17 @@ func TestAdmissionPolicyStrip(t *testing.T) {
 	if p.Annotations != nil || p.Spec.Validations != nil || p.Spec.FailurePolicy == nil || p.Status.ObservedGeneration != 0 {
 		t.Errorf("validating admission policy not stripped to what families read: %+v", p)
 	}
-	m := &admissionregistrationv1.MutatingAdmissionPolicy{Spec: admissionregistrationv1.MutatingAdmissionPolicySpec{
-		Mutations: []admissionregistrationv1.Mutation{{}}, ReinvocationPolicy: admissionregistrationv1.NeverReinvocationPolicy,
-	}}
+	m := &mutatingAdmissionPolicy{ObjectMeta: metav1.ObjectMeta{Name: "m", Annotations: map[string]string{"a": "b"}},
+		Spec: mutatingAdmissionPolicySpec{ReinvocationPolicy: admissionregistrationv1.NeverReinvocationPolicy}}
 	MutatingAdmissionPolicies.Strip(m)
-	if m.Spec.Mutations != nil || m.Spec.ReinvocationPolicy == "" {
+	if m.Annotations != nil || m.Spec.ReinvocationPolicy == "" {
 		t.Errorf("mutating admission policy not stripped to what families read: %+v", m)
 	}
-	b := &admissionregistrationv1.MutatingAdmissionPolicyBinding{Spec: admissionregistrationv1.MutatingAdmissionPolicyBindingSpec{
-		ParamRef: &admissionregistrationv1.ParamRef{Name: "n", Selector: &metav1.LabelSelector{}}, MatchResources: &admissionregistrationv1.MatchResources{},
+	b := &mutatingAdmissionPolicyBinding{Spec: mutatingAdmissionPolicyBindingSpec{
+		ParamRef: &admissionregistrationv1.ParamRef{Name: "n", Selector: &metav1.LabelSelector{}},
 	}}
 	MutatingAdmissionPolicyBindings.Strip(b)
-	if b.Spec.MatchResources != nil || b.Spec.ParamRef.Selector != nil || b.Spec.ParamRef.Name != "n" {
+	if b.Spec.ParamRef.Selector != nil || b.Spec.ParamRef.Name != "n" {
 		t.Errorf("mutating admission policy binding not stripped to what families read: %+v", b)
 	}
 }

@@ -5,12 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
 
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	utilnet "k8s.io/apimachinery/pkg/util/net"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
@@ -92,20 +89,9 @@ func (lw *tableListWatch[T]) ListWithContext(ctx context.Context, opts metav1.Li
 
 func (lw *tableListWatch[T]) WatchWithContext(ctx context.Context, opts metav1.ListOptions) (watch.Interface, error) {
 	opts.Watch = true
-	// As client-go's own Watch: watches are not rate limited (each is one long request).
-	body, err := lw.request(opts).Throttle(nil).Stream(ctx)
-	if err != nil {
-		if utilnet.IsProbableEOF(err) || utilnet.IsTimeout(err) {
-			// As client-go's own Watch: a connection that broke on the way lets the reflector
-			// watch again, without relisting.
-			return watch.NewEmptyWatch(), nil
-		}
-		return nil, err
-	}
-	return watch.NewStreamWatcher(
-		&tableWatchDecoder[T]{lw: lw, body: body, dec: sigsjson.NewDecoderCaseSensitivePreserveInts(body)},
-		apierrors.NewClientErrorReporter(http.StatusInternalServerError, "GET", "ClientWatchDecoding"),
-	), nil
+	return streamWatch(ctx, lw.request(opts), func(body io.ReadCloser) watch.Decoder {
+		return &tableWatchDecoder[T]{lw: lw, body: body, dec: sigsjson.NewDecoderCaseSensitivePreserveInts(body)}
+	})
 }
 
 func (lw *tableListWatch[T]) List(opts metav1.ListOptions) (runtime.Object, error) {

@@ -66,7 +66,12 @@ type proc struct {
 // process group) when the test ends, unless it has exited. env is added to the environment.
 func startCollector(t *testing.T, name, pipeline string, env ...string) *proc {
 	t.Helper()
-	bin := collector(t)
+	return startCollectorBinary(t, collector(t), name, pipeline, env...)
+}
+
+// startCollectorBinary is startCollector with another build of the distribution.
+func startCollectorBinary(t *testing.T, bin, name, pipeline string, env ...string) *proc {
+	t.Helper()
 	dir := filepath.Join(t.TempDir(), name)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
