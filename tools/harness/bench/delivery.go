@@ -27,6 +27,7 @@ type Delivery struct {
 	Stale      int       // kubestate's stale markers: series gone since the previous cycle
 	Batches    int
 	Bytes      int // exposition bytes (KSM) or OTLP protobuf bytes (kubestate)
+	WireBytes  int // OTLP requests as received, compressed if they were (sinks only)
 }
 
 // Sink is an OTLP/gRPC metrics server that decodes every request, counts its points per cycle and
@@ -43,7 +44,7 @@ type Sink struct {
 }
 
 // Export counts one batch.
-func (s *Sink) Export(_ context.Context, req pmetricotlp.ExportRequest) (pmetricotlp.ExportResponse, error) {
+func (s *Sink) Export(ctx context.Context, req pmetricotlp.ExportRequest) (pmetricotlp.ExportResponse, error) {
 	now := time.Now()
 	md := req.Metrics()
 	ts := firstTimestamp(md)
@@ -65,6 +66,7 @@ func (s *Sink) Export(_ context.Context, req pmetricotlp.ExportRequest) (pmetric
 	d.Stale += stale
 	d.Batches++
 	d.Bytes += size
+	d.WireBytes += wireBytesOf(ctx)
 	return pmetricotlp.NewExportResponse(), nil
 }
 
@@ -112,7 +114,7 @@ func StartWatchedSink(w *Watch) (s *Sink, addr string, stop func(), err error) {
 	if err != nil {
 		return nil, "", nil, err
 	}
-	srv := grpc.NewServer(grpc.MaxRecvMsgSize(256 << 20))
+	srv := grpc.NewServer(grpc.MaxRecvMsgSize(256<<20), grpc.StatsHandler(wireBytes{}))
 	s = &Sink{Watch: w}
 	pmetricotlp.RegisterGRPCServer(srv, s)
 	done := make(chan struct{})

@@ -19,18 +19,19 @@ type Side struct {
 
 // Summary is what a run says about one side. The steady window is the same for both sides.
 type Summary struct {
-	CPUTotal      time.Duration // from process start to the end of the window
-	CPUSteady     time.Duration // over the steady window only
-	SysSteady     time.Duration // kernel share of CPUSteady
-	RSSSteady     uint64        // mean VmRSS over the steady window
-	RSSSteadyMax  uint64        // max VmRSS over the steady window
-	PeakStartup   uint64        // VmHWM when the steady window starts: the start-up peak
-	FirstComplete time.Duration // from process start to the end of the first complete delivery; <0 if none
-	PerCycle      int           // median points (series) per delivery in the steady window
-	BytesPerCycle int           // median bytes per delivery in the steady window
-	StalePerCycle int           // median stale markers per delivery (kubestate: series gone since the last cycle)
-	Cycles        int           // deliveries in the steady window
-	CycleCPU      time.Duration // CPUSteady / Cycles: what one cycle of collect+deliver costs, churn included
+	CPUTotal          time.Duration // from process start to the end of the window
+	CPUSteady         time.Duration // over the steady window only
+	SysSteady         time.Duration // kernel share of CPUSteady
+	RSSSteady         uint64        // mean VmRSS over the steady window
+	RSSSteadyMax      uint64        // max VmRSS over the steady window
+	PeakStartup       uint64        // VmHWM when the steady window starts: the start-up peak
+	FirstComplete     time.Duration // from process start to the end of the first complete delivery; <0 if none
+	PerCycle          int           // median points (series) per delivery in the steady window
+	BytesPerCycle     int           // median bytes per delivery in the steady window
+	WireBytesPerCycle int           // median bytes on the wire per delivery (OTLP, compressed as sent)
+	StalePerCycle     int           // median stale markers per delivery (kubestate: series gone since the last cycle)
+	Cycles            int           // deliveries in the steady window
+	CycleCPU          time.Duration // CPUSteady / Cycles: what one cycle of collect+deliver costs, churn included
 }
 
 // Result is a whole run.
@@ -81,18 +82,20 @@ func Summarize(s *Side, from, to time.Time, want int, tol float64) Summary {
 	if n > 0 {
 		out.RSSSteady = uint64(sum / float64(n))
 	}
-	var points, bytes, stale []int
+	var points, bytes, wire, stale []int
 	for _, d := range s.Deliveries {
 		if d.Start.Before(from) || d.End.After(to) {
 			continue
 		}
 		points = append(points, d.Points)
 		bytes = append(bytes, d.Bytes)
+		wire = append(wire, d.WireBytes)
 		stale = append(stale, d.Stale)
 	}
 	out.Cycles = len(points)
 	out.PerCycle = median(points)
 	out.BytesPerCycle = median(bytes)
+	out.WireBytesPerCycle = median(wire)
 	out.StalePerCycle = median(stale)
 	if out.Cycles > 0 {
 		out.CycleCPU = out.CPUSteady / time.Duration(out.Cycles)
@@ -278,6 +281,7 @@ func (p Pipeline) Table() string {
 	mem("RSS peak during start-up", func(s Summary) uint64 { return s.PeakStartup })
 	row("points per cycle at the sink", "", fmt.Sprint(p.KSM.PerCycle), "", fmt.Sprint(p.Kubestate.PerCycle), "", "")
 	row("OTLP bytes per cycle (decoded)", "", mb(uint64(p.KSM.BytesPerCycle)), "", mb(uint64(p.Kubestate.BytesPerCycle)), "", "")
+	row("OTLP bytes per cycle (wire)", "", mb(uint64(p.KSM.WireBytesPerCycle)), "", mb(uint64(p.Kubestate.WireBytesPerCycle)), "", "")
 	fresh := func(f Freshness) string {
 		return fmt.Sprintf("%.1f s (%d/%d)", seconds(f.Median()), len(f.Delays), len(f.Delays)+f.Missed)
 	}
