@@ -447,7 +447,11 @@ loop:
 			res.Kubestate.PerCycle-res.KSM.PerCycle, 100*math.Abs(float64(res.Kubestate.PerCycle-res.KSM.PerCycle))/float64(max(1, res.KSM.PerCycle))))
 	}
 	res.Pull = o.pull
-	res.Notes = append(res.Notes, fmt.Sprintf("churn during the run: %.0f pod status updates/s, %.1f pod replacements/s; compression: %v; pull path: %v", o.updates, o.replacements, o.gzip || o.pull, o.pull),
+	churnNote := fmt.Sprintf("churn during the run: %g pod status updates/s, %g pod replacements/s", o.updates, o.replacements)
+	if !o.pipeline {
+		churnNote += fmt.Sprintf("; compression: %v; pull path: %v", o.gzip || o.pull, o.pull)
+	}
+	res.Notes = append(res.Notes, churnNote,
 		"the machine may be shared: CPU seconds are per process, but other work changes caches and clocks")
 	if !o.pipeline {
 		return res, nil
