@@ -141,8 +141,9 @@ func (f Freshness) Median() time.Duration {
 	return s[len(s)/2]
 }
 
-// FreshnessTrials changes the probed container's restart count n times, to values no churn sets
-// (1,000,000 + trial), and times each value's arrival at every watch. Each trial starts after
+// FreshnessTrials raises the probed container's restart count by one n times, and times each new
+// value's arrival at every watch. The count only goes up, so a value is new to every watch even on
+// a cluster reused from an earlier run. Each trial starts after
 // pause(trial) (a spread over the collection interval, so the trials do not all fall at one phase
 // of the pipelines' schedules) and waits for every watch at most deadline. The pod must be left
 // out of the churn.
@@ -155,11 +156,11 @@ func FreshnessTrials(ctx context.Context, cs kubernetes.Interface, probe Probe, 
 			return out, ctx.Err()
 		case <-time.After(pause(trial)):
 		}
-		value := float64(1_000_000 + trial)
-		changed, err := setRestartCount(ctx, cs, probe, int32(value))
+		count, changed, err := raiseRestartCount(ctx, cs, probe)
 		if err != nil {
 			return out, err
 		}
+		value := float64(count)
 		pending := slices.Clone(watches)
 		poll := time.NewTicker(50 * time.Millisecond)
 		limit := time.NewTimer(deadline)
@@ -193,27 +194,29 @@ func FreshnessTrials(ctx context.Context, cs kubernetes.Interface, probe Probe, 
 	return out, nil
 }
 
-// setRestartCount sets the probed container's restart count and returns when the request was sent.
-func setRestartCount(ctx context.Context, cs kubernetes.Interface, probe Probe, count int32) (time.Time, error) {
+// raiseRestartCount adds one to the probed container's restart count and returns the new count and
+// when the request was sent.
+func raiseRestartCount(ctx context.Context, cs kubernetes.Interface, probe Probe) (int32, time.Time, error) {
 	ns, name, container := probe.Labels["namespace"], probe.Labels["pod"], probe.Labels["container"]
 	pods := cs.CoreV1().Pods(ns)
 	for attempt := 0; ; attempt++ {
 		p, err := pods.Get(ctx, name, metav1.GetOptions{})
 		if err != nil {
-			return time.Time{}, fmt.Errorf("freshness probe pod %s/%s: %w", ns, name, err)
+			return 0, time.Time{}, fmt.Errorf("freshness probe pod %s/%s: %w", ns, name, err)
 		}
 		i := slices.IndexFunc(p.Status.ContainerStatuses, func(s corev1.ContainerStatus) bool { return s.Name == container })
 		if i < 0 {
-			return time.Time{}, fmt.Errorf("freshness probe pod %s/%s has no container %q", ns, name, container)
+			return 0, time.Time{}, fmt.Errorf("freshness probe pod %s/%s has no container %q", ns, name, container)
 		}
-		p.Status.ContainerStatuses[i].RestartCount = count
+		p.Status.ContainerStatuses[i].RestartCount++
+		count := p.Status.ContainerStatuses[i].RestartCount
 		sent := time.Now()
 		_, err = pods.UpdateStatus(ctx, p, metav1.UpdateOptions{})
 		if err == nil {
-			return sent, nil
+			return count, sent, nil
 		}
 		if !apierrors.IsConflict(err) || attempt == 5 {
-			return time.Time{}, fmt.Errorf("freshness probe pod %s/%s: %w", ns, name, err)
+			return 0, time.Time{}, fmt.Errorf("freshness probe pod %s/%s: %w", ns, name, err)
 		}
 	}
 }

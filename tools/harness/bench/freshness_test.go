@@ -81,7 +81,10 @@ func TestWatchMatchesOnlyTheProbedSeries(t *testing.T) {
 func TestFreshnessTrialsTimeEachPathAndCountMisses(t *testing.T) {
 	pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: "synth-0", Name: "p-1"},
 		Status: corev1.PodStatus{ContainerStatuses: []corev1.ContainerStatus{{Name: "sidecar"}, {Name: "app", RestartCount: 3}}}}
-	cs := fake.NewClientset(pod)
+	// A pod an earlier run on the same cluster (a reused -state) left at a count it had set.
+	reused := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: "synth-0", Name: "p-2"},
+		Status: corev1.PodStatus{ContainerStatuses: []corev1.ContainerStatus{{Name: "sidecar"}, {Name: "app", RestartCount: 1_000_001}}}}
+	cs := fake.NewClientset(pod, reused)
 	probe := ContainerRestartsProbe("synth-0", "p-1", "app")
 	fast, never := &Watch{Probe: probe}, &Watch{Probe: probe}
 	var counts []int32
@@ -96,7 +99,7 @@ func TestFreshnessTrialsTimeEachPathAndCountMisses(t *testing.T) {
 		if p.Status.ContainerStatuses[0].RestartCount != 0 {
 			t.Errorf("another container changed: %+v", p.Status.ContainerStatuses[0])
 		}
-		fast.Observe(restarts(probe.Metric, "synth-0", "p-1", "app", float64(n), false), time.Now())
+		fast.Observe(restarts(probe.Metric, "synth-0", p.Name, "app", float64(n), false), time.Now())
 		return false, nil, nil
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -107,8 +110,8 @@ func TestFreshnessTrialsTimeEachPathAndCountMisses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(counts) != 3 || counts[0] != 1_000_001 || counts[2] != 1_000_003 {
-		t.Fatalf("restart counts written %v, want 1000001..1000003", counts)
+	if len(counts) != 3 || counts[0] != 4 || counts[1] != 5 || counts[2] != 6 {
+		t.Fatalf("restart counts written %v, want 4, 5, 6 (one more each trial)", counts)
 	}
 	if len(paused) != 3 {
 		t.Errorf("paused before trials %v, want 1,2,3", paused)
@@ -125,8 +128,28 @@ func TestFreshnessTrialsTimeEachPathAndCountMisses(t *testing.T) {
 		t.Errorf("silent path %+v (median %v), want 3 misses and no median", got[1], got[1].Median())
 	}
 	stored, err := cs.CoreV1().Pods("synth-0").Get(ctx, "p-1", metav1.GetOptions{})
-	if err != nil || stored.Status.ContainerStatuses[1].RestartCount != 1_000_003 {
+	if err != nil || stored.Status.ContainerStatuses[1].RestartCount != 6 {
 		t.Errorf("stored pod %v %v", stored, err)
+	}
+
+	// A second run on the same cluster (a reused -state) times values new to it, never one already
+	// delivered, which would read as a zero delay.
+	// Its current value reached the sink at start-up, before any trial.
+	probe2 := ContainerRestartsProbe("synth-0", "p-2", "app")
+	early := time.Now().Add(-time.Hour)
+	w2 := &Watch{Probe: probe2}
+	w2.Observe(restarts(probe.Metric, "synth-0", "p-2", "app", 1_000_001, false), early)
+	fast = w2
+	counts = nil
+	again, err := FreshnessTrials(ctx, cs, probe2, []*Watch{w2}, 1, func(int) time.Duration { return 0 }, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(counts) != 1 || counts[0] != 1_000_002 {
+		t.Errorf("second run wrote %v, want 1000002 (on from the pod's count, so new to the sink)", counts)
+	}
+	if at, _ := w2.FirstSeen(float64(counts[0])); !at.After(early) || len(again[0].Delays) != 1 {
+		t.Errorf("second run timed %+v, the value first seen at %v: a value delivered before the change", again, at)
 	}
 
 	// A probe naming a container the pod does not have is an error naming it.
