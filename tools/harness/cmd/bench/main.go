@@ -12,6 +12,13 @@
 //
 //	bench: pods=<n> series_ksm=<n> points_kubestate=<n> cpu_ratio=<x> rss_ratio=<x> peak_rss_ratio=<x> first_export_s=<x>
 //
+// With -pipeline it measures the pipelines users deploy instead: the distribution with the README's
+// recommended exporter settings against KSM scraped by a reference Collector's Prometheus receiver
+// (-peer, make peer) exporting OTLP with its defaults, each to a sink of its own; the peer's two
+// processes are summed, and a change of one pod is timed end to end through both paths:
+//
+//	bench-pipeline: pods=<n> cpu_ratio_vs_ksm_plus_scraper=<x> rss_ratio_vs_ksm_plus_scraper=<x> freshness_s=<kubestate>/<ksm_pipeline> cpu_ratio_vs_ksm=<x> rss_ratio_vs_ksm=<x> churn=<light|heavy> compression=<c>
+//
 //	bench [-pods N] [-interval 30s] [-cycles 8] [-state DIR | -kubeconfig FILE] [-bin bin] [-collector _build/otelcol-kubestate]
 package main
 
