@@ -8,7 +8,7 @@ PROMETHEUS := /usr/bin/prometheus
 
 export GOFLAGS ?= -buildvcs=false
 
-.PHONY: all tools cluster-up cluster-down test build build-alloy image image-push run generate check-generated parity parity-prometheus parity-pull mixin reliability fuzz bench bench-go clean help
+.PHONY: all tools cluster-up cluster-down test build build-alloy image image-push run peer generate check-generated parity parity-prometheus parity-pull mixin reliability fuzz bench bench-go clean help
 
 all: help
 
@@ -23,7 +23,8 @@ help:
 	@echo "make parity-pull   parity through the receiver's own pull endpoint, headers and label order included"
 	@echo "make mixin         kubernetes-mixin alerts/rules evaluated by Prometheus' engine over KSM and over kubestate (exporter, pull, OTLP)"
 	@echo "make reliability   long forms of the fault-injection tests (about 15 min)"
-	@echo "make bench         kubestate vs kube-state-metrics side by side, push then pull (BENCH_PODS=10000; about 15 min)"
+	@echo "make bench         kubestate vs kube-state-metrics side by side: push, pull, then the deployed pipelines (BENCH_PODS=10000; about 40 min)"
+	@echo "make peer          the reference collector the bench compares with: contrib prometheusreceiver scraping KSM, OTLP out"
 	@echo "make bench-go      Go benchmarks of the hot paths: pdata floor, snapshot, object -> record"
 	@echo "make tools         build kube-apiserver, kubectl, etcd, kube-state-metrics into bin/"
 	@echo "make cluster-up    start the local control plane (kubeconfig: .local/kubeconfig)"
@@ -94,6 +95,19 @@ _build/alloy/otelcol-kubestate: builder-config-alloy.yaml $(RECEIVER_SOURCES) | 
 	@echo ">> building the distribution at Grafana Alloy's pins with ocb v0.158.0 (first build: about 5 minutes of CPU, 20 on a busy machine)"
 	@mkdir -p _build/alloy
 	@$(PROGRESS) "otelcol-kubestate (Alloy's pins)" sh -c '$(BIN)/ocb-alloy --config builder-config-alloy.yaml >_build/alloy/ocb.log 2>&1' || { tail -30 _build/alloy/ocb.log; exit 1; }
+
+## ---- the reference collector of `make bench -pipeline` (a reference, never shipped) ----
+
+# KSM as OTel users run it today: a Collector whose contrib Prometheus receiver scrapes it and exports
+# OTLP. Its manifest lives with the harness; rebuilt only when the manifest changes.
+PEER := _build/peer/otelcol-ksm-scraper
+
+peer: $(PEER)
+
+$(PEER): tools/harness/peer/builder-config.yaml | $(BIN)/ocb
+	@echo ">> building the reference collector (contrib prometheusreceiver v0.165.1) with ocb (first build: about 5-10 minutes)"
+	@mkdir -p _build/peer
+	@$(PROGRESS) otelcol-ksm-scraper sh -c '$(BIN)/ocb --config tools/harness/peer/builder-config.yaml >_build/peer/ocb.log 2>&1' || { tail -30 _build/peer/ocb.log; exit 1; }
 	@touch $@
 
 ## ---- container image (tools/image is its own module: go-containerregistry stays out of go.mod) ----
@@ -200,9 +214,13 @@ fuzz:
 BENCH_PODS ?= 10000
 BENCH_FLAGS ?=
 
-bench: tools build
+# After the lean push row and the pull row, the pipelines users deploy (-pipeline): kubestate as the README
+# recommends against KSM + the reference collector, at heavy churn and at light churn (-light).
+bench: tools build peer
 	@cd tools/harness && $(GO) run ./cmd/bench -pods $(BENCH_PODS) -bin $(BIN) -collector _build/otelcol-kubestate $(BENCH_FLAGS)
 	@cd tools/harness && $(GO) run ./cmd/bench -pull -pods $(BENCH_PODS) -bin $(BIN) -collector _build/otelcol-kubestate $(BENCH_FLAGS)
+	@cd tools/harness && $(GO) run ./cmd/bench -pipeline -pods $(BENCH_PODS) -bin $(BIN) -collector _build/otelcol-kubestate -peer $(PEER) $(BENCH_FLAGS)
+	@cd tools/harness && $(GO) run ./cmd/bench -pipeline -light -pods $(BENCH_PODS) -bin $(BIN) -collector _build/otelcol-kubestate -peer $(PEER) $(BENCH_FLAGS)
 
 # The hot paths as Go benchmarks (benchstat-friendly): the pdata floor, the snapshot, object -> record.
 bench-go:

@@ -3,6 +3,7 @@ module github.com/kubestate/kubestate/tools/harness
 go 1.26.0
 
 require (
+	github.com/klauspost/compress v1.18.0
 	github.com/kubestate/kubestate v0.0.0
 	github.com/stretchr/testify v1.12.1
 	go.opentelemetry.io/collector/component/componenttest v0.158.0
@@ -39,7 +40,6 @@ require (
 	github.com/hashicorp/go-version v1.9.0 // indirect
 	github.com/josharian/intern v1.0.0 // indirect
 	github.com/json-iterator/go v1.1.12 // indirect
-	github.com/klauspost/compress v1.18.0 // indirect
 	github.com/knadh/koanf/maps v0.1.3 // indirect
 	github.com/knadh/koanf/providers/confmap v1.0.1 // indirect
 	github.com/knadh/koanf/v2 v2.4.1 // indirect

@@ -27,6 +27,7 @@ type Delivery struct {
 	Stale      int       // kubestate's stale markers: series gone since the previous cycle
 	Batches    int
 	Bytes      int // exposition bytes (KSM) or OTLP protobuf bytes (kubestate)
+	WireBytes  int // OTLP requests as received, compressed if they were (sinks only)
 }
 
 // Sink is an OTLP/gRPC metrics server that decodes every request, counts its points per cycle and
@@ -34,18 +35,22 @@ type Delivery struct {
 type Sink struct {
 	pmetricotlp.UnimplementedGRPCServer
 
+	// Watch, when set before the sink serves, records when each value of a probed series arrives.
+	Watch *Watch
+
 	mu     sync.Mutex
 	cycles map[uint64]*Delivery
 	sizer  pmetric.ProtoMarshaler
 }
 
 // Export counts one batch.
-func (s *Sink) Export(_ context.Context, req pmetricotlp.ExportRequest) (pmetricotlp.ExportResponse, error) {
+func (s *Sink) Export(ctx context.Context, req pmetricotlp.ExportRequest) (pmetricotlp.ExportResponse, error) {
 	now := time.Now()
 	md := req.Metrics()
 	ts := firstTimestamp(md)
 	n, stale := livePoints(md)
 	size := s.sizer.MetricsSize(md)
+	s.Watch.Observe(md, now)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.cycles == nil {
@@ -61,6 +66,7 @@ func (s *Sink) Export(_ context.Context, req pmetricotlp.ExportRequest) (pmetric
 	d.Stale += stale
 	d.Batches++
 	d.Bytes += size
+	d.WireBytes += wireBytesOf(ctx)
 	return pmetricotlp.NewExportResponse(), nil
 }
 
@@ -100,13 +106,16 @@ func firstTimestamp(md pmetric.Metrics) (ts uint64) {
 }
 
 // StartSink serves a Sink on a free loopback port; stop shuts it down.
-func StartSink() (s *Sink, addr string, stop func(), err error) {
+func StartSink() (s *Sink, addr string, stop func(), err error) { return StartWatchedSink(nil) }
+
+// StartWatchedSink serves a Sink that records w's probed series (w may be nil).
+func StartWatchedSink(w *Watch) (s *Sink, addr string, stop func(), err error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, "", nil, err
 	}
-	srv := grpc.NewServer(grpc.MaxRecvMsgSize(256 << 20))
-	s = &Sink{}
+	srv := grpc.NewServer(grpc.MaxRecvMsgSize(256<<20), grpc.StatsHandler(wireBytes{}))
+	s = &Sink{Watch: w}
 	pmetricotlp.RegisterGRPCServer(srv, s)
 	done := make(chan struct{})
 	go func() { _ = srv.Serve(l); close(done) }()

@@ -19,18 +19,19 @@ type Side struct {
 
 // Summary is what a run says about one side. The steady window is the same for both sides.
 type Summary struct {
-	CPUTotal      time.Duration // from process start to the end of the window
-	CPUSteady     time.Duration // over the steady window only
-	SysSteady     time.Duration // kernel share of CPUSteady
-	RSSSteady     uint64        // mean VmRSS over the steady window
-	RSSSteadyMax  uint64        // max VmRSS over the steady window
-	PeakStartup   uint64        // VmHWM when the steady window starts: the start-up peak
-	FirstComplete time.Duration // from process start to the end of the first complete delivery; <0 if none
-	PerCycle      int           // median points (series) per delivery in the steady window
-	BytesPerCycle int           // median bytes per delivery in the steady window
-	StalePerCycle int           // median stale markers per delivery (kubestate: series gone since the last cycle)
-	Cycles        int           // deliveries in the steady window
-	CycleCPU      time.Duration // CPUSteady / Cycles: what one cycle of collect+deliver costs, churn included
+	CPUTotal          time.Duration // from process start to the end of the window
+	CPUSteady         time.Duration // over the steady window only
+	SysSteady         time.Duration // kernel share of CPUSteady
+	RSSSteady         uint64        // mean VmRSS over the steady window
+	RSSSteadyMax      uint64        // max VmRSS over the steady window
+	PeakStartup       uint64        // VmHWM when the steady window starts: the start-up peak
+	FirstComplete     time.Duration // from process start to the end of the first complete delivery; <0 if none
+	PerCycle          int           // median points (series) per delivery in the steady window
+	BytesPerCycle     int           // median bytes per delivery in the steady window
+	WireBytesPerCycle int           // median bytes on the wire per delivery (OTLP, compressed as sent)
+	StalePerCycle     int           // median stale markers per delivery (kubestate: series gone since the last cycle)
+	Cycles            int           // deliveries in the steady window
+	CycleCPU          time.Duration // CPUSteady / Cycles: what one cycle of collect+deliver costs, churn included
 }
 
 // Result is a whole run.
@@ -81,18 +82,20 @@ func Summarize(s *Side, from, to time.Time, want int, tol float64) Summary {
 	if n > 0 {
 		out.RSSSteady = uint64(sum / float64(n))
 	}
-	var points, bytes, stale []int
+	var points, bytes, wire, stale []int
 	for _, d := range s.Deliveries {
 		if d.Start.Before(from) || d.End.After(to) {
 			continue
 		}
 		points = append(points, d.Points)
 		bytes = append(bytes, d.Bytes)
+		wire = append(wire, d.WireBytes)
 		stale = append(stale, d.Stale)
 	}
 	out.Cycles = len(points)
 	out.PerCycle = median(points)
 	out.BytesPerCycle = median(bytes)
+	out.WireBytesPerCycle = median(wire)
 	out.StalePerCycle = median(stale)
 	if out.Cycles > 0 {
 		out.CycleCPU = out.CPUSteady / time.Duration(out.Cycles)
@@ -207,4 +210,102 @@ func (r Result) Table() string {
 		b.WriteByte('\n')
 	}
 	return b.String()
+}
+
+// Pipeline is a run of kubestate's recommended pipeline against the pipeline OTel users run with
+// KSM: kube-state-metrics scraped by a Collector's Prometheus receiver that exports OTLP. Result's
+// KSM side is the KSM process, its deliveries the scraper's exports; Scraper is that collector.
+type Pipeline struct {
+	Result
+	Scraper Summary
+	// Freshness of each path: object change to the first point with the new value at its sink.
+	FreshKubestate, FreshPeer Freshness
+	Churn                     string // light or heavy, with its rates in Notes
+	Compression               string // kubestate's otlp exporter; "" is its default (gzip)
+}
+
+// CPURatioVsPeer is kubestate's total CPU over KSM's and the scraper's together.
+func (p Pipeline) CPURatioVsPeer() float64 {
+	return ratio(p.Kubestate.CPUTotal.Seconds(), (p.KSM.CPUTotal + p.Scraper.CPUTotal).Seconds())
+}
+
+// RSSRatioVsPeer is kubestate's mean steady RSS over KSM's and the scraper's together.
+func (p Pipeline) RSSRatioVsPeer() float64 {
+	return ratio(float64(p.Kubestate.RSSSteady), float64(p.KSM.RSSSteady+p.Scraper.RSSSteady))
+}
+
+func seconds(d time.Duration) float64 {
+	if d < 0 {
+		return math.NaN()
+	}
+	return d.Seconds()
+}
+
+// Line is the contract's line of a pipeline run.
+func (p Pipeline) Line() string {
+	compression := p.Compression
+	if compression == "" {
+		compression = "default"
+	}
+	return fmt.Sprintf("bench-pipeline: pods=%d cpu_ratio_vs_ksm_plus_scraper=%.2f rss_ratio_vs_ksm_plus_scraper=%.2f freshness_s=%.1f/%.1f cpu_ratio_vs_ksm=%.2f rss_ratio_vs_ksm=%.2f churn=%s compression=%s",
+		p.Pods, p.CPURatioVsPeer(), p.RSSRatioVsPeer(), seconds(p.FreshKubestate.Median()), seconds(p.FreshPeer.Median()),
+		p.CPURatio(), p.RSSRatio(), p.Churn, compression)
+}
+
+// Table renders the three processes, the peer's sum and kubestate's ratios to KSM and to the sum.
+func (p Pipeline) Table() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "pods=%d  interval %s  churn %s  steady window %s (%d scraper exports, %d kubestate cycles)\n\n",
+		p.Pods, p.Interval, p.Churn, p.EndedAt.Sub(p.SteadyFrom).Round(time.Second), p.KSM.Cycles, p.Kubestate.Cycles)
+	row := func(cells ...string) {
+		fmt.Fprintf(&b, "| %-30s | %10s | %10s | %12s | %10s | %6s | %14s |\n", any2(cells)...)
+	}
+	row("measure", "KSM", "scraper", "KSM+scraper", "kubestate", "vs KSM", "vs KSM+scraper")
+	b.WriteString("|--------------------------------|------------|------------|--------------|------------|--------|----------------|\n")
+	secs := func(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
+	mb := func(n uint64) string { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }
+	rt := func(a, b float64) string { return fmt.Sprintf("%.2f", ratio(a, b)) }
+	cpu := func(name string, f func(Summary) time.Duration) {
+		k, s, c := f(p.KSM), f(p.Scraper), f(p.Kubestate)
+		row(name, secs(k), secs(s), secs(k+s), secs(c), rt(c.Seconds(), k.Seconds()), rt(c.Seconds(), (k+s).Seconds()))
+	}
+	mem := func(name string, f func(Summary) uint64) {
+		k, s, c := f(p.KSM), f(p.Scraper), f(p.Kubestate)
+		row(name, mb(k), mb(s), mb(k+s), mb(c), rt(float64(c), float64(k)), rt(float64(c), float64(k+s)))
+	}
+	cpu("CPU total (start to window end)", func(s Summary) time.Duration { return s.CPUTotal })
+	cpu("CPU in the steady window", func(s Summary) time.Duration { return s.CPUSteady })
+	cpu("  of which kernel", func(s Summary) time.Duration { return s.SysSteady })
+	mem("RSS steady (mean)", func(s Summary) uint64 { return s.RSSSteady })
+	mem("RSS steady (max)", func(s Summary) uint64 { return s.RSSSteadyMax })
+	mem("RSS peak during start-up", func(s Summary) uint64 { return s.PeakStartup })
+	row("points per cycle at the sink", "", fmt.Sprint(p.KSM.PerCycle), "", fmt.Sprint(p.Kubestate.PerCycle), "", "")
+	row("OTLP bytes per cycle (decoded)", "", mb(uint64(p.KSM.BytesPerCycle)), "", mb(uint64(p.Kubestate.BytesPerCycle)), "", "")
+	row("OTLP bytes per cycle (wire)", "", mb(uint64(p.KSM.WireBytesPerCycle)), "", mb(uint64(p.Kubestate.WireBytesPerCycle)), "", "")
+	fresh := func(f Freshness) string {
+		return fmt.Sprintf("%.1f s (%d/%d)", seconds(f.Median()), len(f.Delays), len(f.Delays)+f.Missed)
+	}
+	fmt.Fprintf(&b, "\nfreshness (change -> point at the sink, median, trials arrived/run): kubestate %s, KSM + scraper %s\n",
+		fresh(p.FreshKubestate), fresh(p.FreshPeer))
+	fmt.Fprintf(&b, "  kubestate %v\n  KSM + scraper %v\n", roundAll(p.FreshKubestate.Delays), roundAll(p.FreshPeer.Delays))
+	for _, n := range p.Notes {
+		fmt.Fprintf(&b, "note: %s\n", n)
+	}
+	return b.String()
+}
+
+func any2(xs []string) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
+}
+
+func roundAll(ds []time.Duration) []time.Duration {
+	out := make([]time.Duration, len(ds))
+	for i, d := range ds {
+		out[i] = d.Round(10 * time.Millisecond)
+	}
+	return out
 }

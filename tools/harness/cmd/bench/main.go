@@ -12,6 +12,13 @@
 //
 //	bench: pods=<n> series_ksm=<n> points_kubestate=<n> cpu_ratio=<x> rss_ratio=<x> peak_rss_ratio=<x> first_export_s=<x>
 //
+// With -pipeline it measures the pipelines users deploy instead: the distribution with the README's
+// recommended exporter settings against KSM scraped by a reference Collector's Prometheus receiver
+// (-peer, make peer) exporting OTLP with its defaults, each to a sink of its own; the peer's two
+// processes are summed, and a change of one pod is timed end to end through both paths:
+//
+//	bench-pipeline: pods=<n> cpu_ratio_vs_ksm_plus_scraper=<x> rss_ratio_vs_ksm_plus_scraper=<x> freshness_s=<kubestate>/<ksm_pipeline> cpu_ratio_vs_ksm=<x> rss_ratio_vs_ksm=<x> churn=<light|heavy> compression=<c>
+//
 //	bench [-pods N] [-interval 30s] [-cycles 8] [-state DIR | -kubeconfig FILE] [-bin bin] [-collector _build/otelcol-kubestate]
 package main
 
@@ -20,6 +27,7 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -29,6 +37,7 @@ import (
 	"syscall"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
@@ -56,6 +65,11 @@ type options struct {
 	envCollector, envKSM  string
 	collectorArgs         string
 	pull                  bool
+	pipeline              bool
+	peer                  string
+	light                 bool
+	compression           string
+	freshTrials           int
 }
 
 func main() { os.Exit(run()) }
@@ -93,18 +107,36 @@ func run() int {
 	flag.StringVar(&o.envKSM, "env-ksm", "", "extra environment of kube-state-metrics only, comma-separated VAR=value")
 	flag.StringVar(&o.pprof, "pprof", "", "serve the collector's pprof extension on this address (needs a distribution built with it)")
 	flag.BoolVar(&o.pull, "pull", false, "measure the pull path: the receiver's own endpoint (pull.endpoint, push: false) scraped like KSM, both asking for gzip as Prometheus does")
+	flag.BoolVar(&o.pipeline, "pipeline", false, "measure the pipelines users deploy: kubestate as the README recommends (a sending queue sized in items, blocking; the exporter's default compression) against KSM scraped by a Collector's Prometheus receiver (-peer) exporting OTLP with its defaults; both processes of the peer summed, and end-to-end freshness of both paths")
+	flag.StringVar(&o.peer, "peer", "_build/peer/otelcol-ksm-scraper", "with -pipeline: the reference collector scraping KSM (make peer)")
+	flag.BoolVar(&o.light, "light", false, "light churn: 2 pod status updates/s and a pod replacement every 10 s (overrides -updates and -replacements)")
+	flag.StringVar(&o.compression, "compression", "", "with -pipeline: compression of kubestate's otlp exporter (none, gzip, zstd, snappy); default: the exporter's own (gzip)")
+	flag.IntVar(&o.freshTrials, "fresh-trials", 5, "with -pipeline: object changes timed end to end (median reported)")
 	flag.Parse()
+	if o.light {
+		o.updates, o.replacements = 2, 0.1
+	}
+	if o.pipeline && o.pull {
+		fmt.Fprintln(os.Stderr, "bench: -pipeline and -pull are separate runs")
+		return 2
+	}
+	switch o.compression {
+	case "", "none", "gzip", "zstd", "snappy":
+	default:
+		fmt.Fprintf(os.Stderr, "bench: -compression %q: want none, gzip, zstd or snappy\n", o.compression)
+		return 2
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	res, err := runBench(ctx, o)
+	rep, err := runBench(ctx, o)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		return 1
 	}
 	fmt.Println()
-	fmt.Print(res.Table())
-	fmt.Println(res.Line())
+	fmt.Print(rep.Table())
+	fmt.Println(rep.Line())
 	return 0
 }
 
@@ -112,10 +144,21 @@ func progress(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "bench: %s "+format+"\n", append([]any{time.Now().Format("15:04:05")}, args...)...)
 }
 
-func runBench(ctx context.Context, o options) (res bench.Result, err error) {
-	for _, f := range []string{filepath.Join(o.bin, "kube-state-metrics"), o.collector} {
+// report is what a run prints: bench.Result, or bench.Pipeline with -pipeline.
+type report interface {
+	Table() string
+	Line() string
+}
+
+func runBench(ctx context.Context, o options) (_ report, err error) {
+	var res bench.Result
+	binaries := []string{filepath.Join(o.bin, "kube-state-metrics"), o.collector}
+	if o.pipeline {
+		binaries = append(binaries, o.peer)
+	}
+	for _, f := range binaries {
 		if _, err := os.Stat(f); err != nil {
-			return res, fmt.Errorf("%w (run make tools build)", err)
+			return res, fmt.Errorf("%w (run make tools build peer)", err)
 		}
 	}
 	if o.workDir == "" {
@@ -188,12 +231,32 @@ func runBench(ctx context.Context, o options) (res bench.Result, err error) {
 	}
 	res.Pods, res.Interval = have, o.interval
 
-	// The sink, the churn, then both processes at the same moment.
-	sink, sinkAddr, stopSink, err := bench.StartSink()
+	// With -pipeline, one pod leaves the churn: the bench changes it and times the change through
+	// both paths, each to a sink of its own.
+	var probe bench.Probe
+	var watchKS, watchPeer *bench.Watch
+	if o.pipeline {
+		if probe, err = reserveProbe(ctx, cs, churn); err != nil {
+			return res, err
+		}
+		watchKS, watchPeer = &bench.Watch{Probe: probe}, &bench.Watch{Probe: probe}
+	}
+
+	// The sink, the churn, then the processes at the same moment.
+	sink, sinkAddr, stopSink, err := bench.StartWatchedSink(watchKS)
 	if err != nil {
 		return res, err
 	}
 	defer stopSink()
+	var peerSink *bench.Sink
+	var peerSinkAddr string
+	if o.pipeline {
+		var stopPeerSink func()
+		if peerSink, peerSinkAddr, stopPeerSink, err = bench.StartWatchedSink(watchPeer); err != nil {
+			return res, err
+		}
+		defer stopPeerSink()
+	}
 	churnCtx, stopChurn := context.WithCancel(ctx)
 	var churnDone sync.WaitGroup
 	churnDone.Add(1)
@@ -209,7 +272,7 @@ func runBench(ctx context.Context, o options) (res bench.Result, err error) {
 	if err != nil {
 		return res, err
 	}
-	if err := os.WriteFile(cfgPath, []byte(collectorConfig(kubeconfig, sinkAddr, pullPort, o)), 0o644); err != nil {
+	if err := os.WriteFile(cfgPath, []byte(collectorConfig(kubeconfig, sinkAddr, pullPort, o).YAML()), 0o644); err != nil {
 		return res, err
 	}
 	ksmPort, err := proc.FreePort()
@@ -237,9 +300,25 @@ func runBench(ctx context.Context, o options) (res bench.Result, err error) {
 	}
 	defer col.Stop(20 * time.Second)
 	progress("kube-state-metrics (pid %d) and otelcol-kubestate (pid %d) started", ksm.PID(), col.PID())
-
 	ksmSide := &bench.Side{Name: "kube-state-metrics", Started: ksm.Started}
 	colSide := &bench.Side{Name: "kubestate", Started: col.Started}
+	sampled := []sampledProc{{ksm, ksmSide}, {col, colSide}}
+	var scraperSide *bench.Side
+	if o.pipeline {
+		scraperCfg := filepath.Join(o.workDir, "scraper.yaml")
+		cfg := bench.ScraperConfig{Target: fmt.Sprintf("127.0.0.1:%d", ksmPort), Sink: peerSinkAddr, Interval: o.interval}
+		if err := os.WriteFile(scraperCfg, []byte(cfg.YAML()), 0o644); err != nil {
+			return res, err
+		}
+		scraper, err := proc.Start("otelcol-ksm-scraper", o.peer, filepath.Join(o.workDir, "otelcol-ksm-scraper.log"), env, "--config="+scraperCfg)
+		if err != nil {
+			return res, err
+		}
+		defer scraper.Stop(20 * time.Second)
+		progress("otelcol-ksm-scraper (pid %d) scrapes KSM every %s", scraper.PID(), o.interval)
+		scraperSide = &bench.Side{Name: "scraper", Started: scraper.Started}
+		sampled = append(sampled, sampledProc{scraper, scraperSide})
+	}
 	var mu sync.Mutex // guards ksmSide.Deliveries (the scraper) against the loop below
 
 	scrapeCtx, stopScrapes := context.WithCancel(ctx)
@@ -272,7 +351,9 @@ func runBench(ctx context.Context, o options) (res bench.Result, err error) {
 			}
 		}()
 	}
-	scrapeEvery(fmt.Sprintf("http://127.0.0.1:%d/metrics", ksmPort), o.gzip || o.pull, ksmSide)
+	if !o.pipeline { // with -pipeline the reference collector scrapes KSM
+		scrapeEvery(fmt.Sprintf("http://127.0.0.1:%d/metrics", ksmPort), o.gzip || o.pull, ksmSide)
+	}
 	if o.pull {
 		scrapeEvery(fmt.Sprintf("http://127.0.0.1:%d/metrics", pullPort), true, colSide)
 	}
@@ -286,6 +367,32 @@ func runBench(ctx context.Context, o options) (res bench.Result, err error) {
 		}
 		return finished(sink.Cycles(), now)
 	}
+	// theirs is what KSM has delivered so far: the bench's scrapes, or the reference collector's exports.
+	theirs := func(now time.Time) []bench.Delivery {
+		if o.pipeline {
+			return finished(peerSink.Cycles(), now)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]bench.Delivery(nil), ksmSide.Deliveries...)
+	}
+	// With -pipeline, the freshness trials run from the start of the steady window; the run ends
+	// when both the window and the trials have.
+	var fresh []bench.Freshness
+	var freshErr error
+	freshDone := make(chan struct{})
+	startFreshness := func() {
+		if !o.pipeline {
+			close(freshDone)
+			return
+		}
+		rnd := rand.New(rand.NewPCG(3, 4))
+		pause := func(int) time.Duration { return time.Duration(rnd.Float64() * float64(o.interval)) }
+		go func() {
+			defer close(freshDone)
+			fresh, freshErr = bench.FreshnessTrials(ctx, cs, probe, []*bench.Watch{watchKS, watchPeer}, o.freshTrials, pause, 2*o.interval+30*time.Second)
+		}()
+	}
 
 	// Sample both processes until both deliver complete data, then for the steady window.
 	var steadyFrom, endAt time.Time
@@ -293,16 +400,14 @@ func runBench(ctx context.Context, o options) (res bench.Result, err error) {
 	sample := time.NewTicker(200 * time.Millisecond)
 	defer sample.Stop()
 	lastReport := time.Now()
+loop:
 	for {
 		select {
 		case <-ctx.Done():
 			return res, ctx.Err()
 		case <-sample.C:
 		}
-		for _, p := range []struct {
-			proc *proc.Process
-			side *bench.Side
-		}{{ksm, ksmSide}, {col, colSide}} {
+		for _, p := range sampled {
 			if p.proc.Exited() {
 				return res, fmt.Errorf("%s exited; last lines of %s:\n%s", p.proc.Name, p.proc.LogPath, p.proc.Tail(20))
 			}
@@ -314,11 +419,10 @@ func runBench(ctx context.Context, o options) (res bench.Result, err error) {
 		}
 		now := time.Now()
 		if steadyFrom.IsZero() {
-			mu.Lock()
-			scrapesSoFar := append([]bench.Delivery(nil), ksmSide.Deliveries...)
-			mu.Unlock()
+			scrapesSoFar := theirs(now)
 			cycles := ours(now)
 			if complete(scrapesSoFar, cycles) {
+				startFreshness()
 				steadyFrom = now
 				endAt = now.Add(time.Duration(o.cycles)*o.interval + o.interval/2)
 				progress("both sides deliver complete data (KSM %d series, kubestate %d points); steady window of %d intervals until %s",
@@ -330,14 +434,16 @@ func runBench(ctx context.Context, o options) (res bench.Result, err error) {
 				lastReport = now
 			}
 		} else if now.After(endAt) {
-			break
+			select {
+			case <-freshDone:
+				break loop
+			default:
+			}
 		}
 	}
 	res.SteadyFrom, res.EndedAt = steadyFrom, endAt
 
-	mu.Lock()
-	ksmSide.Deliveries = append([]bench.Delivery(nil), ksmSide.Deliveries...)
-	mu.Unlock()
+	ksmSide.Deliveries = theirs(time.Time{})
 	colSide.Deliveries = ours(time.Time{})
 	want := steadyMedian(ksmSide.Deliveries, steadyFrom, endAt)
 	const tol = 0.005
@@ -348,9 +454,59 @@ func runBench(ctx context.Context, o options) (res bench.Result, err error) {
 			res.Kubestate.PerCycle-res.KSM.PerCycle, 100*math.Abs(float64(res.Kubestate.PerCycle-res.KSM.PerCycle))/float64(max(1, res.KSM.PerCycle))))
 	}
 	res.Pull = o.pull
-	res.Notes = append(res.Notes, fmt.Sprintf("churn during the run: %.0f pod status updates/s, %.1f pod replacements/s; compression: %v; pull path: %v", o.updates, o.replacements, o.gzip || o.pull, o.pull),
+	churnNote := fmt.Sprintf("churn during the run: %g pod status updates/s, %g pod replacements/s", o.updates, o.replacements)
+	if !o.pipeline {
+		churnNote += fmt.Sprintf("; compression: %v; pull path: %v", o.gzip || o.pull, o.pull)
+	}
+	res.Notes = append(res.Notes, churnNote,
 		"the machine may be shared: CPU seconds are per process, but other work changes caches and clocks")
-	return res, nil
+	if !o.pipeline {
+		return res, nil
+	}
+	if freshErr != nil {
+		return res, fmt.Errorf("freshness trials: %w", freshErr)
+	}
+	pl := bench.Pipeline{Result: res, Churn: "heavy", Compression: o.compression,
+		FreshKubestate: fresh[0], FreshPeer: fresh[1]}
+	if o.light {
+		pl.Churn = "light"
+	}
+	scraperSide.Deliveries = ksmSide.Deliveries
+	pl.Scraper = bench.Summarize(scraperSide, steadyFrom, endAt, want, tol)
+	pl.Notes = append(pl.Notes,
+		fmt.Sprintf("kubestate: the README's pipeline (otlp_grpc with sending_queue sizer items, queue_size %d, block_on_overflow; retries and compression %s)",
+			collectorConfig(kubeconfig, sinkAddr, 0, o).QueueItems(), orDefault(o.compression)),
+		"peer: kube-state-metrics with default flags, scraped by the contrib prometheusreceiver v0.165.1 (scrape_timeout = interval) exporting otlp_grpc with its defaults (queue, retries, gzip); both collectors' own metrics off",
+		fmt.Sprintf("freshness: %s/%s's restart count set %d times, each to a new value; time to the first point with it at each sink", probe.Labels["namespace"], probe.Labels["pod"], o.freshTrials))
+	return pl, nil
+}
+
+type sampledProc struct {
+	proc *proc.Process
+	side *bench.Side
+}
+
+func orDefault(compression string) string {
+	if compression == "" {
+		return "at the exporter's defaults (gzip)"
+	}
+	return "at defaults, compression " + compression
+}
+
+// reserveProbe takes a pod out of the churn and names its first container's restart count.
+func reserveProbe(ctx context.Context, cs kubernetes.Interface, churn *bench.Churn) (bench.Probe, error) {
+	ns, name, ok := churn.Reserve()
+	if !ok {
+		return bench.Probe{}, fmt.Errorf("freshness: the cluster has too few synthetic pods")
+	}
+	p, err := cs.CoreV1().Pods(ns).Get(ctx, name, metav1.GetOptions{})
+	if err != nil {
+		return bench.Probe{}, fmt.Errorf("freshness probe pod: %w", err)
+	}
+	if len(p.Status.ContainerStatuses) == 0 {
+		return bench.Probe{}, fmt.Errorf("freshness probe pod %s/%s has no container status", ns, name)
+	}
+	return bench.ContainerRestartsProbe(ns, name, p.Status.ContainerStatuses[0].Name), nil
 }
 
 // complete reports whether both sides deliver complete data: KSM's last two scrapes agree (its
@@ -406,53 +562,18 @@ func points(ds []bench.Delivery) []int {
 	return out
 }
 
-// collectorConfig is the distribution's pipeline: kubestate -> OTLP/gRPC to the sink, with no queue
-// and no retries, so that each batch is encoded and sent inside the cycle that built it.
-// With -pull: the receiver serves its pull endpoint on pullPort and builds no batches (push: false).
-func collectorConfig(kubeconfig, sink string, pullPort int, o options) string {
-	compression := "none"
-	if o.gzip {
-		compression = "gzip"
+// collectorConfig is the distribution's pipeline: kubestate -> OTLP/gRPC to the sink. By default
+// lean (no queue, no retries, so each batch is encoded and sent inside the cycle that built it);
+// with -pipeline as the README recommends; with -pull the receiver serves its pull endpoint on
+// pullPort and builds no batches (push: false).
+func collectorConfig(kubeconfig, sink string, pullPort int, o options) bench.CollectorConfig {
+	c := bench.CollectorConfig{Kubeconfig: kubeconfig, Sink: sink, Interval: o.interval, MaxBatch: o.maxBatch,
+		Recommended: o.pipeline, Compression: o.compression, Pprof: o.pprof}
+	if !o.pipeline && o.gzip {
+		c.Compression = "gzip"
 	}
-	timeout := min(o.interval, 30*time.Second)
-	pull, exporter := "", "otlp_grpc"
 	if o.pull {
-		pull = fmt.Sprintf("    pull:\n      endpoint: 127.0.0.1:%d\n    push: false\n", pullPort)
-		exporter = "nop"
+		c.PullPort = pullPort
 	}
-	var extensions, enabled string
-	if o.pprof != "" {
-		extensions = fmt.Sprintf("extensions:\n  pprof:\n    endpoint: %q\n", o.pprof)
-		enabled = "  extensions: [pprof]\n"
-	}
-	return fmt.Sprintf(`%sreceivers:
-  kubestate:
-    auth_type: kubeConfig
-    kubeconfig: %q
-    collection_interval: %s
-    export_timeout: %s
-    max_data_points_per_batch: %d
-%sexporters:
-  nop:
-  otlp_grpc:
-    endpoint: %q
-    tls:
-      insecure: true
-    compression: %s
-    timeout: %s
-    sending_queue:
-      enabled: false
-    retry_on_failure:
-      enabled: false
-service:
-%s  telemetry:
-    logs:
-      level: info
-    metrics:
-      level: none
-  pipelines:
-    metrics:
-      receivers: [kubestate]
-      exporters: [%s]
-`, extensions, kubeconfig, o.interval, timeout, o.maxBatch, pull, sink, compression, timeout, enabled, exporter)
+	return c
 }
