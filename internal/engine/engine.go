@@ -88,6 +88,7 @@ type Hooks struct {
 
 type resourceState struct {
 	src         Source
+	schema      *SourceSchema // nil: KSM's names
 	stores      []*Store
 	queues      []*queue
 	health      []*readHealth
@@ -131,6 +132,9 @@ type Engine struct {
 type Options struct {
 	Config  Config
 	Sources []Source // what to watch, each compiled with its filters
+	// Schemas, if set, has one entry per Source: how its families are named for export (nil
+	// entries: KSM's names). The pull path always renders KSM's names.
+	Schemas []*SourceSchema
 	Clients Clients
 	Next    consumer.Metrics // the export consumer; unused with Config.PullOnly
 	Hooks   Hooks
@@ -149,8 +153,11 @@ func New(o Options) *Engine {
 	if e.log == nil {
 		e.log = zap.NewNop()
 	}
-	for _, s := range o.Sources {
+	for i, s := range o.Sources {
 		rs := &resourceState{src: s}
+		if i < len(o.Schemas) {
+			rs.schema = o.Schemas[i]
+		}
 		for _, sel := range e.selections(s) {
 			e.addInformer(rs, sel.namespace, sel.fieldSelector)
 		}
@@ -203,7 +210,7 @@ func (e *Engine) renderLoop() {
 func (e *Engine) collections() []Collection {
 	cols := make([]Collection, len(e.resources))
 	for i, rs := range e.resources {
-		cols[i] = Collection{Source: rs.src, Stores: rs.stores}
+		cols[i] = Collection{Source: rs.src, Stores: rs.stores, Schema: rs.schema}
 	}
 	return cols
 }

@@ -212,8 +212,7 @@ func (b *batcher) vanished(prev, cur *Record, seen map[string]struct{}) {
 			seen[k] = struct{}{}
 		}
 		if !found {
-			b.point(prefix, &pc, true)
-			b.stale++
+			b.stale += b.point(prefix, &pc, true)
 		}
 		if cur != nil && !cc.Done() {
 			cc.Next()
