@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"math"
 	"strings"
 
 	"go.opentelemetry.io/collector/pdata/pmetric"
@@ -49,8 +50,9 @@ type LabelIs struct {
 type MetricMap struct {
 	Name, Description, Unit string
 	Sum, Monotonic          bool // a cumulative Sum; else a Gauge
-	Int                     bool // integer points
-	Scale                   float64
+	Int                     bool // integer points (rounded up, as a Kubernetes quantity's Value)
+	// Value, if set, converts the family's value; label reads the point's labels by key.
+	Value func(v float64, label func(key string) string) float64
 	// Where keeps only the points whose labels all match (e.g. resource="cpu").
 	Where []LabelIs
 	// Attrs are the data point attributes; labels not listed are dropped.
@@ -124,15 +126,14 @@ func (b *batcher) schemaPoint(prefix []string, c *Cursor, stale bool) int {
 			if value != 1 {
 				continue
 			}
-			_, state := c.Label(m.FromLabel.Label, keys)
-			v, ok := m.FromLabel.Values[state]
+			v, ok := m.FromLabel.Values[label(c, m.FromLabel.Label, keys)]
 			if !ok {
 				v = m.FromLabel.Default
 			}
 			value = v
 		}
-		if m.Scale != 0 {
-			value *= m.Scale
+		if m.Value != nil {
+			value = m.Value(value, func(key string) string { return labelByKey(c, keys, key) })
 		}
 		g := b.group(c, keys, m)
 		dps := g.dataPoints(m)
@@ -151,23 +152,41 @@ func (b *batcher) schemaPoint(prefix []string, c *Cursor, stale bool) int {
 			}
 			dp.SetFlags(pmetric.DefaultDataPointFlags.WithNoRecordedValue(true))
 		case m.Int:
-			dp.SetIntValue(int64(value))
+			dp.SetIntValue(int64(math.Ceil(value)))
 		default:
 			dp.SetDoubleValue(value)
 		}
 		attrs := dp.Attributes()
 		for _, a := range m.Attrs {
-			_, v := c.Label(a.Label, keys)
-			attrs.PutStr(a.Key, v)
+			attrs.PutStr(a.Key, label(c, a.Label, keys))
 		}
 		n++
 	}
 	return n
 }
 
+// label is label j of c's point, "" if it has fewer labels (a labels family's point).
+func label(c *Cursor, j int, keys []string) string {
+	if j >= c.Labels() {
+		return ""
+	}
+	_, v := c.Label(j, keys)
+	return v
+}
+
+// labelByKey is the value of c's label key, "" if it has none.
+func labelByKey(c *Cursor, keys []string, key string) string {
+	for j := range c.Labels() {
+		if k, v := c.Label(j, keys); k == key {
+			return v
+		}
+	}
+	return ""
+}
+
 func matches(c *Cursor, keys []string, where []LabelIs) bool {
 	for _, w := range where {
-		if _, v := c.Label(w.Label, keys); v != w.Value {
+		if label(c, w.Label, keys) != w.Value {
 			return false
 		}
 	}
@@ -202,18 +221,11 @@ func (b *batcher) enrich(out []kv, r *Record, e *Enrich, match string) []kv {
 			continue
 		}
 		if e.Match != nil {
-			if _, v := c.Label(e.Match.Label, keys); v != match {
+			if label(&c, e.Match.Label, keys) != match {
 				continue
 			}
 		}
-		e.Put(func(key string) string {
-			for j := range c.Labels() {
-				if k, v := c.Label(j, keys); k == key {
-					return v
-				}
-			}
-			return ""
-		}, func(k, v string) { out = append(out, kv{k, v}) })
+		e.Put(func(key string) string { return labelByKey(&c, keys, key) }, func(k, v string) { out = append(out, kv{k, v}) })
 		break
 	}
 	return out
@@ -226,8 +238,7 @@ func (b *batcher) group(c *Cursor, keys []string, m *MetricMap) *resourceGroup {
 	if len(m.ResourceLabels) > 0 {
 		var sb strings.Builder
 		for _, a := range m.ResourceLabels {
-			_, v := c.Label(a.Label, keys)
-			sb.WriteString(v)
+			sb.WriteString(label(c, a.Label, keys))
 			sb.WriteByte(0)
 		}
 		key = sb.String()
@@ -249,10 +260,9 @@ func (b *batcher) group(c *Cursor, keys []string, m *MetricMap) *resourceGroup {
 	if len(m.ResourceLabels) > 0 {
 		extra := make([]kv, 0, len(m.ResourceLabels)+4)
 		for _, a := range m.ResourceLabels {
-			_, v := c.Label(a.Label, keys)
-			extra = append(extra, kv{a.Key, v})
+			extra = append(extra, kv{a.Key, label(c, a.Label, keys)})
 		}
-		_, first := c.Label(m.ResourceLabels[0].Label, keys)
+		first := label(c, m.ResourceLabels[0].Label, keys)
 		for i := range b.schema.Enrich {
 			if e := &b.schema.Enrich[i]; e.Match != nil {
 				extra = b.enrich(extra, c.Record(), e, first)

@@ -273,3 +273,9 @@ func (e *Engine) snapshot(ctx context.Context, now pcommon.Timestamp, last *last
 func (e *Engine) batchOptions(now pcommon.Timestamp, last *lastExported) batchOptions {
 	return batchOptions{Scope: e.scope, Version: e.version, MaxDataPointsPerBatch: e.cfg.MaxDataPointsPerBatch, Now: now, Start: e.startTime, Last: last}
 }
+
+// Batches builds one snapshot of cols, without stale points, into batches of at most maxPoints
+// points handed to emit: what a cycle exports, for tests and tools outside the engine.
+func Batches(cols []Collection, maxPoints int, now pcommon.Timestamp, emit func(pmetric.Metrics) error) SnapshotStats {
+	return collect(context.Background(), cols, batchOptions{MaxDataPointsPerBatch: maxPoints, Now: now, Start: now}, emit)
+}
