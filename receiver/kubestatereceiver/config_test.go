@@ -2,6 +2,7 @@ package kubestatereceiver
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -139,6 +140,10 @@ var invalidConfigs = []struct {
 	{"pull write_timeout zero", func(c *Config) { c.Pull.WriteTimeout = 0 }, "pull.write_timeout must be positive (got 0s)"},
 	{"pull max_connections zero", func(c *Config) { c.Pull.MaxConnections = 0 }, "pull.max_connections must be at least 1 (got 0)"},
 	{"push off without pull", func(c *Config) { c.Push = false }, "push is false and pull.endpoint is empty: the receiver would produce nothing"},
+	{"unknown schema", func(c *Config) { c.Schema = "otel" }, `schema "otel" is not supported; allowed: ksm, k8s_cluster`},
+	{"schema case", func(c *Config) { c.Schema = "KSM" }, `schema "KSM" is not supported`},
+	{"resource without metrics in the schema", func(c *Config) { c.Schema, c.Resources = "k8s_cluster", []string{"pods", "configmaps"} },
+		`resources: "configmaps" has no metrics in schema k8s_cluster; allowed: cronjobs, daemonsets, deployments`},
 	{"two wildcards in an annotation key", func(c *Config) {
 		c.MetricAnnotationsAllowlist = map[string][]string{"*": {"a*b*c"}}
 	}, `metric_annotations_allowlist[*]: "a*b*c" has 2 wildcards`},
@@ -167,5 +172,36 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 	err := cfg.Validate()
 	if err == nil || !strings.Contains(err.Error(), "collection_interval") || !strings.Contains(err.Error(), "widgets") {
 		t.Fatalf("want both problems reported, got %v", err)
+	}
+}
+
+// schema: k8s_cluster compiles one SourceSchema per source, over the resources it maps by
+// default; ksm (the default) compiles none, so KSM's output is untouched.
+func TestSchemaCompilesPerSource(t *testing.T) {
+	c := createDefaultConfig()
+	run, err := c.compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range run.schemas {
+		if s != nil {
+			t.Fatalf("ksm: source %s has a schema", run.sources[i].Name())
+		}
+	}
+	c.Schema = "k8s_cluster"
+	run, err = c.compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for i, s := range run.schemas {
+		if s == nil {
+			t.Fatalf("k8s_cluster: source %s has no schema", run.sources[i].Name())
+		}
+		names = append(names, run.sources[i].Name())
+	}
+	want := []string{"cronjobs", "daemonsets", "deployments", "horizontalpodautoscalers", "jobs", "namespaces", "nodes", "pods", "replicasets", "resourcequotas", "statefulsets"}
+	if !slices.Equal(names, want) {
+		t.Fatalf("k8s_cluster resources %v; want %v", names, want)
 	}
 }

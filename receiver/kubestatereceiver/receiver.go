@@ -168,6 +168,7 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 	ecfg.Standby = r.cfg.LeaderElection.Enabled // exports once elected
 	r.eng = engine.New(engine.Options{
 		Sources: run.sources,
+		Schemas: run.schemas,
 		Clients: engine.Clients{Kube: kube, Dynamic: dyn},
 		Config:  ecfg,
 		Next:    r.next,
