@@ -76,6 +76,8 @@ type StateValue struct {
 // Enrich adds resource attributes from the first point of family Family in the same record. With
 // Match set, only to the resources made by ResourceLabels whose first label value equals the
 // point's label Match.Label (Match.Value is unused), e.g. a container's id from its info point.
+// Without such a point, Put is called with every label empty, so a resource always has the same
+// attribute keys.
 type Enrich struct {
 	Family int
 	Match  *LabelIs
@@ -226,8 +228,9 @@ func (b *batcher) enrich(out []kv, r *Record, e *Enrich, match string) []kv {
 			}
 		}
 		e.Put(func(key string) string { return labelByKey(&c, keys, key) }, func(k, v string) { out = append(out, kv{k, v}) })
-		break
+		return out
 	}
+	e.Put(func(string) string { return "" }, func(k, v string) { out = append(out, kv{k, v}) })
 	return out
 }
 

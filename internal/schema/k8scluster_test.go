@@ -168,6 +168,19 @@ func TestK8sClusterPod(t *testing.T) {
 	})
 }
 
+// A pod not yet scheduled, with no container status: its container resource still has
+// container.id and k8s.node.name, empty, as the receiver sets them.
+func TestK8sClusterPodWithoutStatus(t *testing.T) {
+	pod := &corev1.Pod{ObjectMeta: meta("ns", "p"), Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "c", Resources: corev1.ResourceRequirements{
+		Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("1")}}}}},
+		Status: corev1.PodStatus{Phase: corev1.PodPending}}
+	p := "k8s.namespace.name=ns,k8s.node.name=,k8s.pod.name=p,k8s.pod.uid=uid-p"
+	check(t, dump(t, "pods", pod), []string{
+		"[container.id=,k8s.container.name=c," + p + `] k8s.container.cpu_request{} "{cpu}" double 1`,
+		"[" + p + `] k8s.pod.phase{} "" int 1`,
+	})
+}
+
 func TestK8sClusterNodeAndNamespace(t *testing.T) {
 	node := &corev1.Node{ObjectMeta: meta("", "n1"), Status: corev1.NodeStatus{Conditions: []corev1.NodeCondition{
 		{Type: corev1.NodeReady, Status: corev1.ConditionFalse}, {Type: corev1.NodeMemoryPressure, Status: corev1.ConditionTrue},
