@@ -270,3 +270,14 @@ func TestParseImage(t *testing.T) {
 		}
 	}
 }
+
+// Documented differences: KSM has no point for a pod without a phase or a node without a Ready
+// condition, so neither has k8s.pod.phase / k8s.node.condition_ready (the contrib receiver: 5, -1).
+func TestK8sClusterNoPhaseNoReadyCondition(t *testing.T) {
+	if got := dump(t, "pods", &corev1.Pod{ObjectMeta: meta("ns", "p")}); len(got) != 0 {
+		t.Fatalf("pod without phase: %q", got)
+	}
+	if got := dump(t, "nodes", &corev1.Node{ObjectMeta: meta("", "n")}); len(got) != 0 {
+		t.Fatalf("node without Ready: %q", got)
+	}
+}
