@@ -24,9 +24,14 @@
 //	kube-apiserver --list/watch--> reflector --queue: strip, Record (immutable), atomic publish--> Store
 //	ticker --> one cycle at a time --> snapshot Stores --> batches of <= MaxDataPointsPerBatch --> consumer
 //
+// A SourceSchema (schema.go) renames a Source's families as batches are built (k8s_cluster's
+// names): records and stores stay schema-free, each object becomes a resource of its own, and
+// batches stay bounded. (TestSchemaOneResourcePerObjectAndContainer,
+// TestSchemaBatchesBoundedAndResourcesSplitAcrossBatches, TestSchemaStalePointsOfDeletedObject)
+//
 // Files: engine.go (lifecycle, timer, cycles), source.go (what a resource supplies), queue.go (a
 // reflector's store: objects to Records), record.go (Record, its Cursor, RecordBuilder), store.go
-// (Store), snapshot.go (Stores to batches), stale.go (what earlier cycles delivered, stale points),
+// (Store), snapshot.go (Stores to batches), schema.go (other naming schemas), stale.go (what earlier cycles delivered, stale points),
 // health.go (List/Watch outcomes), shard.go (KSM's shard assignment). Test-only exports live in
 // export_test.go.
 //

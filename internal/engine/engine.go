@@ -90,6 +90,7 @@ type Hooks struct {
 
 type resourceState struct {
 	src        Source
+	schema     *SourceSchema // nil: KSM's names
 	stores     []*Store
 	queues     []*queue
 	health     []*readHealth
@@ -141,6 +142,9 @@ type Engine struct {
 type Options struct {
 	Config  Config
 	Sources []Source // what to watch, each compiled with its filters
+	// Schemas, if set, has one entry per Source: how its families are named for export (nil
+	// entries: KSM's names). The pull path always renders KSM's names.
+	Schemas []*SourceSchema
 	Clients Clients
 	Next    consumer.Metrics // the export consumer; unused with Config.PullOnly
 	Hooks   Hooks
@@ -160,8 +164,12 @@ func New(o Options) *Engine {
 		e.log = zap.NewNop()
 	}
 	var all []*resourceState
-	for _, s := range o.Sources {
-		all = append(all, e.newResource(s))
+	for i, s := range o.Sources {
+		rs := e.newResource(s)
+		if i < len(o.Schemas) {
+			rs.schema = o.Schemas[i]
+		}
+		all = append(all, rs)
 	}
 	e.resources.Store(&all)
 	return e
@@ -293,7 +301,7 @@ func (e *Engine) collections() []Collection {
 	all := e.sources()
 	cols := make([]Collection, len(all))
 	for i, rs := range all {
-		cols[i] = Collection{Source: rs.src, Stores: rs.stores}
+		cols[i] = Collection{Source: rs.src, Stores: rs.stores, Schema: rs.schema}
 	}
 	return cols
 }

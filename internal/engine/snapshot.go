@@ -14,6 +14,9 @@ import (
 type Collection struct {
 	Source Source
 	Stores []*Store
+	// Schema, if set, renames the Source's families for export (nil: KSM's names); the pull path
+	// ignores it.
+	Schema *SourceSchema
 }
 
 // batchOptions say how a snapshot's batches are built.
@@ -65,7 +68,7 @@ func collect(ctx context.Context, cols []Collection, o batchOptions, emit func(p
 			cut = true
 			break
 		}
-		b.source(c.Source)
+		b.source(c.Source, c.Schema)
 		for _, st := range c.Stores {
 			if o.Last == nil {
 				st.Range(func(r *Record) bool {
@@ -130,8 +133,12 @@ type batcher struct {
 	descs      []FamilyDesc
 	prefixKeys []string
 
+	schema *SourceSchema // the current source's, nil for KSM's names
+	ss     schemaState
+
 	md      pmetric.Metrics
-	metrics pmetric.MetricSlice
+	metrics pmetric.MetricSlice // of the batch's one resource (KSM's schema), once it has one
+	hasRM   bool
 	// Per family of the current source: its data points in the current batch, once it has one.
 	dps     []pmetric.NumberDataPointSlice
 	present []bool
@@ -144,20 +151,34 @@ type batcher struct {
 
 func (b *batcher) startBatch() {
 	b.md = pmetric.NewMetrics()
-	rm := b.md.ResourceMetrics().AppendEmpty()
-	if len(b.Resource) > 0 {
-		attrs := rm.Resource().Attributes()
-		attrs.EnsureCapacity(len(b.Resource))
-		for _, k := range slices.Sorted(maps.Keys(b.Resource)) {
-			attrs.PutStr(k, b.Resource[k])
-		}
-	}
-	sm := rm.ScopeMetrics().AppendEmpty()
-	sm.Scope().SetName(b.Scope)
-	sm.Scope().SetVersion(b.Version)
-	b.metrics = sm.Metrics()
+	b.hasRM = false
+	b.ss.rec, b.ss.groups = nil, b.ss.groups[:0]
 	clear(b.present)
 	b.points = 0
+}
+
+// batchMetrics is the metrics of the batch's one resource under KSM's schema, added on first use.
+func (b *batcher) batchMetrics() pmetric.MetricSlice {
+	if !b.hasRM {
+		rm := b.md.ResourceMetrics().AppendEmpty()
+		b.putResource(rm.Resource().Attributes())
+		sm := rm.ScopeMetrics().AppendEmpty()
+		sm.Scope().SetName(b.Scope)
+		sm.Scope().SetVersion(b.Version)
+		b.metrics, b.hasRM = sm.Metrics(), true
+	}
+	return b.metrics
+}
+
+// putResource adds the configured resource attributes (batchOptions.Resource), in key order.
+func (b *batcher) putResource(attrs pcommon.Map) {
+	if len(b.Resource) == 0 {
+		return
+	}
+	attrs.EnsureCapacity(attrs.Len() + len(b.Resource))
+	for _, k := range slices.Sorted(maps.Keys(b.Resource)) {
+		attrs.PutStr(k, b.Resource[k])
+	}
 }
 
 func (b *batcher) flush() {
@@ -179,8 +200,9 @@ func (b *batcher) flush() {
 
 // source switches to a new Source: family indexes restart, so a family met again in the same batch
 // gets a metric of its own (as the previous source's families are other metrics anyway).
-func (b *batcher) source(s Source) {
+func (b *batcher) source(s Source, schema *SourceSchema) {
 	b.descs, b.prefixKeys = s.Families(), s.PrefixKeys()
+	b.schema, b.ss.rec = schema, nil
 	n := len(b.descs)
 	if cap(b.dps) < n {
 		b.dps = make([]pmetric.NumberDataPointSlice, n)
@@ -196,7 +218,7 @@ func (b *batcher) family(f int) pmetric.NumberDataPointSlice {
 		return b.dps[f]
 	}
 	d := &b.descs[f]
-	m := b.metrics.AppendEmpty()
+	m := b.batchMetrics().AppendEmpty()
 	m.SetName(d.Name)
 	m.SetDescription(d.Help)
 	var dps pmetric.NumberDataPointSlice
@@ -222,7 +244,17 @@ func (b *batcher) add(r *Record) {
 }
 
 // point appends the current point of c (prefix: its record's prefix values) to the current batch.
-func (b *batcher) point(prefix []string, c *Cursor, stale bool) {
+// It returns the number of points appended: one, or under a SourceSchema as many as the point
+// maps to.
+func (b *batcher) point(prefix []string, c *Cursor, stale bool) int {
+	if b.schema != nil {
+		n := b.schemaPoint(prefix, c, stale)
+		b.points += n
+		if b.points >= b.MaxDataPointsPerBatch {
+			b.flush()
+		}
+		return n
+	}
 	f := c.Family()
 	desc := &b.descs[f]
 	dp := b.family(f).AppendEmpty()
@@ -250,6 +282,7 @@ func (b *batcher) point(prefix []string, c *Cursor, stale bool) {
 	if b.points >= b.MaxDataPointsPerBatch {
 		b.flush()
 	}
+	return 1
 }
 
 // SnapshotStats says what one snapshot produced.
@@ -269,4 +302,10 @@ func (e *Engine) snapshot(ctx context.Context, now pcommon.Timestamp, last *last
 
 func (e *Engine) batchOptions(now pcommon.Timestamp, last *lastExported) batchOptions {
 	return batchOptions{Scope: e.scope, Version: e.version, Resource: e.cfg.ResourceAttributes, MaxDataPointsPerBatch: e.cfg.MaxDataPointsPerBatch, Now: now, Start: e.startTime, Last: last}
+}
+
+// Batches builds one snapshot of cols, without stale points, into batches of at most maxPoints
+// points handed to emit: what a cycle exports, for tests and tools outside the engine.
+func Batches(cols []Collection, maxPoints int, now pcommon.Timestamp, emit func(pmetric.Metrics) error) SnapshotStats {
+	return collect(context.Background(), cols, batchOptions{MaxDataPointsPerBatch: maxPoints, Now: now, Start: now}, emit)
 }

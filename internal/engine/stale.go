@@ -148,7 +148,7 @@ func (l *lastExported) markGone(b *batcher, live map[*Store]bool) {
 		if src == nil {
 			continue
 		}
-		b.source(src)
+		b.source(src, nil) // removed sources are custom resources: KSM names only
 		seen := map[string]struct{}{}
 		for _, r := range l.prev[st] {
 			if r != nil {
@@ -258,8 +258,7 @@ func (b *batcher) vanished(prev, cur *Record, seen map[string]struct{}) {
 			seen[k] = struct{}{}
 		}
 		if !found {
-			b.point(prefix, &pc, true)
-			b.stale++
+			b.stale += b.point(prefix, &pc, true)
 		}
 		if cur != nil && !cc.Done() {
 			cc.Next()

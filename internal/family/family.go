@@ -5,6 +5,7 @@
 package family
 
 import (
+	"slices"
 	"sync"
 
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -67,12 +68,17 @@ type Filter struct {
 	Enabled     func(name string, optIn bool) bool // nil enables every non-opt-in family
 	Labels      *Allowlist
 	Annotations *Allowlist
+	// UID keeps the object's uid in every record, after the prefix values, when the resource's
+	// Prefix has none: naming schemas other than KSM's identify objects by uid. KSM's labels never
+	// show it (the engine emits only the Prefix keys' values).
+	UID bool
 }
 
 // AnyResource is a Resource of any object type: what the registry lists, docs and config
 // validation read, and the receiver compiles into an engine Source.
 type AnyResource interface {
 	ResourceName() string
+	PrefixKeys() []string
 	IsDefault() bool
 	FamilyInfo() []Info
 	Compile(Filter) engine.Source
@@ -88,6 +94,7 @@ type Info struct {
 
 func (r *Resource[T]) ResourceName() string { return r.Name }
 func (r *Resource[T]) IsDefault() bool      { return r.Default }
+func (r *Resource[T]) PrefixKeys() []string { return r.Prefix }
 
 func (r *Resource[T]) FamilyInfo() []Info {
 	out := make([]Info, len(r.Families))
@@ -177,7 +184,13 @@ func (s *source[T]) Record(obj any) *engine.Record {
 		e.family, e.keys = i, f.Labels
 		f.Points(o, e)
 	}
-	rec := e.record(s.res.PrefixValues(o))
+	prefix := s.res.PrefixValues(o)
+	if s.filter.UID && !slices.Contains(s.res.Prefix, "uid") {
+		if m, err := meta.Accessor(o); err == nil {
+			prefix = append(prefix, string(m.GetUID()))
+		}
+	}
+	rec := e.record(prefix)
 	s.pool.Put(e)
 	return rec
 }

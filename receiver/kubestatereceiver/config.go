@@ -18,6 +18,7 @@ import (
 	"github.com/kubestate/kubestate/internal/engine"
 	"github.com/kubestate/kubestate/internal/family"
 	"github.com/kubestate/kubestate/internal/resources"
+	"github.com/kubestate/kubestate/internal/schema"
 )
 
 // AuthType says how the receiver authenticates to the Kubernetes API.
@@ -43,6 +44,11 @@ type Config struct {
 	// ResendInterval, if set, sends a series only when its object's series changed, and otherwise
 	// at least this often (a heartbeat); 0 (the default) sends every series every cycle.
 	ResendInterval time.Duration `mapstructure:"resend_interval"`
+
+	// Schema names the exported metrics: "ksm" (default, KSM's names), or "k8s_cluster" (the
+	// contrib k8s_cluster receiver's names, one resource per object). The pull path always
+	// serves KSM's names.
+	Schema string `mapstructure:"schema"`
 
 	Resources          []string `mapstructure:"resources"`
 	Namespaces         []string `mapstructure:"namespaces"`
@@ -139,6 +145,7 @@ type compiled struct {
 	customResources      []*customresource.Resource
 	customResourceData   []byte
 	customResourceFilter func(name string) bool
+	schemas              []*engine.SourceSchema // one per source; nil entries: KSM's names
 }
 
 // compile checks every field and translates the configuration into the engine's. Validate and
@@ -173,12 +180,18 @@ func (c *Config) compile() (compiled, error) {
 	if c.MaxDataPointsPerBatch < 1 {
 		bad("max_data_points_per_batch must be at least 1 (got %d)", c.MaxDataPointsPerBatch)
 	}
+	schemaName := c.schemaName()
+	if !slices.Contains(schema.Names(), schemaName) {
+		bad("schema %q is not supported; allowed: %s", c.Schema, strings.Join(schema.Names(), ", "))
+	}
 	seen := map[string]bool{}
 	for _, r := range c.Resources {
 		if _, ok := resources.ByName(r); !ok {
 			bad("resources: unknown resource %q; allowed: %s", r, strings.Join(resources.Names(), ", "))
 		} else if seen[r] {
 			bad("resources: %q is listed twice", r)
+		} else if covered := schema.Resources(schemaName); covered != nil && !slices.Contains(covered, r) {
+			bad("resources: %q has no metrics in schema %s; allowed: %s", r, schemaName, strings.Join(covered, ", "))
 		}
 		seen[r] = true
 	}
@@ -276,11 +289,18 @@ func (c *Config) compile() (compiled, error) {
 	out.customResourceFilter = func(name string) bool { return filter.enabled(name, false) }
 	for _, name := range c.enabledResources() {
 		res, _ := resources.ByName(name)
-		out.sources = append(out.sources, res.Compile(family.Filter{
+		src := res.Compile(family.Filter{
 			Enabled:     filter.enabled,
 			Labels:      allowlistFor(labels, name),
 			Annotations: allowlistFor(annotations, name),
-		}))
+			UID:         schemaName != schema.KSM,
+		})
+		sch, err := schema.Compile(schemaName, res, src)
+		if err != nil {
+			return compiled{}, fmt.Errorf("schema: %w", err)
+		}
+		out.sources = append(out.sources, src)
+		out.schemas = append(out.schemas, sch)
 	}
 	return out, nil
 }
@@ -366,14 +386,25 @@ func (c *Config) nodeFieldSelector() string {
 	return ""
 }
 
-// enabledResources is the configured resource set, or KSM's default set; none with
-// custom_resource_state_only.
+// enabledResources is the configured resource set, or by default KSM's default set (under
+// another schema: the resources it has metrics for); none with custom_resource_state_only.
 func (c *Config) enabledResources() []string {
 	if c.CustomResourceStateOnly {
 		return nil
 	}
-	if len(c.Resources) == 0 {
-		return resources.DefaultNames()
+	if len(c.Resources) > 0 {
+		return slices.Clone(c.Resources)
 	}
-	return slices.Clone(c.Resources)
+	if covered := schema.Resources(c.schemaName()); covered != nil {
+		return covered
+	}
+	return resources.DefaultNames()
+}
+
+// schemaName is the configured schema, "ksm" when unset.
+func (c *Config) schemaName() string {
+	if c.Schema == "" {
+		return schema.KSM
+	}
+	return c.Schema
 }

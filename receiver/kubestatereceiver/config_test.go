@@ -2,6 +2,7 @@ package kubestatereceiver
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -213,6 +214,10 @@ var invalidConfigs = []struct {
 	{"custom_resource_state unknown metric type", func(c *Config) {
 		c.CustomResourceState = "spec:\n  resources:\n  - groupVersionKind: {group: g.io, version: v1, kind: K}\n    metrics:\n    - {name: m, each: {type: Histogram}}\n"
 	}, `custom_resource_state: spec.resources[0] (g.io/v1, Kind=K): metrics[0] ("m"): each.type: unknown metric type "Histogram"`},
+	{"unknown schema", func(c *Config) { c.Schema = "otel" }, `schema "otel" is not supported; allowed: ksm, k8s_cluster`},
+	{"schema case", func(c *Config) { c.Schema = "KSM" }, `schema "KSM" is not supported`},
+	{"resource without metrics in the schema", func(c *Config) { c.Schema, c.Resources = "k8s_cluster", []string{"pods", "configmaps"} },
+		`resources: "configmaps" has no metrics in schema k8s_cluster; allowed: cronjobs, daemonsets, deployments`},
 	{"two wildcards in an annotation key", func(c *Config) {
 		c.MetricAnnotationsAllowlist = map[string][]string{"*": {"a*b*c"}}
 	}, `metric_annotations_allowlist[*]: "a*b*c" has 2 wildcards`},
@@ -258,5 +263,36 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 	err := cfg.Validate()
 	if err == nil || !strings.Contains(err.Error(), "collection_interval") || !strings.Contains(err.Error(), "widgets") {
 		t.Fatalf("want both problems reported, got %v", err)
+	}
+}
+
+// schema: k8s_cluster compiles one SourceSchema per source, over the resources it maps by
+// default; ksm (the default) compiles none, so KSM's output is untouched.
+func TestSchemaCompilesPerSource(t *testing.T) {
+	c := createDefaultConfig()
+	run, err := c.compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range run.schemas {
+		if s != nil {
+			t.Fatalf("ksm: source %s has a schema", run.sources[i].Name())
+		}
+	}
+	c.Schema = "k8s_cluster"
+	run, err = c.compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for i, s := range run.schemas {
+		if s == nil {
+			t.Fatalf("k8s_cluster: source %s has no schema", run.sources[i].Name())
+		}
+		names = append(names, run.sources[i].Name())
+	}
+	want := []string{"cronjobs", "daemonsets", "deployments", "horizontalpodautoscalers", "jobs", "namespaces", "nodes", "pods", "replicasets", "resourcequotas", "statefulsets"}
+	if !slices.Equal(names, want) {
+		t.Fatalf("k8s_cluster resources %v; want %v", names, want)
 	}
 }

@@ -550,6 +550,7 @@ func (r *kubestateReceiver) newEngine(shard engine.Shard, standby bool) (*engine
 	eng = engine.New(engine.Options{
 		Config:  ecfg,
 		Sources: r.run.sources,
+		Schemas: r.run.schemas,
 		Clients: r.clients,
 		Next:    r.next,
 		Hooks:   hooks,
