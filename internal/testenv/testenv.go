@@ -158,21 +158,16 @@ func start(extra []controlplane.Identity) (*controlplane.Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	state, err := os.MkdirTemp("", "kubestate-testenv-")
-	if err != nil {
-		return nil, err
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	c, err := controlplane.Start(ctx, controlplane.Options{
+	// Always a control plane of the tests' own (in a temporary directory): tests stop and restart it.
+	t, err := controlplane.UseOrStart(ctx, "", controlplane.Options{
 		BinDir:     bin,
-		StateDir:   state,
 		Identities: append(append([]controlplane.Identity{}, Identities...), extra...),
 		Progress:   os.Stderr,
 	})
 	if err != nil {
-		_ = os.RemoveAll(state)
 		return nil, err
 	}
-	return c, nil
+	return t.Local, nil
 }

@@ -79,29 +79,28 @@ func capture(ctx context.Context, root, kubeconfig, fixtures string, bins Binari
 		return nil, err
 	}
 	defer os.RemoveAll(work)
-	var timelineRC *rest.Config
-	if kubeconfig == "" {
-		fmt.Printf("mixin: starting a local control plane in %s\n", work)
-		c, err := controlplane.Start(ctx, controlplane.Options{BinDir: filepath.Join(root, "bin"), StateDir: filepath.Join(work, "cluster"), Progress: os.Stdout})
-		if err != nil {
-			return nil, err
+	cluster, err := controlplane.UseOrStart(ctx, kubeconfig, controlplane.Options{BinDir: filepath.Join(root, "bin"), StateDir: filepath.Join(work, "cluster"), Progress: os.Stdout})
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err := cluster.Close(); err != nil {
+			fmt.Fprintln(os.Stderr, "mixin: stopping the control plane:", err)
 		}
-		defer func() {
-			fmt.Println("mixin: stopping the local control plane")
-			if err := c.Remove(); err != nil {
-				fmt.Fprintln(os.Stderr, "mixin: stopping the control plane:", err)
-			}
-		}()
-		kubeconfig, timelineRC = c.KubeconfigPath(), c.RESTConfig()
+	}()
+	kubeconfig = cluster.Kubeconfig
+	var timelineRC *rest.Config
+	if cluster.Local != nil {
+		timelineRC = cluster.REST
 		fmt.Printf("mixin: applying %s\n", fixtures)
-		a, err := seed.NewApplier(c.RESTConfig(), nil)
+		a, err := seed.NewApplier(timelineRC, nil)
 		if err != nil {
 			return nil, err
 		}
 		if _, err := a.ApplyDir(ctx, fixtures); err != nil {
 			return nil, err
 		}
-		kube, err := kubernetes.NewForConfig(c.RESTConfig())
+		kube, err := kubernetes.NewForConfig(timelineRC)
 		if err != nil {
 			return nil, err
 		}

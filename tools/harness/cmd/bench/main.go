@@ -39,8 +39,6 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/rest"
-	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/kubestate/kubestate/internal/testenv"
 	"github.com/kubestate/kubestate/internal/testenv/controlplane"
@@ -171,38 +169,26 @@ func runBench(ctx context.Context, o options) (_ report, err error) {
 	progress("logs and configs in %s", o.workDir)
 
 	// The cluster.
-	kubeconfig := o.kubeconfig
-	var restCfg *rest.Config
-	switch {
-	case kubeconfig != "":
-		if restCfg, err = clientcmd.BuildConfigFromFlags("", kubeconfig); err != nil {
-			return res, err
-		}
-	default:
-		var c *controlplane.Cluster
-		if o.state != "" {
-			var running bool
-			c, running, err = controlplane.Up(ctx, controlplane.Options{BinDir: o.bin, StateDir: o.state, Detach: true, Progress: os.Stderr})
-			if running {
-				progress("reusing the control plane in %s", o.state)
-			}
-		} else {
-			c, err = controlplane.Start(ctx, controlplane.Options{BinDir: filepath.Clean(o.bin), StateDir: filepath.Join(o.workDir, "cluster"), Progress: os.Stderr})
-			if c != nil {
-				defer func() {
-					progress("stopping the control plane")
-					if rerr := c.Remove(); rerr != nil {
-						progress("stopping the control plane: %v", rerr)
-					}
-				}()
-			}
-		}
-		if err != nil {
-			return res, err
-		}
-		kubeconfig, restCfg = c.KubeconfigPath(), c.RESTConfig()
+	state, detach := filepath.Join(o.workDir, "cluster"), false
+	if o.state != "" {
+		state, detach = o.state, true // reused by later runs, stopped with bin/devcluster down
 	}
-	restCfg = rest.CopyConfig(restCfg)
+	cluster, err := controlplane.UseOrStart(ctx, o.kubeconfig, controlplane.Options{BinDir: filepath.Clean(o.bin), StateDir: state, Detach: detach, Progress: os.Stderr})
+	if err != nil {
+		return res, err
+	}
+	if cluster.Reused {
+		progress("reusing the control plane in %s", o.state)
+	}
+	defer func() {
+		if cluster.Local != nil && !detach {
+			progress("stopping the control plane")
+		}
+		if rerr := cluster.Close(); rerr != nil {
+			progress("stopping the control plane: %v", rerr)
+		}
+	}()
+	kubeconfig, restCfg := cluster.Kubeconfig, cluster.REST
 	restCfg.QPS, restCfg.Burst = 1000, 2000
 	cs, err := kubernetes.NewForConfig(restCfg)
 	if err != nil {

@@ -32,8 +32,6 @@ import (
 	"time"
 
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/rest"
-	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/kubestate/kubestate/internal/testenv"
 	"github.com/kubestate/kubestate/internal/testenv/controlplane"
@@ -137,37 +135,21 @@ func compare(ctx context.Context, fixtures string, configs []string, kubeconfig 
 		return "", err
 	}
 
-	var restCfg *rest.Config
-	clusterDesc := ""
-	if kubeconfig == "" {
-		state, err := os.MkdirTemp("", "kubestate-parity-")
-		if err != nil {
-			return "", err
-		}
-		fmt.Printf("parity: starting a local control plane in %s\n", state)
-		c, err := controlplane.Start(ctx, controlplane.Options{BinDir: bin, StateDir: state, Progress: os.Stdout})
-		if err != nil {
-			_ = os.RemoveAll(state)
-			return "", err
-		}
-		defer func() {
-			fmt.Println("parity: stopping the local control plane")
-			if rerr := c.Remove(); rerr != nil && err == nil {
-				summary, err = "", rerr
-			}
-		}()
-		restCfg, kubeconfig = c.RESTConfig(), c.KubeconfigPath()
-		clusterDesc = "local control plane (etcd + kube-apiserver v1.37.2 from bin/), started for this run"
-	} else {
-		if restCfg, err = clientcmd.BuildConfigFromFlags("", kubeconfig); err != nil {
-			return "", fmt.Errorf("-kubeconfig: %w", err)
-		}
-		if kubeconfig, err = filepath.Abs(kubeconfig); err != nil {
-			return "", err
-		}
-		restCfg.QPS, restCfg.Burst = 1000, 2000
-		clusterDesc = "existing cluster of " + kubeconfig
+	cluster, err := controlplane.UseOrStart(ctx, kubeconfig, controlplane.Options{BinDir: bin, Progress: os.Stdout})
+	if err != nil {
+		return "", err
 	}
+	defer func() {
+		if cluster.Local != nil {
+			fmt.Println("parity: stopping the local control plane")
+		}
+		if rerr := cluster.Close(); rerr != nil && err == nil {
+			summary, err = "", rerr
+		}
+	}()
+	restCfg, clusterDesc := cluster.REST, cluster.Describe()
+	kubeconfig = cluster.Kubeconfig
+	restCfg.QPS, restCfg.Burst = 1000, 2000
 
 	if seedIt {
 		fmt.Printf("parity: applying %s\n", fixtures)
