@@ -120,6 +120,32 @@ func streamWatch(ctx context.Context, req *rest.Request, decoder func(body io.Re
 		apierrors.NewClientErrorReporter(http.StatusInternalServerError, "GET", "ClientWatchDecoding")), nil
 }
 
+// jsonWatchEvent is one event of a JSON watch stream, its object still encoded.
+type jsonWatchEvent struct {
+	Type   watch.EventType `json:"type"`
+	Object json.RawMessage `json:"object"`
+}
+
+// nextWatchEvent reads the next event of a JSON watch stream of resource. An Error event comes
+// back decoded, as its Status; an event of an unknown type is an error naming the resource.
+func nextWatchEvent(dec sigsjson.Decoder, resource string) (jsonWatchEvent, *metav1.Status, error) {
+	var ev jsonWatchEvent
+	if err := dec.Decode(&ev); err != nil {
+		return ev, nil, err // io.EOF: the server ended the watch
+	}
+	switch ev.Type {
+	case watch.Error:
+		status := &metav1.Status{}
+		if err := sigsjson.UnmarshalCaseSensitivePreserveInts(ev.Object, status); err != nil {
+			return ev, nil, fmt.Errorf("%s: decoding a watch error: %w", resource, err)
+		}
+		return ev, status, nil
+	case watch.Added, watch.Modified, watch.Deleted, watch.Bookmark:
+		return ev, nil, nil
+	}
+	return ev, nil, fmt.Errorf("%s: watch event of unknown type %q", resource, ev.Type)
+}
+
 // jsonWatchDecoder turns the watch stream's events into local objects.
 type jsonWatchDecoder[E any, P jsonObject[E]] struct {
 	lw   *jsonListWatch[E, P]
@@ -128,23 +154,12 @@ type jsonWatchDecoder[E any, P jsonObject[E]] struct {
 }
 
 func (d *jsonWatchDecoder[E, P]) Decode() (watch.EventType, runtime.Object, error) {
-	var ev struct {
-		Type   watch.EventType `json:"type"`
-		Object json.RawMessage `json:"object"`
+	ev, status, err := nextWatchEvent(d.dec, d.lw.resource)
+	if err != nil {
+		return "", nil, err
 	}
-	if err := d.dec.Decode(&ev); err != nil {
-		return "", nil, err // io.EOF: the server ended the watch
-	}
-	switch ev.Type {
-	case watch.Error:
-		status := &metav1.Status{}
-		if err := sigsjson.UnmarshalCaseSensitivePreserveInts(ev.Object, status); err != nil {
-			return "", nil, fmt.Errorf("%s: decoding a watch error: %w", d.lw.resource, err)
-		}
+	if status != nil {
 		return ev.Type, status, nil
-	case watch.Added, watch.Modified, watch.Deleted, watch.Bookmark:
-	default:
-		return "", nil, fmt.Errorf("%s: watch event of unknown type %q", d.lw.resource, ev.Type)
 	}
 	obj := P(new(E))
 	if err := sigsjson.UnmarshalCaseSensitivePreserveInts(ev.Object, obj); err != nil {

@@ -149,23 +149,12 @@ type tableWatchDecoder[T runtime.Object] struct {
 }
 
 func (d *tableWatchDecoder[T]) Decode() (watch.EventType, runtime.Object, error) {
-	var ev struct {
-		Type   watch.EventType `json:"type"`
-		Object json.RawMessage `json:"object"`
+	ev, status, err := nextWatchEvent(d.dec, d.lw.resource)
+	if err != nil {
+		return "", nil, err
 	}
-	if err := d.dec.Decode(&ev); err != nil {
-		return "", nil, err // io.EOF: the server ended the watch
-	}
-	switch ev.Type {
-	case watch.Error:
-		status := &metav1.Status{}
-		if err := sigsjson.UnmarshalCaseSensitivePreserveInts(ev.Object, status); err != nil {
-			return "", nil, fmt.Errorf("%s: decoding a watch error: %w", d.lw.resource, err)
-		}
+	if status != nil {
 		return ev.Type, status, nil
-	case watch.Added, watch.Modified, watch.Deleted, watch.Bookmark:
-	default:
-		return "", nil, fmt.Errorf("%s: watch event of unknown type %q", d.lw.resource, ev.Type)
 	}
 	var t tableResponse
 	if err := sigsjson.UnmarshalCaseSensitivePreserveInts(ev.Object, &t); err != nil {
