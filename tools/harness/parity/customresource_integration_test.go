@@ -99,7 +99,8 @@ func customResourceRuns(t *testing.T) []customResourceRun {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cfg.CustomResourceStateFile = abs(t, cfg.CustomResourceStateFile)
+		// The parity configs name their files from the repository root, as make parity runs them.
+		cfg.CustomResourceStateFile = testenv.RepoPath(t, cfg.CustomResourceStateFile)
 		runs = append(runs, customResourceRun{name: name, cfg: cfg})
 	}
 	return runs
