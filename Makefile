@@ -190,7 +190,7 @@ mixin: tools build
 # Figures are the "figures:" lines; full output in _build/reliability.log.
 RELIABILITY_DURATION ?= 5m
 RELIABILITY_PKGS := ./receiver/kubestatereceiver/integration ./internal/resources
-RELIABILITY_HARNESS_PKGS := ./distribution
+RELIABILITY_HARNESS_PKGS := ./distribution ./parity
 
 reliability: $(BIN)/kube-apiserver $(BIN)/etcd build $(PROMETHEUS)
 	@echo ">> reliability tests, long form (full output: _build/reliability.log)"

@@ -1,0 +1,5 @@
+//go:build reliability
+
+package parity
+
+func init() { allCustomResourcePages = true }
