@@ -9,11 +9,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"go.opentelemetry.io/collector/component/componenttest"
-	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/receiver/receivertest"
@@ -236,7 +234,10 @@ func OursCycles(ctx context.Context, in *kubestatereceiver.Config, kubeconfig st
 	cfg := *in
 	cfg.AuthType, cfg.Kubeconfig, cfg.Context = kubestatereceiver.AuthKubeConfig, kubeconfig, ""
 	cfg.CollectionInterval, cfg.ExportTimeout = interval, 0
-	sink := &otelCycleSink{changed: make(chan struct{})}
+	sink := newCycleSink(func() *OTelSeries { return &OTelSeries{} }, func(c *OTelSeries, md pmetric.Metrics) error {
+		FlattenOTel(md, c)
+		return nil
+	})
 	f := kubestatereceiver.NewFactory()
 	rcv, err := f.CreateMetrics(ctx, receivertest.NewNopSettings(f.Type()), &cfg, sink)
 	if err != nil {
@@ -260,59 +261,5 @@ func OursCycles(ctx context.Context, in *kubestatereceiver.Config, kubeconfig st
 			return s, nil
 		}
 		last = s
-	}
-}
-
-// otelCycleSink keeps whole cycles: a cycle is complete when a point of a later one arrives.
-type otelCycleSink struct {
-	mu      sync.Mutex
-	curTS   pcommon.Timestamp
-	cur     *OTelSeries
-	done    *OTelSeries
-	gen     int
-	changed chan struct{}
-}
-
-func (s *otelCycleSink) Capabilities() consumer.Capabilities { return consumer.Capabilities{} }
-
-func (s *otelCycleSink) ConsumeMetrics(_ context.Context, md pmetric.Metrics) error {
-	ts, ok := liveTimestamp(md)
-	if !ok {
-		return nil
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if ts != s.curTS {
-		if s.cur != nil {
-			s.done = s.cur
-			s.gen++
-			close(s.changed)
-			s.changed = make(chan struct{})
-		}
-		s.curTS, s.cur = ts, &OTelSeries{}
-	}
-	FlattenOTel(md, s.cur)
-	return nil
-}
-
-// next waits for the next complete cycle.
-func (s *otelCycleSink) next(ctx context.Context) (*OTelSeries, error) {
-	s.mu.Lock()
-	gen, ch := s.gen, s.changed
-	s.mu.Unlock()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-ch:
-		}
-		s.mu.Lock()
-		if s.gen > gen {
-			d := s.done
-			s.mu.Unlock()
-			return d, nil
-		}
-		ch = s.changed
-		s.mu.Unlock()
 	}
 }

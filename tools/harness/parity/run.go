@@ -196,7 +196,7 @@ func RunConfig(ctx context.Context, name string, cfg *kubestatereceiver.Config, 
 // exporting every cycle to a consumer that keeps the last complete one.
 type receiverRun struct {
 	rcv    receiver.Metrics
-	cycles *cycleSink
+	cycles *cycleSink[*Set]
 	log    *zap.Logger
 	// needCustom: the config binds custom resources, so a cycle without a custom resource state
 	// series (customresource_kind) is from before the receiver's CRD discovery.
@@ -223,7 +223,7 @@ func startReceiver(ctx context.Context, in *kubestatereceiver.Config, opts Optio
 	f := kubestatereceiver.NewFactory()
 	set := receivertest.NewNopSettings(f.Type())
 	set.Logger = log
-	sink := newCycleSink()
+	sink := newCycleSink(NewSet, (*Set).AddMetrics)
 	rcv, err := f.CreateMetrics(ctx, set, &cfg, sink)
 	if err != nil {
 		return nil, err
@@ -275,66 +275,74 @@ func hasCustomResourceSeries(s *Set) bool {
 	return false
 }
 
-// cycleSink keeps the receiver's exports as whole cycles. Every live point of a cycle carries the
-// cycle's timestamp and one export loop delivers cycles in order, so a cycle is complete when a
-// point of a later one arrives. Stale markers (no recorded value) are not state and are skipped.
-type cycleSink struct {
+// cycleSink keeps the receiver's exports as whole cycles of T (what add builds from batches).
+// Every live point of a cycle carries the cycle's timestamp and one export loop delivers cycles in
+// order, so a cycle is complete when a point of a later one arrives. Stale markers (no recorded
+// value) are not state and are skipped.
+type cycleSink[T any] struct {
+	newCycle func() T
+	add      func(T, pmetric.Metrics) error
+
 	mu      sync.Mutex
 	curTS   pcommon.Timestamp
-	cur     *Set
+	cur     T
+	started bool
 	errs    []error
-	done    *Set  // the last complete cycle
+	done    T     // the last complete cycle
 	doneErr error // its conversion errors
 	gen     int   // complete cycles so far
 	changed chan struct{}
 }
 
-func newCycleSink() *cycleSink { return &cycleSink{changed: make(chan struct{})} }
+func newCycleSink[T any](newCycle func() T, add func(T, pmetric.Metrics) error) *cycleSink[T] {
+	return &cycleSink[T]{newCycle: newCycle, add: add, changed: make(chan struct{})}
+}
 
-func (s *cycleSink) Capabilities() consumer.Capabilities { return consumer.Capabilities{} }
+func (s *cycleSink[T]) Capabilities() consumer.Capabilities { return consumer.Capabilities{} }
 
-func (s *cycleSink) ConsumeMetrics(_ context.Context, md pmetric.Metrics) error {
+func (s *cycleSink[T]) ConsumeMetrics(_ context.Context, md pmetric.Metrics) error {
 	ts, ok := liveTimestamp(md)
 	if !ok {
 		return nil
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if ts != s.curTS {
-		if s.cur != nil {
+	if !s.started || ts != s.curTS {
+		if s.started {
 			s.done, s.doneErr = s.cur, errors.Join(s.errs...)
 			s.gen++
 			close(s.changed)
 			s.changed = make(chan struct{})
 		}
-		s.curTS, s.cur, s.errs = ts, NewSet(), nil
+		s.started, s.curTS, s.cur, s.errs = true, ts, s.newCycle(), nil
 	}
-	if err := s.cur.AddMetrics(md); err != nil {
+	if err := s.add(s.cur, md); err != nil {
 		s.errs = append(s.errs, err)
 	}
 	return nil
 }
 
 // next waits for the first cycle completed after the call.
-func (s *cycleSink) next(ctx context.Context) (*Set, error) {
+func (s *cycleSink[T]) next(ctx context.Context) (T, error) {
+	var zero T
 	s.mu.Lock()
 	gen, changed := s.gen, s.changed
 	s.mu.Unlock()
 	for {
 		select {
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return zero, ctx.Err()
 		case <-changed:
 		}
 		s.mu.Lock()
 		// The second cycle completed since the call: the first may have been half delivered before it.
 		if s.gen >= gen+2 {
-			set, err := s.done, s.doneErr
+			cycle, err := s.done, s.doneErr
 			s.mu.Unlock()
 			if err != nil {
-				return nil, fmt.Errorf("receiver cycle: %w", err)
+				return zero, fmt.Errorf("receiver cycle: %w", err)
 			}
-			return set, nil
+			return cycle, nil
 		}
 		changed = s.changed
 		s.mu.Unlock()
