@@ -43,29 +43,10 @@ func TestRBACMissingPermissionThenGranted(t *testing.T) {
 			full = append(full, r)
 		}
 	}
-	role := &rbacv1.ClusterRole{
-		ObjectMeta: metav1.ObjectMeta{GenerateName: "kubestate-limited-"},
-		Rules: []rbacv1.PolicyRule{
-			{APIGroups: []string{"*"}, Resources: full, Verbs: []string{"list", "watch"}},
-			{APIGroups: []string{""}, Resources: []string{"secrets"}, Verbs: []string{"list"}},
-		},
-	}
-	role, err := cs.RbacV1().ClusterRoles().Create(ctx, role, metav1.CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	binding, err := cs.RbacV1().ClusterRoleBindings().Create(ctx, &rbacv1.ClusterRoleBinding{
-		ObjectMeta: metav1.ObjectMeta{GenerateName: "kubestate-limited-"},
-		RoleRef:    rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "ClusterRole", Name: role.Name},
-		Subjects:   []rbacv1.Subject{{Kind: "Group", APIGroup: "rbac.authorization.k8s.io", Name: "kubestate:limited"}},
-	}, metav1.CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cs.RbacV1().ClusterRoleBindings().Delete(context.Background(), binding.Name, metav1.DeleteOptions{})
-		_ = cs.RbacV1().ClusterRoles().Delete(context.Background(), role.Name, metav1.DeleteOptions{})
-	})
+	role := testenv.NewLimitedRole(t, cs,
+		rbacv1.PolicyRule{APIGroups: []string{"*"}, Resources: full, Verbs: []string{"list", "watch"}},
+		rbacv1.PolicyRule{APIGroups: []string{""}, Resources: []string{"secrets"}, Verbs: []string{"list"}},
+	)
 
 	kubeconfig := writeKubeconfig(t, cluster.Server, "kubestate-limited-token", cluster.CAData)
 	sink := newCycleSink("kube_configmap_info", "namespace", "configmap")
@@ -135,10 +116,7 @@ func TestRBACMissingPermissionThenGranted(t *testing.T) {
 	}
 
 	// Grant, and recover without a restart.
-	role.Rules = []rbacv1.PolicyRule{{APIGroups: []string{"*"}, Resources: resources.DefaultNames(), Verbs: []string{"list", "watch"}}}
-	if _, err := cs.RbacV1().ClusterRoles().Update(ctx, role, metav1.UpdateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	role.Set(rbacv1.PolicyRule{APIGroups: []string{"*"}, Resources: resources.DefaultNames(), Verbs: []string{"list", "watch"}})
 	granted := time.Now()
 	got := sink.waitCycle(t, sink.completed(), 2*time.Minute, "kube_configmap_info of the configmap is exported", func(c *cycle) bool {
 		return c.objects[ns+"/visible-later"] == 1

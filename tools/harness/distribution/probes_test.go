@@ -15,7 +15,6 @@ import (
 	"time"
 
 	rbacv1 "k8s.io/api/rbac/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 
 	"github.com/kubestate/kubestate/internal/testenv"
@@ -261,26 +260,7 @@ func TestProbesRBACDenied(t *testing.T) {
 	seededCluster(t)
 	cluster := testenv.Cluster(t)
 	cs := testenv.Clientset(t)
-	ctx := context.Background()
-	role, err := cs.RbacV1().ClusterRoles().Create(ctx, &rbacv1.ClusterRole{
-		ObjectMeta: metav1.ObjectMeta{GenerateName: "kubestate-probes-"},
-		Rules:      []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"namespaces"}, Verbs: []string{"list", "watch"}}},
-	}, metav1.CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	binding, err := cs.RbacV1().ClusterRoleBindings().Create(ctx, &rbacv1.ClusterRoleBinding{
-		ObjectMeta: metav1.ObjectMeta{GenerateName: "kubestate-probes-"},
-		RoleRef:    rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "ClusterRole", Name: role.Name},
-		Subjects:   []rbacv1.Subject{{Kind: "Group", APIGroup: "rbac.authorization.k8s.io", Name: "kubestate:limited"}},
-	}, metav1.CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cs.RbacV1().ClusterRoleBindings().Delete(context.Background(), binding.Name, metav1.DeleteOptions{})
-		_ = cs.RbacV1().ClusterRoles().Delete(context.Background(), role.Name, metav1.DeleteOptions{})
-	})
+	role := testenv.NewLimitedRole(t, cs, rbacv1.PolicyRule{APIGroups: []string{""}, Resources: []string{"namespaces"}, Verbs: []string{"list", "watch"}})
 	rc := cluster.RESTConfigFor(testenv.Identities[0].Token)
 	limited := filepath.Join(t.TempDir(), "kubeconfig")
 	if err := parity.WriteKubeconfig(rc, limited); err != nil {
@@ -296,10 +276,7 @@ func TestProbesRBACDenied(t *testing.T) {
 	}
 	wantLive(t, ep, "while configmaps may not be listed")
 
-	role.Rules = append(role.Rules, rbacv1.PolicyRule{APIGroups: []string{""}, Resources: []string{"configmaps"}, Verbs: []string{"list", "watch"}})
-	if _, err := cs.RbacV1().ClusterRoles().Update(ctx, role, metav1.UpdateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	role.Grant(rbacv1.PolicyRule{APIGroups: []string{""}, Resources: []string{"configmaps"}, Verbs: []string{"list", "watch"}})
 	granted := time.Now()
 	st = awaitProbe(t, p, "readiness passes once access is granted", ep.readiness, http.StatusOK, "", 60*time.Second)
 	t.Logf("observed: access granted, readiness %s (%s after the grant)", st, time.Since(granted).Round(10*time.Millisecond))
