@@ -82,6 +82,7 @@ func collect(ctx context.Context, cols []Collection, o batchOptions, emit func(p
 			// was loaded: stale points come first, so that a series that moved to another slot (an
 			// object deleted and created again under the same labels) ends up live.
 			cur := st.Load(o.Last.spare[st][:0])
+			held := o.Last.held(st)
 			o.Last.markVanished(b, st, cur)
 			o.Last.spare[st] = cur
 			visited = append(visited, visit{st, b.added})
@@ -93,7 +94,7 @@ func collect(ctx context.Context, cols []Collection, o batchOptions, emit func(p
 					cut = true
 					break
 				}
-				if o.ResendEvery > 1 && (o.Seq+uint64(i))%uint64(o.ResendEvery) != 0 && o.Last.holds(st, i, r) {
+				if o.ResendEvery > 1 && (o.Seq+uint64(i))%uint64(o.ResendEvery) != 0 && held.holds(i, r) {
 					// Counted as added, so that cycleDone's count of records still matches.
 					b.added++
 					unchanged += r.Len()

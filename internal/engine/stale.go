@@ -35,15 +35,25 @@ func newLastExported() *lastExported {
 	return &lastExported{prev: map[*Store][]*Record{}, spare: map[*Store][]*Record{}, pending: map[*Store]map[int][]*Record{}, srcs: map[*Store]Source{}}
 }
 
-// holds reports whether a consumer holds r, the record of slot i of st, already: the last snapshot
+// heldRecords is what the last snapshot delivered whole left a consumer holding of one store: its
+// records by slot, and the slots that snapshots since may have delivered other records for.
+type heldRecords struct {
+	prev    []*Record
+	pending map[int][]*Record
+}
+
+func (l *lastExported) held(st *Store) heldRecords {
+	return heldRecords{prev: l.prev[st], pending: l.pending[st]}
+}
+
+// holds reports whether a consumer holds r, the record of slot i, already: the last snapshot
 // delivered whole had r, or a record with the same content, in that slot (sent by it or, unchanged,
 // by an earlier one), and no snapshot since may have delivered another record for the slot.
-func (l *lastExported) holds(st *Store, i int, r *Record) bool {
-	prev := l.prev[st]
-	if i >= len(prev) || prev[i] == nil || (prev[i] != r && !sameContent(prev[i], r)) {
+func (h heldRecords) holds(i int, r *Record) bool {
+	if i >= len(h.prev) || h.prev[i] == nil || (h.prev[i] != r && !sameContent(h.prev[i], r)) {
 		return false
 	}
-	_, pending := l.pending[st][i]
+	_, pending := h.pending[i]
 	return !pending
 }
 
