@@ -19,7 +19,7 @@ func alloyCollector(t *testing.T) string {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(p); err != nil {
-		t.Skip("_build/alloy/otelcol-kubestate not built: run make build-alloy (make test builds it)")
+		t.Fatalf("_build/alloy/otelcol-kubestate not built (%v): run make build-alloy (make test builds it)", err)
 	}
 	return p
 }
