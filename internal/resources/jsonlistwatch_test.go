@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -12,7 +11,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/cache"
 
 	"github.com/kubestate/kubestate/internal/engine"
@@ -40,7 +38,7 @@ const mapbJSON = `{"kind":"MutatingAdmissionPolicyBinding","apiVersion":"admissi
 // kube-apiserver does, and fails the test if a request asks for anything but JSON.
 func jsonServer(t *testing.T, resource, list, watchStream string) kubernetes.Interface {
 	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return fakeAPIServer(t, list, watchStream, func(r *http.Request) {
 		if got := r.Header.Get("Accept"); got != "application/json" {
 			t.Errorf("request %s: Accept %q, want only application/json", r.URL, got)
 		}
@@ -50,22 +48,7 @@ func jsonServer(t *testing.T, resource, list, watchStream string) kubernetes.Int
 		if want := "/apis/admissionregistration.k8s.io/v1/" + resource; r.URL.Path != want {
 			t.Errorf("request path %s, want %s", r.URL.Path, want)
 		}
-		w.Header().Set("Content-Type", "application/json")
-		if r.URL.Query().Get("watch") == "true" {
-			_, _ = w.Write([]byte(watchStream))
-			return
-		}
-		_, _ = w.Write([]byte(list))
-	}))
-	t.Cleanup(srv.Close)
-	// The receiver's client settings: protobuf is the default, which the JSON requests override.
-	cfg := &rest.Config{Host: srv.URL}
-	cfg.ContentType, cfg.AcceptContentTypes = "application/vnd.kubernetes.protobuf", "application/vnd.kubernetes.protobuf,application/json"
-	cs, err := kubernetes.NewForConfig(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cs
+	})
 }
 
 func oneLine(s string) string { return strings.ReplaceAll(s, "\n", "") }

@@ -53,7 +53,7 @@ func watchEvent(typ watch.EventType, obj []byte) string {
 // for Tables, and fails the test if a request asks for anything but a Table of metadata.
 func tableServer(t *testing.T, list, watchStream string) kubernetes.Interface {
 	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return fakeAPIServer(t, list, watchStream, func(r *http.Request) {
 		q := r.URL.Query()
 		if got := r.Header.Get("Accept"); got != tableMediaType {
 			t.Errorf("request %s: Accept %q, want only %q", r.URL, got, tableMediaType)
@@ -67,15 +67,23 @@ func tableServer(t *testing.T, list, watchStream string) kubernetes.Interface {
 		if r.URL.Path != "/api/v1/secrets" {
 			t.Errorf("request path %s, want /api/v1/secrets", r.URL.Path)
 		}
+	})
+}
+
+// fakeAPIServer answers list with list and watch with watchStream on loopback, after check has
+// looked at the request, for a client set up as the receiver's (protobuf preferred).
+func fakeAPIServer(t *testing.T, list, watchStream string, check func(*http.Request)) kubernetes.Interface {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		check(r)
 		w.Header().Set("Content-Type", "application/json")
-		if q.Get("watch") == "true" {
+		if r.URL.Query().Get("watch") == "true" {
 			_, _ = w.Write([]byte(watchStream))
 			return
 		}
 		_, _ = w.Write([]byte(list))
 	}))
 	t.Cleanup(srv.Close)
-	// The receiver's client settings: protobuf is the default, which the Table requests override.
 	cfg := &rest.Config{Host: srv.URL}
 	cfg.ContentType, cfg.AcceptContentTypes = "application/vnd.kubernetes.protobuf", "application/vnd.kubernetes.protobuf,application/json"
 	cs, err := kubernetes.NewForConfig(cfg)
