@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -188,6 +189,30 @@ func TestSyntheticClusterAndSimulator(t *testing.T) {
 	if len(pods.Items) != 40 || phases["Running"] == 0 || phases["Pending"] == 0 || phases["Failed"] == 0 {
 		t.Fatalf("synthetic pods: %d with phases %v", len(pods.Items), phases)
 	}
+	t.Cleanup(func() {
+		// RemoveSynthetic leaves nothing of the synthetic cluster but its namespaces.
+		if err := RemoveSynthetic(context.Background(), cs, sz); err != nil {
+			t.Fatal(err)
+		}
+		left, err := cs.CoreV1().Pods("").List(context.Background(), metav1.ListOptions{LabelSelector: "pod-template-hash=5d8f7c9b4"})
+		if err != nil || len(left.Items) != 0 {
+			t.Errorf("after RemoveSynthetic: %d synthetic pods left (%v)", len(left.Items), err)
+		}
+		for _, get := range []func() error{
+			func() error {
+				_, err := cs.CoreV1().Nodes().Get(context.Background(), SyntheticNode(0, metav1.Time{}).Name, metav1.GetOptions{})
+				return err
+			},
+			func() error {
+				_, err := cs.AppsV1().Deployments(nsOf(sz, 0)).Get(context.Background(), "app-0000", metav1.GetOptions{})
+				return err
+			},
+		} {
+			if err := get(); !apierrors.IsNotFound(err) {
+				t.Errorf("after RemoveSynthetic: want NotFound, got %v", err)
+			}
+		}
+	})
 
 	// The simulator's steps: restart a marked pod, scale a marked deployment, run jobs.
 	if _, err := cs.CoreV1().Namespaces().Get(ctx(t), "demo", metav1.GetOptions{}); err != nil {

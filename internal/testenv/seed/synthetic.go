@@ -317,3 +317,33 @@ func Parallel(ctx context.Context, workers, n int, fn func(context.Context, int)
 	}
 	return first
 }
+
+// RemoveSynthetic deletes what Synthetic(sz) created, except its namespaces and their service
+// accounts: a control plane without the namespace controller would leave a deleted namespace
+// terminating for good, and a later Synthetic could not create pods in it. A test that seeds a
+// large cluster into a shared control plane calls it when it ends, so the tests after it see the
+// cluster they expect.
+func RemoveSynthetic(ctx context.Context, cs kubernetes.Interface, sz Size) error {
+	for i := 0; i < sz.Namespaces; i++ {
+		ns := fmt.Sprintf("synth-%03d", i)
+		all := metav1.ListOptions{}
+		// No kubelet confirms a bound pod's graceful deletion here: delete at once.
+		now := metav1.DeleteOptions{GracePeriodSeconds: ptr.To[int64](0)}
+		for what, del := range map[string]func() error{
+			"pods":        func() error { return cs.CoreV1().Pods(ns).DeleteCollection(ctx, now, all) },
+			"replicasets": func() error { return cs.AppsV1().ReplicaSets(ns).DeleteCollection(ctx, metav1.DeleteOptions{}, all) },
+			"deployments": func() error { return cs.AppsV1().Deployments(ns).DeleteCollection(ctx, metav1.DeleteOptions{}, all) },
+		} {
+			if err := del(); err != nil && !apierrors.IsNotFound(err) {
+				return fmt.Errorf("deleting the %s of %s: %w", what, ns, err)
+			}
+		}
+	}
+	return Parallel(ctx, 16, sz.Nodes, func(ctx context.Context, i int) error {
+		name := SyntheticNode(i, metav1.Time{}).Name
+		if err := cs.CoreV1().Nodes().Delete(ctx, name, metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {
+			return fmt.Errorf("node %s: %w", name, err)
+		}
+		return nil
+	})
+}

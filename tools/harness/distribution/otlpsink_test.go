@@ -170,8 +170,10 @@ func (s *otlpSink) snapshot() []sinkBatch {
 	return slices.Clone(s.batches)
 }
 
-// cycles groups the batches received after since by timestamp, in order; a cycle is complete when
-// a later one has begun and none of its batches hung.
+// cycles groups the batches of cycles stamped at or after since by timestamp, in order; a cycle is
+// complete when a later one has begun and none of its batches hung. Selecting by the cycle's own
+// timestamp, not by arrival, keeps batches a stopped collector wrote before it exited (read late by
+// a busy sink) out of a restarted collector's cycles.
 type sinkCycle struct {
 	ts       uint64
 	batches  int
@@ -184,7 +186,7 @@ type sinkCycle struct {
 func (s *otlpSink) cycles(since time.Time) []sinkCycle {
 	var out []sinkCycle
 	for _, b := range s.snapshot() {
-		if b.at.Before(since) {
+		if time.Unix(0, int64(b.ts)).Before(since) {
 			continue
 		}
 		if len(out) == 0 || out[len(out)-1].ts != b.ts {

@@ -49,6 +49,14 @@ func TestPullStuckScrapers(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 15*time.Minute)
 	defer cancel()
 	sz := seed.Size{Pods: pods, Nodes: max(1, pods/100), Namespaces: 20, Deployments: max(20, pods/10)}
+	// The tests after this one share the control plane and expect the fixture cluster's size.
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		if err := seed.RemoveSynthetic(ctx, cs, sz); err != nil {
+			t.Errorf("removing the synthetic cluster: %v", err)
+		}
+	})
 	if err := seed.Synthetic(ctx, cs, sz, logWriter{t}); err != nil {
 		t.Fatal(err)
 	}
