@@ -45,6 +45,10 @@ type CollectorOptions struct {
 	ExportTimeout      time.Duration
 	// MetricExpiration is the exporter's metric_expiration; zero means RecommendedMetricExpiration.
 	MetricExpiration time.Duration
+	// ResourceToTelemetry turns the Prometheus exporter's resource_to_telemetry_conversion on, as
+	// users of a schema with one resource per object must: without it, the series of two objects
+	// with equal data point attributes would be one series.
+	ResourceToTelemetry bool
 	// Pull serves the receiver's own pull endpoint (pull.endpoint, push: false) instead of the
 	// Prometheus exporter; the pipeline ends in the nop exporter.
 	Pull bool
@@ -119,6 +123,9 @@ func CollectorConfig(cfg *kubestatereceiver.Config, o CollectorOptions, metricsP
 		}
 		for k, v := range PrometheusExporterSettings {
 			prom[k] = v
+		}
+		if o.ResourceToTelemetry {
+			prom["resource_to_telemetry_conversion"] = map[string]any{"enabled": true}
 		}
 		exporters["prometheus"] = prom
 	}

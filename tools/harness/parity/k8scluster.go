@@ -152,9 +152,26 @@ func BuildK8sClusterRef(ctx context.Context, repoRoot, out string) error {
 // RefCycles runs the reference peer against kubeconfig and returns its cycles until two in a row
 // are equal (the last), or ctx ends.
 func RefCycles(ctx context.Context, bin, kubeconfig string, interval time.Duration, logPath string) (*OTelSeries, error) {
+	var last, out *OTelSeries
+	err := runRef(ctx, bin, kubeconfig, interval, logPath, func(md pmetric.Metrics) (bool, error) {
+		var s OTelSeries
+		FlattenOTel(md, &s)
+		if last != nil && len(s.Values) > 0 && equalSeries(last, &s) {
+			out = &s
+			return true, nil
+		}
+		last = &s
+		return false, nil
+	})
+	return out, err
+}
+
+// runRef runs the reference peer against kubeconfig and hands each batch it emits to each until
+// each says done, or ctx ends; the peer is stopped before it returns.
+func runRef(ctx context.Context, bin, kubeconfig string, interval time.Duration, logPath string, each func(pmetric.Metrics) (done bool, err error)) error {
 	logf, err := os.Create(logPath)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer logf.Close()
 	cmd := exec.Command(bin, "-interval", interval.String())
@@ -162,10 +179,10 @@ func RefCycles(ctx context.Context, bin, kubeconfig string, interval time.Durati
 	cmd.Stderr = logf
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if err := cmd.Start(); err != nil {
-		return nil, err
+		return err
 	}
 	defer func() {
 		_ = cmd.Process.Signal(os.Interrupt)
@@ -191,27 +208,23 @@ func RefCycles(ctx context.Context, bin, kubeconfig string, interval time.Durati
 			}
 		}
 	}()
-	var last *OTelSeries
 	var dec pmetric.JSONUnmarshaler
 	for {
 		select {
 		case <-ctx.Done():
-			return nil, fmt.Errorf("reference output not stable: %w (log: %s)", ctx.Err(), logPath)
+			return fmt.Errorf("reference output not stable: %w (log: %s)", ctx.Err(), logPath)
 		case line, ok := <-lines:
 			if !ok {
 				tail, _ := os.ReadFile(logPath)
-				return nil, fmt.Errorf("reference exited: %s", tail[max(0, len(tail)-2000):])
+				return fmt.Errorf("reference exited: %s", tail[max(0, len(tail)-2000):])
 			}
 			md, err := dec.UnmarshalMetrics(line)
 			if err != nil {
-				return nil, err
+				return err
 			}
-			var s OTelSeries
-			FlattenOTel(md, &s)
-			if last != nil && len(s.Values) > 0 && equalSeries(last, &s) {
-				return &s, nil
+			if done, err := each(md); done || err != nil {
+				return err
 			}
-			last = &s
 		}
 	}
 }

@@ -52,4 +52,26 @@ func TestK8sClusterParity(t *testing.T) {
 	} else {
 		t.Log(res.Summary())
 	}
+
+	// The same comparison through the distribution's Prometheus exporter, as a user who exports
+	// either receiver's metrics to Prometheus sees them.
+	collector := filepath.Join(filepath.Dir(env.bin), "_build", "otelcol-kubestate")
+	refPage, err := RefThroughExporter(env.ctx, ref, collector, env.kubeconfig, interval, env.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ourPage, err := OursThroughExporter(env.ctx, cfg, collector, env.kubeconfig, interval, env.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exp := CompareExported(refPage, ourPage, K8sClusterDifferences, K8sClusterPartial)
+	for _, l := range [][]string{exp.Missing, exp.Extra, exp.Differ, exp.MetaDiff} {
+		if len(l) > 0 {
+			t.Errorf("through the Prometheus exporter:\n%s", strings.Join(l, "\n"))
+		}
+	}
+	if exp.Total == 0 {
+		t.Fatal("the reference's exporter page had nothing to compare")
+	}
+	t.Logf("through the Prometheus exporter: %s", exp.Summary())
 }
