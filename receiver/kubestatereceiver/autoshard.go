@@ -26,10 +26,16 @@ import (
 // never changes its shard.
 //
 // When to switch: growing from n to m shards only takes objects away from shards below n (jump
-// hash moves keys to the new buckets only), so those wait until the StatefulSet reports all m
-// replicas ready (the new pods export the objects they take over); shrinking only adds objects to
-// the shards that stay, so they switch as soon as the new engine has synced. A pod whose ordinal
-// is at or past replicas is being scaled away: it keeps its shard until it is shut down.
+// hash moves keys to the new buckets only), so those sync their new shard as soon as they see
+// spec.replicas grow and switch to it when the StatefulSet reports all m replicas ready. The new
+// pods, whose objects the old shards export until then, hold theirs until the same moment: a pod
+// that starts while some replicas are ready but not all syncs (and so becomes ready itself: the
+// readiness probe is the receiver's status) without exporting or serving, and starts when every
+// replica is ready, or after holdLimit cycles if that never happens (then objects may be exported
+// twice until it does). Everyone switches on one event, so an object moves from its old shard's
+// last cycle to its new shard's first. Shrinking only adds objects to the shards that stay, so they
+// switch as soon as the new engine has synced. A pod whose ordinal is at or past replicas is being
+// scaled away: it keeps its shard until it is shut down.
 type autoSharder struct {
 	r       *kubestateReceiver
 	kube    kubernetes.Interface
@@ -42,6 +48,28 @@ type autoSharder struct {
 	mu     sync.Mutex
 	want   *stsState     // the StatefulSet as last seen; nil before
 	notify chan struct{} // cap 1: want changed
+
+	// Owned by run's goroutine.
+	pending  *standby    // a grown shard syncing ahead of its switch; nil when none
+	hold     *time.Timer // set while the first engine is held (receiver.held)
+	heldGate *renderGate // the held engine's pull page, if any
+}
+
+// standby is an engine syncing for a shard it does not export yet.
+type standby struct {
+	eng   *engine.Engine
+	gate  *renderGate
+	shard engine.Shard
+	began time.Time
+}
+
+// holdLimit is how many collection intervals a new pod holds its exports at most, waiting for the
+// StatefulSet to report every replica ready.
+const holdLimit = 2
+
+// allReady: the StatefulSet's controller has seen its spec and reports every replica ready.
+func (st stsState) allReady() bool {
+	return st.ready >= st.replicas && st.observedGeneration >= st.generation
 }
 
 type stsState struct {
@@ -158,10 +186,27 @@ func (a *autoSharder) run(ctx context.Context) {
 		informer.RunWithContext(ctx)
 	}()
 	defer wg.Wait()
+	defer func() {
+		if a.pending != nil {
+			a.shutdown(a.pending.eng)
+			a.pending = nil
+		}
+		if a.hold != nil {
+			a.hold.Stop()
+		}
+	}()
 	for {
+		var holdExpired <-chan time.Time
+		if a.hold != nil {
+			holdExpired = a.hold.C
+		}
 		select {
 		case <-ctx.Done():
 			return
+		case <-holdExpired:
+			a.log.Warn("auto_sharding: the StatefulSet did not report every replica ready in time; this pod exports its shard now, and objects may be exported by two shards until it does",
+				zap.Duration("held", holdLimit*a.r.cfg.CollectionInterval))
+			a.release(ctx)
 		case <-a.notify:
 			a.mu.Lock()
 			want := *a.want
@@ -215,51 +260,113 @@ func (a *autoSharder) apply(ctx context.Context, st stsState) {
 			return
 		}
 		shard := engine.Shard{Index: a.ordinal, Total: st.replicas}
-		eng, _ := r.newEngine(shard, false)
+		// Replicas already ready but not all: the set is growing (or a pod restarts), and the
+		// ready ones export this pod's objects until every replica is ready.
+		held := st.ready > 0 && !st.allReady()
+		eng, gate := r.newEngine(shard, held)
+		r.held.Store(held)
 		r.activate(eng, shard)
-		a.log.Info("auto_sharding: starting", zap.Int("shard", shard.Index), zap.Int("total_shards", shard.Total))
 		_ = eng.Start(ctx) // never fails
+		if held {
+			a.hold, a.heldGate = time.NewTimer(holdLimit*r.cfg.CollectionInterval), gate
+			a.log.Info("auto_sharding: starting; the shard syncs and waits for every replica to be ready before it exports",
+				zap.Int("shard", shard.Index), zap.Int("total_shards", shard.Total), zap.Int("ready", st.ready))
+			return
+		}
+		a.log.Info("auto_sharding: starting", zap.Int("shard", shard.Index), zap.Int("total_shards", shard.Total))
 		return
+	}
+	if a.hold != nil && st.replicas == cur.Total && st.allReady() {
+		a.release(ctx)
 	}
 	switch {
 	case st.replicas == cur.Total:
+		a.dropPending()
 		return
 	case a.ordinal >= st.replicas:
 		a.log.Info("auto_sharding: the StatefulSet is scaled below this pod's ordinal; it keeps exporting its shard until it is shut down",
 			zap.Int("ordinal", a.ordinal), zap.Int("replicas", st.replicas), zap.Int("total_shards", cur.Total))
 		return
-	case st.replicas > cur.Total && (st.ready < st.replicas || st.observedGeneration < st.generation):
-		a.log.Info("auto_sharding: scaled up; this shard hands objects over once every new replica is ready",
-			zap.Int("replicas", st.replicas), zap.Int("ready", st.ready), zap.Int("total_shards", cur.Total))
+	case st.replicas > cur.Total && !st.allReady():
+		if a.prepare(ctx, engine.Shard{Index: a.ordinal, Total: st.replicas}) {
+			a.log.Info("auto_sharding: scaled up; the new shard syncs now and this shard hands objects over once every new replica is ready",
+				zap.Int("replicas", st.replicas), zap.Int("ready", st.ready), zap.Int("total_shards", cur.Total))
+		}
 		return
 	}
 	a.reshard(ctx, engine.Shard{Index: a.ordinal, Total: st.replicas})
 }
 
-// reshard replaces the current engine by one for shard, make-before-break.
+// release lets the held first engine export (and serve) once it has synced.
+func (a *autoSharder) release(ctx context.Context) {
+	a.hold.Stop()
+	a.hold = nil
+	eng := a.r.eng.Load()
+	if !eng.WaitForSync(ctx) {
+		return // stopping
+	}
+	a.r.held.Store(false)
+	if a.heldGate != nil {
+		a.heldGate.renderNow()
+		a.heldGate = nil
+	}
+	eng.SetExporting(true)
+	a.log.Info("auto_sharding: every replica is ready; exporting", zap.Int("shard", a.r.shard.Load().Index), zap.Int("total_shards", a.r.shard.Load().Total))
+}
+
+// prepare starts syncing the engine of shard as a standby unless one already is; true if it
+// started one.
+func (a *autoSharder) prepare(ctx context.Context, shard engine.Shard) bool {
+	if a.pending != nil && a.pending.shard == shard {
+		return false
+	}
+	a.dropPending()
+	eng, gate := a.r.newEngine(shard, true)
+	_ = eng.Start(ctx) // never fails
+	a.pending = &standby{eng: eng, gate: gate, shard: shard, began: time.Now()}
+	return true
+}
+
+// dropPending shuts down a standby engine the StatefulSet no longer asks for.
+func (a *autoSharder) dropPending() {
+	if a.pending != nil {
+		a.shutdown(a.pending.eng)
+		a.pending = nil
+	}
+}
+
+// reshard replaces the current engine by one for shard, make-before-break: the engine prepared
+// for it if there is one, else a new one synced now.
 func (a *autoSharder) reshard(ctx context.Context, shard engine.Shard) {
 	r := a.r
 	old, from := r.eng.Load(), *r.shard.Load()
-	a.log.Info("auto_sharding: re-sharding: the new shard syncs while the current one exports",
-		zap.Int("shard", shard.Index), zap.Int("total_shards", shard.Total), zap.Int("from_total_shards", from.Total))
-	start := time.Now()
-	next, gate := r.newEngine(shard, true)
-	_ = next.Start(ctx) // never fails
-	if !next.WaitForSync(ctx) {
-		a.shutdown(next) // stopping
+	if a.pending == nil || a.pending.shard != shard {
+		a.log.Info("auto_sharding: re-sharding: the new shard syncs while the current one exports",
+			zap.Int("shard", shard.Index), zap.Int("total_shards", shard.Total), zap.Int("from_total_shards", from.Total))
+		a.prepare(ctx, shard)
+	}
+	next := a.pending
+	a.pending = nil
+	if !next.eng.WaitForSync(ctx) {
+		a.shutdown(next.eng) // stopping
 		return
 	}
-	synced := time.Since(start)
-	r.activate(next, shard)
-	if gate != nil {
-		gate.renderNow() // the pull page: the new shard from now on
+	synced := time.Since(next.began)
+	r.activate(next.eng, shard)
+	if a.hold != nil { // a held first engine replaced: the new shard's turn has come
+		a.hold.Stop()
+		a.hold, a.heldGate = nil, nil
+		r.held.Store(false)
+	}
+	if next.gate != nil {
+		next.gate.renderNow() // the pull page: the new shard from now on
 	}
 	// The old one's cycle in flight stops handing batches on before the new one's first cycle.
 	old.SetExporting(false)
-	next.SetExporting(true)
+	next.eng.SetExporting(true)
 	r.updateStatus(func() { r.readErrs, r.exportErr, r.stuckFor = nil, nil, nil })
 	a.log.Info("auto_sharding: re-sharded", zap.Int("shard", shard.Index), zap.Int("total_shards", shard.Total),
-		zap.Int("from_total_shards", from.Total), zap.Duration("synced_after", synced))
+		zap.Int("from_total_shards", from.Total), zap.Duration("since_sync_began", synced))
 	a.shutdown(old)
 }
 

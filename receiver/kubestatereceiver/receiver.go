@@ -37,9 +37,12 @@ type kubestateReceiver struct {
 	next consumer.Metrics
 
 	// eng is the engine that exports now; auto_sharding replaces it on a re-shard (autoshard.go).
-	eng        atomic.Pointer[engine.Engine]
-	shard      atomic.Pointer[engine.Shard] // the shard eng exports (telemetry); nil before it starts
-	run        compiled                     // what every engine runs, but its Shard
+	eng   atomic.Pointer[engine.Engine]
+	shard atomic.Pointer[engine.Shard] // the shard eng exports (telemetry); nil before it starts
+	// held: auto_sharding's first engine is synced and current (the status reports it) but
+	// neither exports nor serves its page until the StatefulSet reports every replica ready.
+	held       atomic.Bool
+	run        compiled // what every engine runs, but its Shard
 	clients    engine.Clients
 	autoShard  *autoSharder          // nil without auto_sharding
 	renderMu   sync.Mutex            // held by pull page renders (renderGate)
@@ -517,7 +520,7 @@ func (r *kubestateReceiver) newEngine(shard engine.Shard, standby bool) (*engine
 	current := func() bool { return r.eng.Load() == eng }
 	var gate *renderGate
 	if r.pages != nil {
-		gate = &renderGate{mu: &r.renderMu, current: current, pages: r.pages}
+		gate = &renderGate{mu: &r.renderMu, current: func() bool { return current() && !r.held.Load() }, pages: r.pages}
 		ecfg.Renderer = gate
 	}
 	hooks := engine.Hooks{

@@ -16,7 +16,8 @@ import (
 	"testing"
 	"time"
 
-	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/component/componentstatus"
 	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/pmetric"
@@ -135,8 +136,30 @@ func (r *recorder) deliveries() []delivery {
 type instance struct {
 	rec      *recorder
 	rcv      receiver.Metrics
+	status   *statusHost
 	scraping context.CancelFunc // pull only
 	scraped  chan struct{}
+}
+
+// statusHost keeps the last component status a receiver reported: what the distribution's
+// readiness probe reads (deploy/sharded), so a shard is ready once it reports StatusOK.
+type statusHost struct {
+	mu   sync.Mutex
+	last componentstatus.Status
+}
+
+func (h *statusHost) GetExtensions() map[component.ID]component.Component { return nil }
+
+func (h *statusHost) Report(ev *componentstatus.Event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.last = ev.Status()
+}
+
+func (h *statusHost) ready() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.last == componentstatus.StatusOK
 }
 
 // scrapePeriod is how often a pull-only receiver's page is read: its deliveries.
@@ -177,10 +200,11 @@ func startInstance(t *testing.T, name, kubeconfig, watchNS string, auto kubestat
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := rcv.Start(context.Background(), componenttest.NewNopHost()); err != nil {
+	host := &statusHost{}
+	if err := rcv.Start(context.Background(), host); err != nil {
 		t.Fatal(err)
 	}
-	in := &instance{rec: rec, rcv: rcv}
+	in := &instance{rec: rec, rcv: rcv, status: host}
 	if pull {
 		ctx, cancel := context.WithCancel(context.Background())
 		in.scraping, in.scraped = cancel, make(chan struct{})
@@ -483,6 +507,58 @@ func waitFor(t *testing.T, timeout time.Duration, what string, cond func() (bool
 	}
 }
 
+// namespaces creates a namespace for the StatefulSet and its pods and one for the pods the shards
+// watch.
+func namespaces(ctx context.Context, t *testing.T, cs kubernetes.Interface) (mon, work string) {
+	t.Helper()
+	suffix := strconv.FormatInt(time.Now().UnixNano()%1e6, 10)
+	mon, work = "autoshard-mon-"+suffix, "autoshard-work-"+suffix
+	for _, ns := range []string{mon, work} {
+		if _, err := cs.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		// No controller-manager creates it; pods are refused without it.
+		if _, err := cs.CoreV1().ServiceAccounts(ns).Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "default"}}, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return mon, work
+}
+
+// TestAutoShardingHoldIsBounded starts the second shard of a StatefulSet whose status says one of
+// two replicas is ready and never says more (the other new pod never comes up): the shard reports
+// ready once synced but holds its exports, then exports after two collection intervals anyway.
+func TestAutoShardingHoldIsBounded(t *testing.T) {
+	cs := testenv.Clientset(t)
+	kubeconfig := testenv.Kubeconfig(t)
+	ctx := t.Context()
+	mon, work := namespaces(ctx, t, cs)
+	ch := &churn{cs: cs, ns: work}
+	for range 10 {
+		ch.step(ctx, false)
+	}
+	sts := &statefulSet{t: t, cs: cs, ns: mon, name: "kubestate", kubeconfig: kubeconfig, pods: work, shards: map[int]*instance{}}
+	sts.create(2)
+	sts.ready(1)
+	start := time.Now()
+	sts.startPod(1)
+	waitFor(t, 30*time.Second, "shard 1 reports ready (synced)", func() (bool, string) {
+		return sts.shards[1].status.ready(), "not yet"
+	})
+	readyAfter := time.Since(start)
+	waitFor(t, 30*time.Second, "shard 1 exports after its hold", func() (bool, string) {
+		return len(sts.shards[1].rec.deliveries()) > 0, "no delivery yet"
+	})
+	first := sts.shards[1].rec.deliveries()[0].at.Sub(start)
+	t.Logf("figures: held shard: ready after %s, first export after %s (hold bound %s)", readyAfter.Round(time.Millisecond), first.Round(time.Millisecond), 2*interval)
+	if first < 2*interval {
+		t.Errorf("shard 1 exported %s after it started, before its hold of two intervals (%s) ran out, while the StatefulSet reported 1 of 2 replicas ready", first, 2*interval)
+	}
+	if first > readyAfter+2*interval+5*time.Second {
+		t.Errorf("shard 1 exported %s after it started; its hold is two intervals (%s) from its start", first, 2*interval)
+	}
+}
+
 // TestAutoShardingRescale plays a StatefulSet of auto-sharded receivers scaled 3 → 5 → 2 while
 // pods churn (one created and the oldest deleted every 150ms), beside an unsharded receiver. After
 // each change the shards' last cycles together hold the unsharded one series for series, each
@@ -500,17 +576,7 @@ func rescale(t *testing.T, pull bool) {
 	kubeconfig := testenv.Kubeconfig(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	suffix := strconv.FormatInt(time.Now().UnixNano()%1e6, 10)
-	mon, work := "autoshard-mon-"+suffix, "autoshard-work-"+suffix
-	for _, ns := range []string{mon, work} {
-		if _, err := cs.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{}); err != nil {
-			t.Fatal(err)
-		}
-		// No controller-manager creates it; pods are refused without it.
-		if _, err := cs.CoreV1().ServiceAccounts(ns).Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "default"}}, metav1.CreateOptions{}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	mon, work := namespaces(ctx, t, cs)
 	ch := &churn{cs: cs, ns: work}
 	for range 60 {
 		ch.step(ctx, false)
@@ -552,17 +618,16 @@ func rescale(t *testing.T, pull bool) {
 		ch.pause(false)
 	}
 
-	// 3 → 5: the controller creates pods 3 and 4 at once (Parallel); once they export, and a
-	// readiness probe period later, the status says they are ready, and only then do shards 0–2
-	// hand the objects over.
+	// 3 → 5: the controller creates pods 3 and 4 at once (Parallel); their containers start
+	// podStartDelay later. Shards 0–2 sync their new shards at once but keep exporting their
+	// objects; shards 3 and 4 sync without exporting (a pod that starts while some replicas are
+	// ready waits for all). Once both report StatusOK (the readiness probe) and a probe period
+	// later, the status says 5 ready, and every shard switches on that one event.
 	//
-	// The new pods' containers start podStartDelay after the pods are created: shards 0–2 must
-	// keep their objects meanwhile.
-	//
-	// The worst case for duplicates: the old shards' next cycle falls after the new pods' first
-	// export and before they are ready. Their cycles share a phase (same interval, started
-	// together); the new pods export about 150ms after they start.
-	lead := podStartDelay + 150*time.Millisecond + probePeriod/2
+	// The phase of the change against the old shards' cycles is chosen so that their next cycle
+	// falls right after the new pods report ready: the cycle that would export their objects twice
+	// if a shard switched late.
+	lead := podStartDelay + probePeriod/2
 	last := sts.shards[0].rec.deliveries()
 	next := last[len(last)-1].at.Add(interval)
 	for time.Until(next) < lead {
@@ -576,10 +641,13 @@ func rescale(t *testing.T, pull bool) {
 	time.Sleep(podStartDelay) // the containers starting
 	sts.runShard(3)
 	sts.runShard(4)
-	waitFor(t, 30*time.Second, "shards 3 and 4 export", func() (bool, string) {
-		return len(sts.shards[3].rec.since(up)) > 0 && len(sts.shards[4].rec.since(up)) > 0, "not yet"
+	waitFor(t, 30*time.Second, "shards 3 and 4 report ready (synced)", func() (bool, string) {
+		return sts.shards[3].status.ready() && sts.shards[4].status.ready(), "not yet"
 	})
-	time.Sleep(probePeriod) // the kubelet's next readiness probe: the new pods and the old shards export together meanwhile
+	time.Sleep(probePeriod) // the kubelet's next readiness probe
+	if n := len(sts.shards[3].rec.since(up)) + len(sts.shards[4].rec.since(up)); n > 0 {
+		t.Errorf("shards 3 and 4 delivered %d times before the StatefulSet reported every replica ready; they must hold their objects until then", n)
+	}
 	sts.ready(5)
 	check("3 → 5")
 
@@ -625,12 +693,9 @@ func rescale(t *testing.T, pull bool) {
 		}
 		name := []string{"", "3 → 5", "5 → 2"}[i]
 		t.Logf("figures: %s: %s", name, w)
-		// A handover alone overlaps by less than one interval; growing, the old shards also
-		// export until the new pods are reported ready (probePeriod), then sync their new shard.
+		// A handover alone overlaps by less than one interval: growing too, since every shard
+		// switches when the StatefulSet reports every replica ready.
 		dupLimit := interval
-		if i == 1 {
-			dupLimit += probePeriod + interval/2
-		}
 		// Pulled, a page is up to an interval old by design: an object a re-shard moves leaves
 		// the old shard's page at the switch and is on the new shard's at its next render, up to an
 		// interval later; the scrapes see each up to a scrape period late, and later still when
