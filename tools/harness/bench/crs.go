@@ -292,7 +292,7 @@ func CheckSeriesCounts(ksm, kubestate, want int) error {
 	if ksm == want && kubestate == want {
 		return nil
 	}
-	return fmt.Errorf("series differ: kube-state-metrics %d, kubestate %d, want %d (%d per Release): both sides must evaluate %s alike; compare them with make parity",
+	return fmt.Errorf("series differ: kube-state-metrics %d, kubestate %d, want %d (%d per Release of %s): a parity bug, or a Release the config does not fit",
 		ksm, kubestate, want, CRSSeriesPerObject, CRSConfigFile())
 }
 

@@ -190,10 +190,13 @@ func runCRSBench(ctx context.Context, o options) (_ report, err error) {
 	churn := &bench.ReleaseChurn{Client: dyn, Releases: have, UpdatesPerSec: updates, ReplacementsPerSec: replacements}
 	churnCtx, stopChurn := context.WithCancel(ctx)
 	var churnDone sync.WaitGroup
+	churned := false
 	defer func() {
 		stopChurn()
 		churnDone.Wait()
-		progress("churn: %d updates, %d replacements, %d errors", churn.Updates.Load(), churn.Replacements.Load(), churn.Errors.Load())
+		if churned {
+			progress("churn: %d updates, %d replacements, %d errors", churn.Updates.Load(), churn.Replacements.Load(), churn.Errors.Load())
+		}
 	}()
 
 	var steadyFrom, endAt time.Time
@@ -233,6 +236,7 @@ loop:
 			endAt = now.Add(time.Duration(o.cycles)*o.interval + o.interval/2)
 			progress("both sides deliver all %d series; churn (%g updates/s, %g replacements/s) and a steady window of %d intervals until %s",
 				res.Want, updates, replacements, o.cycles, endAt.Format("15:04:05"))
+			churned = true
 			churnDone.Add(1)
 			go func() { defer churnDone.Done(); churn.Run(churnCtx) }()
 		case now.After(deadline):
