@@ -24,7 +24,7 @@ help:
 	@echo "make mixin         kubernetes-mixin alerts/rules evaluated by Prometheus' engine over KSM and over kubestate (exporter, pull, OTLP)"
 	@echo "make reliability   long forms of the fault-injection tests (about 15 min)"
 	@echo "make bench         kubestate vs kube-state-metrics side by side: push, pull, then the deployed pipelines (BENCH_PODS=10000; about 40 min)"
-	@echo "make bench-crs     custom resource state: kubestate vs kube-state-metrics on BENCH_CRS=10000 custom resources, one 5-metric config (about 15 min)"
+	@echo "make bench-crs     custom resource state: kubestate vs kube-state-metrics on BENCH_CRS=10000 custom resources, one 5-metric config (about 6 min)"
 	@echo "make peer          the reference collector the bench compares with: contrib prometheusreceiver scraping KSM, OTLP out"
 	@echo "make bench-go      Go benchmarks of the hot paths: pdata floor, snapshot, object -> record"
 	@echo "make tools         build kube-apiserver, kubectl, etcd, kube-state-metrics into bin/"
