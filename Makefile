@@ -8,7 +8,7 @@ PROMETHEUS := /usr/bin/prometheus
 
 export GOFLAGS ?= -buildvcs=false
 
-.PHONY: all tools cluster-up cluster-down test build build-alloy image image-push run peer generate check-generated parity parity-prometheus parity-pull mixin reliability fuzz bench bench-go clean help
+.PHONY: all tools cluster-up cluster-down test build build-alloy image image-push run peer generate check-generated parity parity-prometheus parity-pull mixin reliability fuzz bench bench-crs bench-go clean help
 
 all: help
 
@@ -24,6 +24,7 @@ help:
 	@echo "make mixin         kubernetes-mixin alerts/rules evaluated by Prometheus' engine over KSM and over kubestate (exporter, pull, OTLP)"
 	@echo "make reliability   long forms of the fault-injection tests (about 15 min)"
 	@echo "make bench         kubestate vs kube-state-metrics side by side: push, pull, then the deployed pipelines (BENCH_PODS=10000; about 40 min)"
+	@echo "make bench-crs     custom resource state: kubestate vs kube-state-metrics on BENCH_CRS=10000 custom resources, one 5-metric config (about 6 min)"
 	@echo "make peer          the reference collector the bench compares with: contrib prometheusreceiver scraping KSM, OTLP out"
 	@echo "make bench-go      Go benchmarks of the hot paths: pdata floor, snapshot, object -> record"
 	@echo "make tools         build kube-apiserver, kubectl, etcd, kube-state-metrics into bin/"
@@ -212,6 +213,7 @@ fuzz:
 ## ---- benchmark: kubestate and kube-state-metrics side by side on one synthetic cluster ----
 
 BENCH_PODS ?= 10000
+BENCH_CRS ?= 10000
 BENCH_FLAGS ?=
 
 # After the lean push row and the pull row, the pipelines users deploy (-pipeline): kubestate as the README
@@ -221,6 +223,11 @@ bench: tools build peer
 	@cd tools/harness && $(GO) run ./cmd/bench -pull -pods $(BENCH_PODS) -bin $(BIN) -collector _build/otelcol-kubestate $(BENCH_FLAGS)
 	@cd tools/harness && $(GO) run ./cmd/bench -pipeline -pods $(BENCH_PODS) -bin $(BIN) -collector _build/otelcol-kubestate -peer $(PEER) $(BENCH_FLAGS)
 	@cd tools/harness && $(GO) run ./cmd/bench -pipeline -light -pods $(BENCH_PODS) -bin $(BIN) -collector _build/otelcol-kubestate -peer $(PEER) $(BENCH_FLAGS)
+
+# Custom resource state: BENCH_CRS Releases and testdata/bench/crs/config.yaml on both sides (KSM with
+# --custom-resource-state-only); checks both export the same number of series first.
+bench-crs: tools build
+	@cd tools/harness && $(GO) run ./cmd/bench -crs $(BENCH_CRS) -bin $(BIN) -collector _build/otelcol-kubestate $(BENCH_FLAGS)
 
 # The hot paths as Go benchmarks (benchstat-friendly): the pdata floor, the snapshot, object -> record.
 bench-go:

@@ -24,6 +24,9 @@ type CollectorConfig struct {
 	Compression string
 	PullPort    int    // > 0: serve the pull endpoint there (push: false) and export to nop
 	Pprof       string // serve the pprof extension on this address
+	// CustomResourceStateFile, when set, is the receiver's custom_resource_state_file, watched alone
+	// (custom_resource_state_only).
+	CustomResourceStateFile string
 }
 
 // QueueItems is the README's queue size: a few batches, 3 x max_data_points_per_batch.
@@ -40,6 +43,9 @@ func (c CollectorConfig) YAML() string {
 		c.Kubeconfig, c.Interval, c.MaxBatch)
 	if !c.Recommended {
 		fmt.Fprintf(&b, "    export_timeout: %s\n", timeout)
+	}
+	if c.CustomResourceStateFile != "" {
+		fmt.Fprintf(&b, "    custom_resource_state_file: %q\n    custom_resource_state_only: true\n", c.CustomResourceStateFile)
 	}
 	exporter := "otlp_grpc"
 	if c.PullPort > 0 {

@@ -19,6 +19,11 @@
 //
 //	bench-pipeline: pods=<n> cpu_ratio_vs_ksm_plus_scraper=<x> rss_ratio_vs_ksm_plus_scraper=<x> freshness_s=<kubestate>/<ksm_pipeline> cpu_ratio_vs_ksm=<x> rss_ratio_vs_ksm=<x> churn=<light|heavy> compression=<c>
 //
+// With -crs N it measures custom resource state instead (make bench-crs): N custom resources and one
+// 5-metric config on both sides, after a check that both export the same series count (crs.go):
+//
+//	bench-crs: crs=<n> series=<kubestate>/<ksm> cpu_ratio=<x> rss_ratio=<x> kubestate_cpu_s=<x> ksm_cpu_s=<x> kubestate_rss_mb=<x> ksm_rss_mb=<x>
+//
 //	bench [-pods N] [-interval 30s] [-cycles 8] [-state DIR | -kubeconfig FILE] [-bin bin] [-collector _build/otelcol-kubestate]
 package main
 
@@ -68,6 +73,7 @@ type options struct {
 	light                 bool
 	compression           string
 	freshTrials           int
+	crs                   int
 }
 
 func main() { os.Exit(run()) }
@@ -110,6 +116,7 @@ func run() int {
 	flag.BoolVar(&o.light, "light", false, "light churn: 2 pod status updates/s and a pod replacement every 10 s (overrides -updates and -replacements)")
 	flag.StringVar(&o.compression, "compression", "", "with -pipeline: compression of kubestate's otlp exporter (none, gzip, zstd, snappy); default: the exporter's own (gzip)")
 	flag.IntVar(&o.freshTrials, "fresh-trials", 5, "with -pipeline: object changes timed end to end (median reported)")
+	flag.IntVar(&o.crs, "crs", 0, "measure custom resources instead of pods: this many Releases with testdata/bench/crs/config.yaml on both sides (see crs.go)")
 	flag.Parse()
 	if o.light {
 		o.updates, o.replacements = 2, 0.1
@@ -127,7 +134,11 @@ func run() int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	rep, err := runBench(ctx, o)
+	runner := runBench
+	if o.crs > 0 {
+		runner = runCRSBench
+	}
+	rep, err := runner(ctx, o)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		return 1
