@@ -17,7 +17,10 @@
 // (-peer, make peer) exporting OTLP with its defaults, each to a sink of its own; the peer's two
 // processes are summed, and a change of one pod is timed end to end through both paths:
 //
-//	bench-pipeline: pods=<n> cpu_ratio_vs_ksm_plus_scraper=<x> rss_ratio_vs_ksm_plus_scraper=<x> freshness_s=<kubestate>/<ksm_pipeline> cpu_ratio_vs_ksm=<x> rss_ratio_vs_ksm=<x> churn=<light|heavy> compression=<c>
+//	bench-pipeline: pods=<n> cpu_ratio_vs_ksm_plus_scraper=<x> rss_ratio_vs_ksm_plus_scraper=<x> freshness_s=<kubestate>/<ksm_pipeline> cpu_ratio_vs_ksm=<x> rss_ratio_vs_ksm=<x> points_per_min=<kubestate>/<ksm_pipeline> churn=<light|heavy> compression=<c>
+//
+// Every run appends its figures as one JSON line to -results (docs/bench/results.jsonl), from which
+// `make bench-plot` draws docs/bench/performance.svg.
 //
 //	bench [-pods N] [-interval 30s] [-cycles 8] [-state DIR | -kubeconfig FILE] [-bin bin] [-collector _build/otelcol-kubestate]
 package main
@@ -68,6 +71,7 @@ type options struct {
 	light                 bool
 	compression           string
 	freshTrials           int
+	results               string
 }
 
 func main() { os.Exit(run()) }
@@ -110,6 +114,7 @@ func run() int {
 	flag.BoolVar(&o.light, "light", false, "light churn: 2 pod status updates/s and a pod replacement every 10 s (overrides -updates and -replacements)")
 	flag.StringVar(&o.compression, "compression", "", "with -pipeline: compression of kubestate's otlp exporter (none, gzip, zstd, snappy); default: the exporter's own (gzip)")
 	flag.IntVar(&o.freshTrials, "fresh-trials", 5, "with -pipeline: object changes timed end to end (median reported)")
+	flag.StringVar(&o.results, "results", bench.ResultsFile, "append the run's figures to this results file as a JSON line (\"\": don't)")
 	flag.Parse()
 	if o.light {
 		o.updates, o.replacements = 2, 0.1
@@ -135,6 +140,12 @@ func run() int {
 	fmt.Println()
 	fmt.Print(rep.Table())
 	fmt.Println(rep.Line())
+	if o.results != "" {
+		if err := recordResult(o.results, rep, o, time.Now()); err != nil {
+			fmt.Fprintln(os.Stderr, "bench: recording the result:", err)
+			return 1
+		}
+	}
 	return 0
 }
 
@@ -146,6 +157,7 @@ func progress(format string, args ...any) {
 type report interface {
 	Table() string
 	Line() string
+	Record(bench.RunInfo) bench.Record
 }
 
 func runBench(ctx context.Context, o options) (_ report, err error) {
