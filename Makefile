@@ -8,7 +8,7 @@ PROMETHEUS := /usr/bin/prometheus
 
 export GOFLAGS ?= -buildvcs=false
 
-.PHONY: all tools cluster-up cluster-down test build build-alloy image image-push run peer generate check-generated parity parity-prometheus parity-pull mixin reliability fuzz bench bench-go clean help
+.PHONY: all tools cluster-up cluster-down test build build-alloy image image-push run peer generate check-generated parity parity-prometheus parity-pull mixin reliability fuzz bench bench-plot bench-go clean help
 
 all: help
 
@@ -24,6 +24,7 @@ help:
 	@echo "make mixin         kubernetes-mixin alerts/rules evaluated by Prometheus' engine over KSM and over kubestate (exporter, pull, OTLP)"
 	@echo "make reliability   long forms of the fault-injection tests (about 15 min)"
 	@echo "make bench         kubestate vs kube-state-metrics side by side: push, pull, then the deployed pipelines (BENCH_PODS=10000; about 40 min)"
+	@echo "make bench-plot    redraw docs/bench/performance.svg (CPU and RSS by cluster size, every peer) from docs/bench/results.jsonl"
 	@echo "make peer          the reference collector the bench compares with: contrib prometheusreceiver scraping KSM, OTLP out"
 	@echo "make bench-go      Go benchmarks of the hot paths: pdata floor, snapshot, object -> record"
 	@echo "make tools         build kube-apiserver, kubectl, etcd, kube-state-metrics into bin/"
@@ -221,6 +222,12 @@ bench: tools build peer
 	@cd tools/harness && $(GO) run ./cmd/bench -pull -pods $(BENCH_PODS) -bin $(BIN) -collector _build/otelcol-kubestate $(BENCH_FLAGS)
 	@cd tools/harness && $(GO) run ./cmd/bench -pipeline -pods $(BENCH_PODS) -bin $(BIN) -collector _build/otelcol-kubestate -peer $(PEER) $(BENCH_FLAGS)
 	@cd tools/harness && $(GO) run ./cmd/bench -pipeline -light -pods $(BENCH_PODS) -bin $(BIN) -collector _build/otelcol-kubestate -peer $(PEER) $(BENCH_FLAGS)
+	@$(MAKE) --no-print-directory bench-plot
+
+# Every bench run appends its figures to docs/bench/results.jsonl; the plot of docs/performance.md is
+# drawn from that file alone (Go's standard library, no network).
+bench-plot:
+	@cd tools/harness && $(GO) run ./cmd/benchplot
 
 # The hot paths as Go benchmarks (benchstat-friendly): the pdata floor, the snapshot, object -> record.
 bench-go:
