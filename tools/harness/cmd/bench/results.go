@@ -22,7 +22,7 @@ func recordResult(path string, rep report, o options, at time.Time) error {
 		compression = "gzip"
 	}
 	rec := rep.Record(bench.RunInfo{At: at, Commit: commit, UpdatesPerSec: o.updates, Replacements: o.replacements,
-		Compression: compression, Settings: measuredSettings()})
+		Compression: compression, Settings: measuredSettings(flag.CommandLine)})
 	if err := bench.AppendRecord(path, rec); err != nil {
 		return err
 	}
@@ -48,10 +48,9 @@ func gitCommit() (string, error) {
 	return commit, nil
 }
 
-// measuredSettings are the flags set on the command line that change what is measured and that a
-// record has no field of, as "-name=value" sorted by name; runs that differ in them are not joined
-// in the plot.
-func measuredSettings() string {
+// measuredSettings are the flags set in fs that change what is measured and that a record has no
+// field of, as "-name=value" sorted by name; runs that differ in them are not joined in the plot.
+func measuredSettings(fs *flag.FlagSet) string {
 	recorded := map[string]bool{ // in a record's own fields, or not changing what is measured
 		"pods": true, "interval": true, "cycles": true, "state": true, "kubeconfig": true, "bin": true,
 		"collector": true, "workdir": true, "updates": true, "replacements": true, "gzip": true,
@@ -59,7 +58,7 @@ func measuredSettings() string {
 		"compression": true, "fresh-trials": true, "results": true,
 	}
 	var out []string
-	flag.Visit(func(f *flag.Flag) {
+	fs.Visit(func(f *flag.Flag) {
 		if !recorded[f.Name] {
 			out = append(out, fmt.Sprintf("-%s=%s", f.Name, f.Value))
 		}
