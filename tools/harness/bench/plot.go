@@ -37,7 +37,7 @@ var (
 	// usualCompression is what each pipeline compresses with unless a run says otherwise.
 	usualCompression = map[string]string{"lean": "none", "pull": "gzip", "recommended": "gzip", "default": "gzip"}
 	palette          = []string{"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
-		"#7f7f7f", "#bcbd22", "#393b79", "#ad494a", "#637939", "#843c39", "#5254a3", "#8ca252"}
+		"#7f7f7f", "#bcbd22", "#000000", "#a6761d", "#1b9e77", "#e7298a", "#66a61e", "#6a3d9a"}
 )
 
 func keyOf(rec Record, p Peer) seriesKey {
