@@ -129,7 +129,7 @@ func TestPipelineLine(t *testing.T) {
 		FreshKubestate: Freshness{Delays: []time.Duration{3 * time.Second, time.Second, 2 * time.Second}},
 		FreshPeer:      Freshness{Delays: []time.Duration{9 * time.Second, 12 * time.Second}, Missed: 1},
 		Churn:          "light"}
-	want := "bench-pipeline: pods=2000 cpu_ratio_vs_ksm_plus_scraper=0.20 rss_ratio_vs_ksm_plus_scraper=0.12 freshness_s=2.0/12.0 cpu_ratio_vs_ksm=0.60 rss_ratio_vs_ksm=0.50 churn=light compression=default"
+	want := "bench-pipeline: pods=2000 cpu_ratio_vs_ksm_plus_scraper=0.20 rss_ratio_vs_ksm_plus_scraper=0.12 freshness_s=2.0/12.0 cpu_ratio_vs_ksm=0.60 rss_ratio_vs_ksm=0.50 points_per_min=NaN/NaN churn=light compression=default"
 	if got := p.Line(); got != want {
 		t.Errorf("line\n got %s\nwant %s", got, want)
 	}

@@ -31,6 +31,7 @@ type Summary struct {
 	WireBytesPerCycle int           // median bytes on the wire per delivery (OTLP, compressed as sent)
 	StalePerCycle     int           // median stale markers per delivery (kubestate: series gone since the last cycle)
 	Cycles            int           // deliveries in the steady window
+	PointsInWindow    int           // points of the steady window's deliveries summed, stale markers included
 	CycleCPU          time.Duration // CPUSteady / Cycles: what one cycle of collect+deliver costs, churn included
 }
 
@@ -91,6 +92,7 @@ func Summarize(s *Side, from, to time.Time, want int, tol float64) Summary {
 		bytes = append(bytes, d.Bytes)
 		wire = append(wire, d.WireBytes)
 		stale = append(stale, d.Stale)
+		out.PointsInWindow += d.Points + d.Stale
 	}
 	out.Cycles = len(points)
 	out.PerCycle = median(points)
@@ -202,6 +204,9 @@ func (r Result) Table() string {
 	row("first complete scrape / export", first(r.KSM.FirstComplete), first(r.Kubestate.FirstComplete), "")
 	row("series / points per cycle", fmt.Sprint(r.KSM.PerCycle), fmt.Sprint(r.Kubestate.PerCycle), rt(ratio(float64(r.Kubestate.PerCycle), float64(r.KSM.PerCycle))))
 	row("stale markers per cycle", "-", fmt.Sprint(r.Kubestate.StalePerCycle), "")
+	if !r.Pull {
+		row("data points per minute (sink)", "-", fmt.Sprintf("%.0f", r.Kubestate.PointsPerMin(r.Interval)), "")
+	}
 	row("bytes per cycle (text / OTLP)", mb(uint64(r.KSM.BytesPerCycle)), mb(uint64(r.Kubestate.BytesPerCycle)), rt(ratio(float64(r.Kubestate.BytesPerCycle), float64(r.KSM.BytesPerCycle))))
 	for _, n := range r.Notes {
 		fmt.Fprintf(&b, "\nnote: %s", n)
@@ -247,9 +252,9 @@ func (p Pipeline) Line() string {
 	if compression == "" {
 		compression = "default"
 	}
-	return fmt.Sprintf("bench-pipeline: pods=%d cpu_ratio_vs_ksm_plus_scraper=%.2f rss_ratio_vs_ksm_plus_scraper=%.2f freshness_s=%.1f/%.1f cpu_ratio_vs_ksm=%.2f rss_ratio_vs_ksm=%.2f churn=%s compression=%s",
+	return fmt.Sprintf("bench-pipeline: pods=%d cpu_ratio_vs_ksm_plus_scraper=%.2f rss_ratio_vs_ksm_plus_scraper=%.2f freshness_s=%.1f/%.1f cpu_ratio_vs_ksm=%.2f rss_ratio_vs_ksm=%.2f points_per_min=%.0f/%.0f churn=%s compression=%s",
 		p.Pods, p.CPURatioVsPeer(), p.RSSRatioVsPeer(), seconds(p.FreshKubestate.Median()), seconds(p.FreshPeer.Median()),
-		p.CPURatio(), p.RSSRatio(), p.Churn, compression)
+		p.CPURatio(), p.RSSRatio(), p.Kubestate.PointsPerMin(p.Interval), p.KSM.PointsPerMin(p.Interval), p.Churn, compression)
 }
 
 // Table renders the three processes, the peer's sum and kubestate's ratios to KSM and to the sum.
@@ -282,6 +287,7 @@ func (p Pipeline) Table() string {
 	row("points per cycle at the sink", "", fmt.Sprint(p.KSM.PerCycle), "", fmt.Sprint(p.Kubestate.PerCycle), "", "")
 	row("OTLP bytes per cycle (decoded)", "", mb(uint64(p.KSM.BytesPerCycle)), "", mb(uint64(p.Kubestate.BytesPerCycle)), "", "")
 	row("OTLP bytes per cycle (wire)", "", mb(uint64(p.KSM.WireBytesPerCycle)), "", mb(uint64(p.Kubestate.WireBytesPerCycle)), "", "")
+	row("data points per minute at sink", "", fmt.Sprintf("%.0f", p.KSM.PointsPerMin(p.Interval)), "", fmt.Sprintf("%.0f", p.Kubestate.PointsPerMin(p.Interval)), "", "")
 	fresh := func(f Freshness) string {
 		return fmt.Sprintf("%.1f s (%d/%d)", seconds(f.Median()), len(f.Delays), len(f.Delays)+f.Missed)
 	}

@@ -17,7 +17,10 @@
 // (-peer, make peer) exporting OTLP with its defaults, each to a sink of its own; the peer's two
 // processes are summed, and a change of one pod is timed end to end through both paths:
 //
-//	bench-pipeline: pods=<n> cpu_ratio_vs_ksm_plus_scraper=<x> rss_ratio_vs_ksm_plus_scraper=<x> freshness_s=<kubestate>/<ksm_pipeline> cpu_ratio_vs_ksm=<x> rss_ratio_vs_ksm=<x> churn=<light|heavy> compression=<c>
+//	bench-pipeline: pods=<n> cpu_ratio_vs_ksm_plus_scraper=<x> rss_ratio_vs_ksm_plus_scraper=<x> freshness_s=<kubestate>/<ksm_pipeline> cpu_ratio_vs_ksm=<x> rss_ratio_vs_ksm=<x> points_per_min=<kubestate>/<ksm_pipeline> churn=<light|heavy> compression=<c>
+//
+// Every run appends its figures as one JSON line to -results (docs/bench/results.jsonl), from which
+// `make bench-plot` draws docs/bench/performance.svg.
 //
 // With -crs N it measures custom resource state instead (make bench-crs): N custom resources and one
 // 5-metric config on both sides, after a check that both export the same series count (crs.go):
@@ -74,6 +77,7 @@ type options struct {
 	compression           string
 	freshTrials           int
 	crs                   int
+	results               string
 }
 
 func main() { os.Exit(run()) }
@@ -117,6 +121,7 @@ func run() int {
 	flag.StringVar(&o.compression, "compression", "", "with -pipeline: compression of kubestate's otlp exporter (none, gzip, zstd, snappy); default: the exporter's own (gzip)")
 	flag.IntVar(&o.freshTrials, "fresh-trials", 5, "with -pipeline: object changes timed end to end (median reported)")
 	flag.IntVar(&o.crs, "crs", 0, "measure custom resources instead of pods: this many Releases with testdata/bench/crs/config.yaml on both sides (see crs.go)")
+	flag.StringVar(&o.results, "results", bench.ResultsFile, "append the run's figures to this results file as a JSON line (\"\": don't)")
 	flag.Parse()
 	if o.light {
 		o.updates, o.replacements = 2, 0.1
@@ -146,6 +151,13 @@ func run() int {
 	fmt.Println()
 	fmt.Print(rep.Table())
 	fmt.Println(rep.Line())
+	// The results file and its plot are by cluster size in pods; a custom resource run is not one.
+	if o.results != "" && o.crs == 0 {
+		if err := recordResult(o.results, rep, o, time.Now()); err != nil {
+			fmt.Fprintln(os.Stderr, "bench: recording the result:", err)
+			return 1
+		}
+	}
 	return 0
 }
 
@@ -157,6 +169,7 @@ func progress(format string, args ...any) {
 type report interface {
 	Table() string
 	Line() string
+	Record(bench.RunInfo) bench.Record
 }
 
 func runBench(ctx context.Context, o options) (_ report, err error) {
