@@ -8,7 +8,7 @@ PROMETHEUS := /usr/bin/prometheus
 
 export GOFLAGS ?= -buildvcs=false
 
-.PHONY: all tools cluster-up cluster-down test build build-alloy image image-push run peer generate check-generated parity parity-prometheus parity-pull mixin reliability fuzz bench bench-crs bench-plot bench-go clean help
+.PHONY: all tools cluster-up cluster-down test build build-alloy image image-push run peer generate check-generated parity parity-prometheus parity-pull mixin reliability fuzz bench bench-crs bench-schemas bench-plot bench-go clean help
 
 all: help
 
@@ -25,6 +25,7 @@ help:
 	@echo "make reliability   long forms of the fault-injection tests (about 15 min)"
 	@echo "make bench         kubestate vs kube-state-metrics side by side: push, pull, then the deployed pipelines (BENCH_PODS=10000; about 40 min)"
 	@echo "make bench-crs     custom resource state: kubestate vs kube-state-metrics on BENCH_CRS=10000 custom resources, one 5-metric config (about 6 min)"
+	@echo "make bench-schemas the receiver under each schema (ksm, k8s_cluster, semconv) against KSM, lean push path (BENCH_PODS=10000)"
 	@echo "make bench-plot    redraw docs/bench/performance.svg (CPU and RSS by cluster size, every peer) from docs/bench/results.jsonl"
 	@echo "make peer          the reference collector the bench compares with: contrib prometheusreceiver scraping KSM, OTLP out"
 	@echo "make bench-go      Go benchmarks of the hot paths: pdata floor, snapshot, object -> record"
@@ -230,6 +231,17 @@ bench: tools build peer
 # drawn from that file alone (Go's standard library, no network).
 bench-plot:
 	@cd tools/harness && $(GO) run ./cmd/benchplot
+
+# The cost of each naming schema against KSM (lean push path, one run per schema): the synthetic
+# cluster is seeded once and kept running across the runs, then stopped.
+BENCH_SCHEMAS ?= ksm k8s_cluster semconv
+bench-schemas: tools build $(BIN)/devcluster
+	@state=$$(mktemp -d /tmp/kubestate-bench-schemas.XXXXXX); status=0; \
+	for s in $(BENCH_SCHEMAS); do \
+	  echo ">> bench -schema $$s"; \
+	  (cd tools/harness && $(GO) run ./cmd/bench -pods $(BENCH_PODS) -schema $$s -state $$state -bin $(BIN) -collector _build/otelcol-kubestate $(BENCH_FLAGS)) || { status=1; break; }; \
+	done; \
+	$(BIN)/devcluster down -state $$state; exit $$status
 
 # Custom resource state: BENCH_CRS Releases and testdata/bench/crs/config.yaml on both sides (KSM with
 # --custom-resource-state-only); checks both export the same number of series first.

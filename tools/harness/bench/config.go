@@ -22,8 +22,10 @@ type CollectorConfig struct {
 	// Compression of the otlp exporter: "" is the exporter's default (gzip) with Recommended, and
 	// none in the lean pipeline.
 	Compression string
-	PullPort    int    // > 0: serve the pull endpoint there (push: false) and export to nop
-	Pprof       string // serve the pprof extension on this address
+	// Schema is the receiver's schema (ksm, k8s_cluster, semconv); "" leaves its default (ksm).
+	Schema   string
+	PullPort int    // > 0: serve the pull endpoint there (push: false) and export to nop
+	Pprof    string // serve the pprof extension on this address
 	// CustomResourceStateFile, when set, is the receiver's custom_resource_state_file, watched alone
 	// (custom_resource_state_only).
 	CustomResourceStateFile string
@@ -43,6 +45,9 @@ func (c CollectorConfig) YAML() string {
 		c.Kubeconfig, c.Interval, c.MaxBatch)
 	if !c.Recommended {
 		fmt.Fprintf(&b, "    export_timeout: %s\n", timeout)
+	}
+	if c.Schema != "" {
+		fmt.Fprintf(&b, "    schema: %s\n", c.Schema)
 	}
 	if c.CustomResourceStateFile != "" {
 		fmt.Fprintf(&b, "    custom_resource_state_file: %q\n    custom_resource_state_only: true\n", c.CustomResourceStateFile)

@@ -138,3 +138,14 @@ func TestPipelineLine(t *testing.T) {
 		t.Errorf("no delay at all must read NaN: %s", got)
 	}
 }
+
+func TestCollectorConfigSchema(t *testing.T) {
+	c := CollectorConfig{Kubeconfig: "/k", Sink: "127.0.0.1:4317", Interval: 30 * time.Second, MaxBatch: 8192}
+	if got := get(t, parse(t, c.YAML()), "receivers", "kubestate", "schema"); got != nil {
+		t.Errorf("schema %v without -schema, want unset (the receiver's default)", got)
+	}
+	c.Schema = "semconv"
+	if got := get(t, parse(t, c.YAML()), "receivers", "kubestate", "schema"); got != "semconv" {
+		t.Errorf("schema %v, want semconv", got)
+	}
+}

@@ -42,7 +42,8 @@ type Result struct {
 	SteadyFrom, EndedAt time.Time
 	KSM, Kubestate      Summary
 	Notes               []string
-	Pull                bool // kubestate's side is its pull endpoint, scraped like KSM
+	Pull                bool   // kubestate's side is its pull endpoint, scraped like KSM
+	Schema              string // the receiver's schema when not KSM's (its points are then not KSM's series)
 }
 
 // FirstComplete returns the index of the first delivery holding at least (1-tol)*want points, or -1.
@@ -166,8 +167,12 @@ func (r Result) Line() string {
 		return fmt.Sprintf("bench-pull: pods=%d series_ksm=%d series_kubestate=%d cpu_ratio=%.2f rss_ratio=%.2f peak_rss_ratio=%.2f first_page_s=%.1f",
 			r.Pods, r.KSM.PerCycle, r.Kubestate.PerCycle, r.CPURatio(), r.RSSRatio(), r.PeakRSSRatio(), first)
 	}
-	return fmt.Sprintf("bench: pods=%d series_ksm=%d points_kubestate=%d cpu_ratio=%.2f rss_ratio=%.2f peak_rss_ratio=%.2f first_export_s=%.1f",
+	line := fmt.Sprintf("bench: pods=%d series_ksm=%d points_kubestate=%d cpu_ratio=%.2f rss_ratio=%.2f peak_rss_ratio=%.2f first_export_s=%.1f",
 		r.Pods, r.KSM.PerCycle, r.Kubestate.PerCycle, r.CPURatio(), r.RSSRatio(), r.PeakRSSRatio(), first)
+	if r.Schema != "" {
+		line += " schema=" + r.Schema
+	}
+	return line
 }
 
 // Table renders both sides and their ratios.

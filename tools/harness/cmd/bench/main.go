@@ -77,6 +77,7 @@ type options struct {
 	compression           string
 	freshTrials           int
 	crs                   int
+	schema                string
 	results               string
 }
 
@@ -119,6 +120,7 @@ func run() int {
 	flag.StringVar(&o.peer, "peer", "_build/peer/otelcol-ksm-scraper", "with -pipeline: the reference collector scraping KSM (make peer)")
 	flag.BoolVar(&o.light, "light", false, "light churn: 2 pod status updates/s and a pod replacement every 10 s (overrides -updates and -replacements)")
 	flag.StringVar(&o.compression, "compression", "", "with -pipeline: compression of kubestate's otlp exporter (none, gzip, zstd, snappy); default: the exporter's own (gzip)")
+	flag.StringVar(&o.schema, "schema", "", "the receiver's schema: ksm (default), k8s_cluster or semconv; the KSM side is the same in every run")
 	flag.IntVar(&o.freshTrials, "fresh-trials", 5, "with -pipeline: object changes timed end to end (median reported)")
 	flag.IntVar(&o.crs, "crs", 0, "measure custom resources instead of pods: this many Releases with testdata/bench/crs/config.yaml on both sides (see crs.go)")
 	flag.StringVar(&o.results, "results", bench.ResultsFile, "append the run's figures to this results file as a JSON line (\"\": don't)")
@@ -431,7 +433,7 @@ loop:
 		if steadyFrom.IsZero() {
 			scrapesSoFar := theirs(now)
 			cycles := ours(now)
-			if complete(scrapesSoFar, cycles) {
+			if complete(scrapesSoFar, cycles, o.schema == "" || o.schema == "ksm") {
 				startFreshness()
 				steadyFrom = now
 				endAt = now.Add(time.Duration(o.cycles)*o.interval + o.interval/2)
@@ -458,12 +460,19 @@ loop:
 	want := steadyMedian(ksmSide.Deliveries, steadyFrom, endAt)
 	const tol = 0.005
 	res.KSM = bench.Summarize(ksmSide, steadyFrom, endAt, want, tol)
+	otherSchema := o.schema != "" && o.schema != "ksm"
+	if otherSchema { // kubestate's complete cycle is its own steady count, not KSM's
+		want = steadyMedian(colSide.Deliveries, steadyFrom, endAt)
+	}
 	res.Kubestate = bench.Summarize(colSide, steadyFrom, endAt, want, tol)
-	if res.KSM.PerCycle != res.Kubestate.PerCycle {
+	if res.KSM.PerCycle != res.Kubestate.PerCycle && !otherSchema {
 		res.Notes = append(res.Notes, fmt.Sprintf("median counts per cycle differ by %d (%.3f%%): objects change while they are read (run with -updates 0 -replacements 0 to compare a still cluster)",
 			res.Kubestate.PerCycle-res.KSM.PerCycle, 100*math.Abs(float64(res.Kubestate.PerCycle-res.KSM.PerCycle))/float64(max(1, res.KSM.PerCycle))))
 	}
 	res.Pull = o.pull
+	if otherSchema {
+		res.Schema = o.schema
+	}
 	churnNote := fmt.Sprintf("churn during the run: %g pod status updates/s, %g pod replacements/s", o.updates, o.replacements)
 	if !o.pipeline {
 		churnNote += fmt.Sprintf("; compression: %v; pull path: %v", o.gzip || o.pull, o.pull)
@@ -522,7 +531,7 @@ func reserveProbe(ctx context.Context, cs kubernetes.Interface, churn *bench.Chu
 // complete reports whether both sides deliver complete data: KSM's last two scrapes agree (its
 // reflectors have all listed) and a kubestate cycle held as many points as KSM's last scrape (with
 // resend_interval only the first cycle after sync sends every series).
-func complete(scrapes, cycles []bench.Delivery) bool {
+func complete(scrapes, cycles []bench.Delivery, kubestateNames bool) bool {
 	if len(scrapes) < 2 || len(cycles) == 0 {
 		return false
 	}
@@ -532,6 +541,12 @@ func complete(scrapes, cycles []bench.Delivery) bool {
 		c = max(c, cy.Points)
 	}
 	near := func(x, y int) bool { return math.Abs(float64(x-y)) <= 0.005*float64(max(x, y)) }
+	if !kubestateNames {
+		// Another schema's points are not KSM's series: kubestate is complete when its last two
+		// cycles agree.
+		n := len(cycles)
+		return b > 0 && near(a, b) && n >= 2 && cycles[n-1].Points > 0 && near(cycles[n-2].Points, cycles[n-1].Points)
+	}
 	return b > 0 && near(a, b) && near(b, c)
 }
 
@@ -578,7 +593,7 @@ func points(ds []bench.Delivery) []int {
 // pullPort and builds no batches (push: false).
 func collectorConfig(kubeconfig, sink string, pullPort int, o options) bench.CollectorConfig {
 	c := bench.CollectorConfig{Kubeconfig: kubeconfig, Sink: sink, Interval: o.interval, MaxBatch: o.maxBatch,
-		Recommended: o.pipeline, Compression: o.compression, Pprof: o.pprof}
+		Recommended: o.pipeline, Compression: o.compression, Pprof: o.pprof, Schema: o.schema}
 	if !o.pipeline && o.gzip {
 		c.Compression = "gzip"
 	}
