@@ -234,9 +234,9 @@ func quotaMetrics(typ string) []metric {
 	named := func(m semconvMetric, resource string) metric {
 		return where(where(sc("kube_resourcequota", m), "type", typ), "resource", resource)
 	}
-	matching := func(m semconvMetric, test func(string) bool, attrs ...attr) metric {
+	matching := func(m semconvMetric, note string, test func(string) bool, attrs ...attr) metric {
 		out := where(sc("kube_resourcequota", m, attrs...), "type", typ)
-		out.test = map[string]func(string) bool{"resource": test}
+		out.test, out.note = map[string]func(string) bool{"resource": test}, note
 		return out
 	}
 	cpuLimit := pick(k8sconv.ResourceQuotaCPULimitHard{}, k8sconv.ResourceQuotaCPULimitUsed{})
@@ -271,10 +271,10 @@ func quotaMetrics(typ string) []metric {
 		named(ephRequest, "requests.ephemeral-storage"),
 		named(ephRequest, "ephemeral-storage"),
 		named(storage, "requests.storage"),
-		withClass(matching(storage, ofClass("requests.storage"), storageClass)),
+		withClass(matching(storage, `resource="{class}`+storageClassPrefix+`requests.storage"`, ofClass("requests.storage"), storageClass)),
 		named(pvcs, "persistentvolumeclaims"),
-		withClass(matching(pvcs, ofClass("persistentvolumeclaims"), storageClass)),
-		matching(objects, func(v string) bool { return quotaObjectCounts[v] || strings.HasPrefix(v, "count/") },
+		withClass(matching(pvcs, `resource="{class}`+storageClassPrefix+`persistentvolumeclaims"`, ofClass("persistentvolumeclaims"), storageClass)),
+		matching(objects, `resource="count/*", "pods", "services", …`, func(v string) bool { return quotaObjectCounts[v] || strings.HasPrefix(v, "count/") },
 			attr{key(semconvattr.K8SResourceQuotaResourceNameKey), "resource"}),
 	}
 }
