@@ -211,8 +211,8 @@ func TestNilSchemaKeepsOneResourcePerBatch(t *testing.T) {
 }
 
 // Two families feeding one metric (each with a fixed attribute), a converted attribute, a tested
-// label and a family kept with all its labels: one metric per name and resource, its points
-// from both families.
+// label and a family kept with all its labels (also a point whose keys vary per object, as a
+// labels family's): one metric per name and resource, its points from both families.
 func TestSchemaMetricFedBySeveralFamiliesFixedAndConvertedAttrs(t *testing.T) {
 	lower := func(s string) string { return strings.ToLower(s) }
 	schema := &SourceSchema{
@@ -228,7 +228,16 @@ func TestSchemaMetricFedBySeveralFamiliesFixedAndConvertedAttrs(t *testing.T) {
 		},
 	}
 	st := NewStore()
-	st.Put("a", podLike("a", "Running", "app"))
+	st.Put("a", NewRecord([]string{"ns", "a", "uid-a"}, []Point{
+		{Family: 0, Values: []string{"node-1"}, Value: 1},
+		{Family: 0, Keys: []string{"label_app", "label_tier"}, Values: []string{"web", "front"}, Value: 1},
+		{Family: 1, Values: []string{"app", "cpu"}, Value: 0.25},
+		{Family: 1, Values: []string{"app", "memory"}, Value: 1 << 20},
+		{Family: 2, Values: []string{"app", "img-app"}, Value: 1},
+		{Family: 3, Values: []string{"Pending"}, Value: 0},
+		{Family: 3, Values: []string{"Running"}, Value: 1},
+		{Family: 3, Values: []string{"Failed"}, Value: 0},
+	}))
 	var got []string
 	metrics := 0
 	collect(context.Background(), []Collection{{Source: podLikeSource{}, Stores: []*Store{st}, Schema: schema}},
@@ -239,6 +248,7 @@ func TestSchemaMetricFedBySeveralFamiliesFixedAndConvertedAttrs(t *testing.T) {
 		})
 	want := []string{
 		"[k8s.pod.name=a] pod_info{node=node-1}  1",
+		"[k8s.pod.name=a] pod_info{label_app=web,label_tier=front}  1",
 		"[k8s.pod.name=a] requests{from=requests,resource=CPU}  0.25",
 		"[k8s.pod.name=a] requests{from=info,resource=img-app}  1",
 		"[k8s.pod.name=a] phase{phase=pending}  0",
