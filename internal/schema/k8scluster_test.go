@@ -49,6 +49,14 @@ func TestTablesNameExistingFamiliesAndLabels(t *testing.T) {
 			if len(s.Enrich) != len(tableOfMust(name)[r].enrich) {
 				t.Errorf("schema %s, %s: an enrich family matches none", name, r)
 			}
+			// Metrics of one name feed one pdata metric: they must agree on what it is.
+			byName := map[string]metric{}
+			for _, m := range tableOfMust(name)[r].metrics {
+				if o, ok := byName[m.name]; ok && (o.unit != m.unit || o.help != m.help || o.int != m.int || o.sum != m.sum) {
+					t.Errorf("schema %s, %s: two %s metrics differ in unit, description or type", name, r, m.name)
+				}
+				byName[m.name] = m
+			}
 		}
 	}
 }

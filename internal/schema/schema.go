@@ -53,7 +53,7 @@ type metric struct {
 	attrs            []attr                         // data point attributes: key from label
 	convert          map[string]func(string) string // attribute key -> conversion of its label's value
 	fixed            []engine.FixedAttr             // data point attributes with fixed values
-	note             string                         // which points it takes, for docs/metrics.md, when test says
+	note             string                         // the points test takes, as docs/metrics.md says it
 	resource         []attr                         // labels that make a sub-resource (a container)
 	state            string                         // a state family: the point valued 1 is kept, valued states[label]
 	states           map[string]float64
