@@ -75,7 +75,7 @@ $(BIN)/ocb-alloy: tools/ocb-alloy/go.mod tools/ocb-alloy/go.sum
 
 generate: $(BIN)/mdatagen
 	@cd receiver/kubestatereceiver && $(BIN)/mdatagen metadata.yaml
-	@$(GO) test ./internal/resources -run TestMetricsReference -update >/dev/null
+	@$(GO) test ./internal/schema -run TestMetricsReference -update >/dev/null
 	@echo ">> regenerated receiver metadata and docs/metrics.md"
 
 ## ---- distribution ----
@@ -302,7 +302,7 @@ GENERATED := receiver/kubestatereceiver/generated_*.go receiver/kubestatereceive
 check-generated: $(BIN)/mdatagen
 	@cd receiver/kubestatereceiver && $(BIN)/mdatagen metadata.yaml
 	@git diff --quiet -- $(GENERATED) || { git --no-pager diff --stat -- $(GENERATED); echo "generated files are stale: run make generate and commit"; exit 1; }
-	@$(GO) test ./internal/resources -run TestMetricsReference -count=1 >/dev/null || { echo "docs/metrics.md is stale: run make generate and commit"; exit 1; }
+	@$(GO) test ./internal/schema -run TestMetricsReference -count=1 >/dev/null || { echo "docs/metrics.md is stale: run make generate and commit"; exit 1; }
 
 clean:
 	rm -rf _build

@@ -25,9 +25,10 @@
 //	ticker --> one cycle at a time --> snapshot Stores --> batches of <= MaxDataPointsPerBatch --> consumer
 //
 // A SourceSchema (schema.go) renames a Source's families as batches are built (k8s_cluster's
-// names): records and stores stay schema-free, each object becomes a resource of its own, and
-// batches stay bounded. (TestSchemaOneResourcePerObjectAndContainer,
-// TestSchemaBatchesBoundedAndResourcesSplitAcrossBatches, TestSchemaStalePointsOfDeletedObject)
+// names, the semantic conventions'): records and stores stay schema-free, each object becomes a resource of its own, and
+// batches stay bounded; several families may feed one metric. (TestSchemaOneResourcePerObjectAndContainer,
+// TestSchemaBatchesBoundedAndResourcesSplitAcrossBatches, TestSchemaStalePointsOfDeletedObject,
+// TestSchemaMetricFedBySeveralFamiliesFixedAndConvertedAttrs)
 //
 // Files: engine.go (lifecycle, timer, cycles), source.go (what a resource supplies), queue.go (a
 // reflector's store: objects to Records), record.go (Record, its Cursor, RecordBuilder), store.go

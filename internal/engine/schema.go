@@ -38,15 +38,27 @@ type PrefixAttr struct {
 type LabelAttr struct {
 	Key   string
 	Label int
+	// Convert, if set, turns the label's value into the attribute's (e.g. a phase in the schema's
+	// lower case, a storage class out of a quota's resource name).
+	Convert func(string) string
 }
 
-// LabelIs matches a point whose label Label has value Value.
+// LabelIs matches a point whose label Label has value Value (or, with Test set, whose value
+// passes Test).
 type LabelIs struct {
 	Label int
 	Value string
+	Test  func(string) bool
 }
 
-// MetricMap is one metric a family's points become.
+// FixedAttr is a data point attribute with a fixed value: several families feeding one metric,
+// each with its own value (a container's running, waiting and terminated flags as one state
+// metric).
+type FixedAttr struct{ Key, Value string }
+
+// MetricMap is one metric a family's points become. MetricMaps with the same Name (of one or
+// several families) feed one metric of a resource; they must agree on its description, unit and
+// type.
 type MetricMap struct {
 	Name, Description, Unit string
 	Sum, Monotonic          bool // a cumulative Sum; else a Gauge
@@ -57,6 +69,11 @@ type MetricMap struct {
 	Where []LabelIs
 	// Attrs are the data point attributes; labels not listed are dropped.
 	Attrs []LabelAttr
+	// Fixed are data point attributes added to every point, after Attrs.
+	Fixed []FixedAttr
+	// AllLabels makes every label of the point a data point attribute under its own key (a family
+	// kept under its KSM name), instead of Attrs.
+	AllLabels bool
 	// ResourceLabels make points with other values of these labels resources of their own, with
 	// these attributes added to the object's (a container within its pod).
 	ResourceLabels []LabelAttr
@@ -159,8 +176,21 @@ func (b *batcher) schemaPoint(prefix []string, c *Cursor, stale bool) int {
 			dp.SetDoubleValue(value)
 		}
 		attrs := dp.Attributes()
+		if m.AllLabels {
+			for j := range c.Labels() {
+				k, v := c.Label(j, keys)
+				attrs.PutStr(k, v)
+			}
+		}
 		for _, a := range m.Attrs {
-			attrs.PutStr(a.Key, label(c, a.Label, keys))
+			v := label(c, a.Label, keys)
+			if a.Convert != nil {
+				v = a.Convert(v)
+			}
+			attrs.PutStr(a.Key, v)
+		}
+		for _, a := range m.Fixed {
+			attrs.PutStr(a.Key, a.Value)
 		}
 		n++
 	}
@@ -188,7 +218,12 @@ func labelByKey(c *Cursor, keys []string, key string) string {
 
 func matches(c *Cursor, keys []string, where []LabelIs) bool {
 	for _, w := range where {
-		if label(c, w.Label, keys) != w.Value {
+		v := label(c, w.Label, keys)
+		if w.Test != nil {
+			if !w.Test(v) {
+				return false
+			}
+		} else if v != w.Value {
 			return false
 		}
 	}
@@ -281,10 +316,11 @@ func (b *batcher) group(c *Cursor, keys []string, m *MetricMap) *resourceGroup {
 	return &b.ss.groups[len(b.ss.groups)-1]
 }
 
-// dataPoints returns the points of m in g, adding its metric if needed.
+// dataPoints returns the points of m in g, adding its metric if needed; a metric of the same name
+// fed by another MetricMap is m's.
 func (g *resourceGroup) dataPoints(m *MetricMap) pmetric.NumberDataPointSlice {
 	for i, x := range g.maps {
-		if x == m {
+		if x == m || x.Name == m.Name {
 			return g.dps[i]
 		}
 	}

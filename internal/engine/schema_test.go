@@ -38,8 +38,8 @@ var podLikeSchema = &SourceSchema{
 	Metrics: [][]MetricMap{
 		nil, // pod_info is read by Enrich only
 		{
-			{Name: "k8s.container.cpu_request", Unit: "{cpu}", Where: []LabelIs{{1, "cpu"}}, ResourceLabels: []LabelAttr{{"k8s.container.name", 0}}},
-			{Name: "k8s.container.memory_request", Unit: "By", Int: true, Where: []LabelIs{{1, "memory"}}, ResourceLabels: []LabelAttr{{"k8s.container.name", 0}}},
+			{Name: "k8s.container.cpu_request", Unit: "{cpu}", Where: []LabelIs{{Label: 1, Value: "cpu"}}, ResourceLabels: []LabelAttr{{Key: "k8s.container.name", Label: 0}}},
+			{Name: "k8s.container.memory_request", Unit: "By", Int: true, Where: []LabelIs{{Label: 1, Value: "memory"}}, ResourceLabels: []LabelAttr{{Key: "k8s.container.name", Label: 0}}},
 		},
 		nil,
 		{{Name: "k8s.pod.phase", Int: true, FromLabel: &StateValue{Label: 0, Values: map[string]float64{"Pending": 1, "Running": 2}, Default: 5}}},
@@ -208,4 +208,57 @@ func TestNilSchemaKeepsOneResourcePerBatch(t *testing.T) {
 			}
 			return nil
 		})
+}
+
+// Two families feeding one metric (each with a fixed attribute), a converted attribute, a tested
+// label and a family kept with all its labels (also a point whose keys vary per object, as a
+// labels family's): one metric per name and resource, its points from both families.
+func TestSchemaMetricFedBySeveralFamiliesFixedAndConvertedAttrs(t *testing.T) {
+	lower := func(s string) string { return strings.ToLower(s) }
+	schema := &SourceSchema{
+		Resource: []PrefixAttr{{"k8s.pod.name", 1}},
+		Metrics: [][]MetricMap{
+			{{Name: "pod_info", AllLabels: true}},
+			{
+				{Name: "requests", Where: []LabelIs{{Label: 1, Test: func(v string) bool { return strings.HasPrefix(v, "c") }}},
+					Attrs: []LabelAttr{{Key: "resource", Label: 1, Convert: strings.ToUpper}}, Fixed: []FixedAttr{{"from", "requests"}}},
+			},
+			{{Name: "requests", Attrs: []LabelAttr{{Key: "resource", Label: 1}}, Fixed: []FixedAttr{{"from", "info"}}}},
+			{{Name: "phase", Int: true, Attrs: []LabelAttr{{Key: "phase", Label: 0, Convert: lower}}}},
+		},
+	}
+	st := NewStore()
+	st.Put("a", NewRecord([]string{"ns", "a", "uid-a"}, []Point{
+		{Family: 0, Values: []string{"node-1"}, Value: 1},
+		{Family: 0, Keys: []string{"label_app", "label_tier"}, Values: []string{"web", "front"}, Value: 1},
+		{Family: 1, Values: []string{"app", "cpu"}, Value: 0.25},
+		{Family: 1, Values: []string{"app", "memory"}, Value: 1 << 20},
+		{Family: 2, Values: []string{"app", "img-app"}, Value: 1},
+		{Family: 3, Values: []string{"Pending"}, Value: 0},
+		{Family: 3, Values: []string{"Running"}, Value: 1},
+		{Family: 3, Values: []string{"Failed"}, Value: 0},
+	}))
+	var got []string
+	metrics := 0
+	collect(context.Background(), []Collection{{Source: podLikeSource{}, Stores: []*Store{st}, Schema: schema}},
+		batchOptions{MaxDataPointsPerBatch: 100, Now: 2}, func(md pmetric.Metrics) error {
+			metrics += md.MetricCount()
+			got = append(got, resourceDump(md)...)
+			return nil
+		})
+	want := []string{
+		"[k8s.pod.name=a] pod_info{node=node-1}  1",
+		"[k8s.pod.name=a] pod_info{label_app=web,label_tier=front}  1",
+		"[k8s.pod.name=a] requests{from=requests,resource=CPU}  0.25",
+		"[k8s.pod.name=a] requests{from=info,resource=img-app}  1",
+		"[k8s.pod.name=a] phase{phase=pending}  0",
+		"[k8s.pod.name=a] phase{phase=running}  1",
+		"[k8s.pod.name=a] phase{phase=failed}  0",
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if metrics != 3 {
+		t.Fatalf("%d metrics; want 3 (requests fed by two families is one metric)", metrics)
+	}
 }

@@ -7,9 +7,17 @@ import (
 	"github.com/kubestate/kubestate/internal/engine"
 )
 
+// Column is a column of the reference after a family's labels: what the family becomes under
+// another naming schema (package schema fills it; it imports this package, not the reverse).
+type Column struct {
+	Header string
+	Cell   func(resource, family string) string
+}
+
 // Reference renders docs/metrics.md: every resource and family, generated from the tables so the
-// document cannot drift from the code (TestMetricsReference checks the checked-in copy).
-func Reference() string {
+// document cannot drift from the code (TestMetricsReference in package schema checks the
+// checked-in copy, with the schemas' columns).
+func Reference(cols ...Column) string {
 	var b strings.Builder
 	b.WriteString("# Metrics reference\n\n")
 	b.WriteString("Generated from `internal/resources` by `make generate`; do not edit. Every family matches\n")
@@ -18,6 +26,10 @@ func Reference() string {
 	b.WriteString("attributes. `*_labels` / `*_annotations` families stay empty unless `metric_labels_allowlist` /\n")
 	b.WriteString("`metric_annotations_allowlist` name keys for the resource; their `label_*` / `annotation_*`\n")
 	b.WriteString("attributes depend on the object.\n\n")
+	if len(cols) > 0 {
+		b.WriteString("The schema columns name what each family becomes under that `schema` (docs/schemas.md);\n")
+		b.WriteString("\"—\" means the schema leaves it out.\n\n")
+	}
 	total := 0
 	for _, m := range All {
 		total += len(m.FamilyInfo())
@@ -29,7 +41,11 @@ func Reference() string {
 			def = "default"
 		}
 		fmt.Fprintf(&b, "## %s (%s)\n\n", m.ResourceName(), def)
-		b.WriteString("| family | type | stability | labels | help |\n|---|---|---|---|---|\n")
+		b.WriteString("| family | type | stability | labels |")
+		for _, c := range cols {
+			b.WriteString(" " + c.Header + " |")
+		}
+		b.WriteString(" help |\n|---|---|---|---|" + strings.Repeat("---|", len(cols)) + "---|\n")
 		for _, f := range m.FamilyInfo() {
 			typ := "gauge"
 			if f.Type == engine.Counter {
@@ -42,7 +58,11 @@ func Reference() string {
 			if f.Deprecated != "" {
 				stab += ", deprecated since " + f.Deprecated
 			}
-			fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", f.Name, typ, stab, strings.Join(f.Labels, ", "), strings.ReplaceAll(f.Help, "|", "\\|"))
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %s |", f.Name, typ, stab, strings.Join(f.Labels, ", "))
+			for _, c := range cols {
+				b.WriteString(" " + c.Cell(m.ResourceName(), f.Name) + " |")
+			}
+			fmt.Fprintf(&b, " %s |\n", strings.ReplaceAll(f.Help, "|", "\\|"))
 		}
 		b.WriteString("\n")
 	}

@@ -17,7 +17,7 @@ import (
 //	go test ./internal/schema -run '^$' -bench BenchmarkBatches -benchmem -count 6
 func BenchmarkBatches(b *testing.B) {
 	pods := seed.ServedPods(2000)
-	for _, name := range []string{KSM, K8sCluster} {
+	for _, name := range []string{KSM, K8sCluster, Semconv} {
 		res, _ := resources.ByName("pods")
 		src := res.Compile(family.Filter{UID: name != KSM})
 		sch, err := Compile(name, res, src)

@@ -49,6 +49,14 @@ func TestTablesNameExistingFamiliesAndLabels(t *testing.T) {
 			if len(s.Enrich) != len(tableOfMust(name)[r].enrich) {
 				t.Errorf("schema %s, %s: an enrich family matches none", name, r)
 			}
+			// Metrics of one name feed one pdata metric: they must agree on what it is.
+			byName := map[string]metric{}
+			for _, m := range tableOfMust(name)[r].metrics {
+				if o, ok := byName[m.name]; ok && (o.unit != m.unit || o.help != m.help || o.int != m.int || o.sum != m.sum) {
+					t.Errorf("schema %s, %s: two %s metrics differ in unit, description or type", name, r, m.name)
+				}
+				byName[m.name] = m
+			}
 		}
 	}
 }
@@ -72,9 +80,27 @@ func TestCompileRefusesUnmappedResourceAndUnknownSchema(t *testing.T) {
 // as "[resource attributes] name{attributes} unit type value", sorted.
 func dump(t *testing.T, r string, objs ...runtime.Object) []string {
 	t.Helper()
+	var out []string
+	for _, rm := range export(t, K8sCluster, r, objs) {
+		ms := rm.ScopeMetrics().At(0).Metrics()
+		for j := range ms.Len() {
+			if m := ms.At(j); m.Type() != pmetric.MetricTypeGauge {
+				t.Errorf("%s is a %s; k8s_cluster's are gauges", m.Name(), m.Type())
+			}
+		}
+		out = append(out, render(rm)...)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// export runs objs of resource r through its table under the named schema and returns the
+// resources of every batch, checking each has the schema's URL and each metric a description.
+func export(t *testing.T, name, r string, objs []runtime.Object, opts ...Option) []pmetric.ResourceMetrics {
+	t.Helper()
 	res, _ := resources.ByName(r)
 	src := res.Compile(family.Filter{UID: true})
-	s, err := Compile(K8sCluster, res, src)
+	s, err := Compile(name, res, src, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,6 +112,30 @@ func dump(t *testing.T, r string, objs ...runtime.Object) []string {
 		}
 		st.Put(fmt.Sprint(i), src.Record(obj))
 	}
+	var out []pmetric.ResourceMetrics
+	engine.Batches([]engine.Collection{{Source: src, Stores: []*engine.Store{st}, Schema: s}}, 1000, 1, func(md pmetric.Metrics) error {
+		for i := range md.ResourceMetrics().Len() {
+			rm := md.ResourceMetrics().At(i)
+			if rm.SchemaUrl() != schemaURL(name) {
+				t.Errorf("schema URL %q", rm.SchemaUrl())
+			}
+			ms := rm.ScopeMetrics().At(0).Metrics()
+			for j := range ms.Len() {
+				if ms.At(j).Description() == "" {
+					t.Errorf("%s has no description", ms.At(j).Name())
+				}
+			}
+			c := pmetric.NewResourceMetrics()
+			rm.CopyTo(c)
+			out = append(out, c)
+		}
+		return nil
+	})
+	return out
+}
+
+// render renders every point of rm as "[resource attributes] name{attributes} unit type value".
+func render(rm pmetric.ResourceMetrics) []string {
 	var out []string
 	attrs := func(m pcommon.Map) string {
 		var kv []string
@@ -93,35 +143,25 @@ func dump(t *testing.T, r string, objs ...runtime.Object) []string {
 		slices.Sort(kv)
 		return strings.Join(kv, ",")
 	}
-	engine.Batches([]engine.Collection{{Source: src, Stores: []*engine.Store{st}, Schema: s}}, 1000, 1, func(md pmetric.Metrics) error {
-		for i := range md.ResourceMetrics().Len() {
-			rm := md.ResourceMetrics().At(i)
-			if rm.SchemaUrl() != k8sClusterSchemaURL {
-				t.Errorf("schema URL %q", rm.SchemaUrl())
-			}
-			ms := rm.ScopeMetrics().At(0).Metrics()
-			for j := range ms.Len() {
-				m := ms.At(j)
-				if m.Type() != pmetric.MetricTypeGauge {
-					t.Errorf("%s is a %s; k8s_cluster's are gauges", m.Name(), m.Type())
-				}
-				if m.Description() == "" {
-					t.Errorf("%s has no description", m.Name())
-				}
-				dps := m.Gauge().DataPoints()
-				for k := range dps.Len() {
-					dp := dps.At(k)
-					v := fmt.Sprintf("double %g", dp.DoubleValue())
-					if dp.ValueType() == pmetric.NumberDataPointValueTypeInt {
-						v = fmt.Sprintf("int %d", dp.IntValue())
-					}
-					out = append(out, fmt.Sprintf("[%s] %s{%s} %q %s", attrs(rm.Resource().Attributes()), m.Name(), attrs(dp.Attributes()), m.Unit(), v))
-				}
-			}
+	ms := rm.ScopeMetrics().At(0).Metrics()
+	for j := range ms.Len() {
+		m := ms.At(j)
+		var dps pmetric.NumberDataPointSlice
+		switch m.Type() {
+		case pmetric.MetricTypeGauge:
+			dps = m.Gauge().DataPoints()
+		case pmetric.MetricTypeSum:
+			dps = m.Sum().DataPoints()
 		}
-		return nil
-	})
-	slices.Sort(out)
+		for k := range dps.Len() {
+			dp := dps.At(k)
+			v := fmt.Sprintf("double %g", dp.DoubleValue())
+			if dp.ValueType() == pmetric.NumberDataPointValueTypeInt {
+				v = fmt.Sprintf("int %d", dp.IntValue())
+			}
+			out = append(out, fmt.Sprintf("[%s] %s{%s} %q %s", attrs(rm.Resource().Attributes()), m.Name(), attrs(dp.Attributes()), m.Unit(), v))
+		}
+	}
 	return out
 }
 

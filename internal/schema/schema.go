@@ -17,10 +17,11 @@ import (
 const (
 	KSM        = "ksm"
 	K8sCluster = "k8s_cluster"
+	Semconv    = "semconv"
 )
 
 // Names lists every schema name.
-func Names() []string { return []string{KSM, K8sCluster} }
+func Names() []string { return []string{KSM, K8sCluster, Semconv} }
 
 // resourceMap is one resource under a schema.
 type resourceMap struct {
@@ -46,10 +47,15 @@ type metric struct {
 	from             string
 	name, unit, help string
 	int              bool
-	where            map[string]string // label -> value the point must have
-	attrs            []attr            // data point attributes: key from label
-	resource         []attr            // labels that make a sub-resource (a container)
-	state            string            // a state family: the point valued 1 is kept, valued states[label]
+	sum              bool                           // a non-monotonic cumulative sum (an UpDownCounter); else a gauge
+	where            map[string]string              // label -> value the point must have
+	test             map[string]func(string) bool   // label -> a test its value must pass
+	attrs            []attr                         // data point attributes: key from label
+	convert          map[string]func(string) string // attribute key -> conversion of its label's value
+	fixed            []engine.FixedAttr             // data point attributes with fixed values
+	note             string                         // the points test takes, as docs/metrics.md says it
+	resource         []attr                         // labels that make a sub-resource (a container)
+	state            string                         // a state family: the point valued 1 is kept, valued states[label]
 	states           map[string]float64
 	stateDefault     float64
 	value            func(v float64, label func(string) string) float64
@@ -62,6 +68,8 @@ func tableOf(name string) (table, bool) {
 	switch name {
 	case K8sCluster:
 		return k8sCluster, true
+	case Semconv:
+		return semconv, true
 	}
 	return nil, false
 }
@@ -82,15 +90,32 @@ func Resources(name string) []string {
 
 // SchemaURL is the schema URL of a schema's resources.
 func schemaURL(name string) string {
-	if name == K8sCluster {
+	switch name {
+	case K8sCluster:
 		return k8sClusterSchemaURL
+	case Semconv:
+		return semconvSchemaURL
 	}
 	return ""
 }
 
+// Option changes how Compile maps a resource.
+type Option func(*options)
+
+type options struct{ keepKSMFamilies bool }
+
+// KeepKSMFamilies keeps the families the schema has no metric for under their KSM names, with
+// every label as a data point attribute, in the object's resource (semconv's
+// semconv_keep_ksm_families).
+func KeepKSMFamilies() Option { return func(o *options) { o.keepKSMFamilies = true } }
+
 // Compile builds the SourceSchema of src (compiled from res with family.Filter.UID set) under the
 // named schema; nil for KSM's. A resource the schema has no metrics for is an error.
-func Compile(name string, res family.AnyResource, src engine.Source) (*engine.SourceSchema, error) {
+func Compile(name string, res family.AnyResource, src engine.Source, opts ...Option) (*engine.SourceSchema, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	if name == "" || name == KSM {
 		return nil, nil
 	}
@@ -137,12 +162,15 @@ func Compile(name string, res family.AnyResource, src engine.Source) (*engine.So
 			continue // the family is filtered out
 		}
 		d := descs[f]
-		mm := engine.MetricMap{Name: m.name, Unit: m.unit, Description: m.help, Int: m.int, Value: m.value}
+		mm := engine.MetricMap{Name: m.name, Unit: m.unit, Description: m.help, Int: m.int, Sum: m.sum, Value: m.value, Fixed: m.fixed}
 		for _, k := range sortedKeys(m.where) {
 			mm.Where = append(mm.Where, engine.LabelIs{Label: labelIndex(d, k), Value: m.where[k]})
 		}
+		for _, k := range sortedKeys(m.test) {
+			mm.Where = append(mm.Where, engine.LabelIs{Label: labelIndex(d, k), Test: m.test[k]})
+		}
 		for _, a := range m.attrs {
-			mm.Attrs = append(mm.Attrs, engine.LabelAttr{Key: a.key, Label: labelIndex(d, a.from)})
+			mm.Attrs = append(mm.Attrs, engine.LabelAttr{Key: a.key, Label: labelIndex(d, a.from), Convert: m.convert[a.key]})
 		}
 		for _, a := range m.resource {
 			mm.ResourceLabels = append(mm.ResourceLabels, engine.LabelAttr{Key: a.key, Label: labelIndex(d, a.from)})
@@ -151,6 +179,14 @@ func Compile(name string, res family.AnyResource, src engine.Source) (*engine.So
 			mm.FromLabel = &engine.StateValue{Label: labelIndex(d, m.state), Values: m.states, Default: m.stateDefault}
 		}
 		out.Metrics[f] = append(out.Metrics[f], mm)
+	}
+	if o.keepKSMFamilies {
+		for f, d := range descs {
+			if len(out.Metrics[f]) == 0 {
+				out.Metrics[f] = []engine.MetricMap{{Name: d.Name, Description: d.Help, Sum: d.Type == engine.Counter,
+					Monotonic: d.Type == engine.Counter, AllLabels: true}}
+			}
+		}
 	}
 	return out, nil
 }
@@ -165,7 +201,7 @@ func labelIndex(d engine.FamilyDesc, key string) int {
 	return i
 }
 
-func sortedKeys(m map[string]string) []string {
+func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

@@ -45,10 +45,14 @@ type Config struct {
 	// at least this often (a heartbeat); 0 (the default) sends every series every cycle.
 	ResendInterval time.Duration `mapstructure:"resend_interval"`
 
-	// Schema names the exported metrics: "ksm" (default, KSM's names), or "k8s_cluster" (the
-	// contrib k8s_cluster receiver's names, one resource per object). The pull path always
-	// serves KSM's names.
+	// Schema names the exported metrics: "ksm" (default, KSM's names), "k8s_cluster" (the
+	// contrib k8s_cluster receiver's names, one resource per object) or "semconv" (the
+	// OpenTelemetry semantic conventions' k8s.* metrics, one resource per object). The pull path
+	// always serves KSM's names.
 	Schema string `mapstructure:"schema"`
+	// SemconvKeepKSMFamilies, with schema semconv, keeps the families semconv has no metric for
+	// under their KSM names, in the object's resource (default false: they are left out).
+	SemconvKeepKSMFamilies bool `mapstructure:"semconv_keep_ksm_families"`
 
 	Resources          []string `mapstructure:"resources"`
 	Namespaces         []string `mapstructure:"namespaces"`
@@ -184,6 +188,9 @@ func (c *Config) compile() (compiled, error) {
 	if !slices.Contains(schema.Names(), schemaName) {
 		bad("schema %q is not supported; allowed: %s", c.Schema, strings.Join(schema.Names(), ", "))
 	}
+	if c.SemconvKeepKSMFamilies && schemaName != schema.Semconv {
+		bad("semconv_keep_ksm_families applies to schema semconv only (schema is %s)", schemaName)
+	}
 	seen := map[string]bool{}
 	for _, r := range c.Resources {
 		if _, ok := resources.ByName(r); !ok {
@@ -295,7 +302,11 @@ func (c *Config) compile() (compiled, error) {
 			Annotations: allowlistFor(annotations, name),
 			UID:         schemaName != schema.KSM,
 		})
-		sch, err := schema.Compile(schemaName, res, src)
+		var opts []schema.Option
+		if c.SemconvKeepKSMFamilies {
+			opts = append(opts, schema.KeepKSMFamilies())
+		}
+		sch, err := schema.Compile(schemaName, res, src, opts...)
 		if err != nil {
 			return compiled{}, fmt.Errorf("schema: %w", err)
 		}

@@ -214,10 +214,16 @@ var invalidConfigs = []struct {
 	{"custom_resource_state unknown metric type", func(c *Config) {
 		c.CustomResourceState = "spec:\n  resources:\n  - groupVersionKind: {group: g.io, version: v1, kind: K}\n    metrics:\n    - {name: m, each: {type: Histogram}}\n"
 	}, `custom_resource_state: spec.resources[0] (g.io/v1, Kind=K): metrics[0] ("m"): each.type: unknown metric type "Histogram"`},
-	{"unknown schema", func(c *Config) { c.Schema = "otel" }, `schema "otel" is not supported; allowed: ksm, k8s_cluster`},
+	{"unknown schema", func(c *Config) { c.Schema = "otel" }, `schema "otel" is not supported; allowed: ksm, k8s_cluster, semconv`},
 	{"schema case", func(c *Config) { c.Schema = "KSM" }, `schema "KSM" is not supported`},
 	{"resource without metrics in the schema", func(c *Config) { c.Schema, c.Resources = "k8s_cluster", []string{"pods", "configmaps"} },
 		`resources: "configmaps" has no metrics in schema k8s_cluster; allowed: cronjobs, daemonsets, deployments`},
+	{"resource without metrics in semconv", func(c *Config) { c.Schema, c.Resources = "semconv", []string{"secrets"} },
+		`resources: "secrets" has no metrics in schema semconv; allowed: cronjobs, daemonsets, deployments`},
+	{"semconv_keep_ksm_families without semconv", func(c *Config) { c.Schema, c.SemconvKeepKSMFamilies = "k8s_cluster", true },
+		"semconv_keep_ksm_families applies to schema semconv only (schema is k8s_cluster)"},
+	{"semconv_keep_ksm_families under the default schema", func(c *Config) { c.SemconvKeepKSMFamilies = true },
+		"semconv_keep_ksm_families applies to schema semconv only (schema is ksm)"},
 	{"two wildcards in an annotation key", func(c *Config) {
 		c.MetricAnnotationsAllowlist = map[string][]string{"*": {"a*b*c"}}
 	}, `metric_annotations_allowlist[*]: "a*b*c" has 2 wildcards`},
@@ -294,5 +300,44 @@ func TestSchemaCompilesPerSource(t *testing.T) {
 	want := []string{"cronjobs", "daemonsets", "deployments", "horizontalpodautoscalers", "jobs", "namespaces", "nodes", "pods", "replicasets", "resourcequotas", "statefulsets"}
 	if !slices.Equal(names, want) {
 		t.Fatalf("k8s_cluster resources %v; want %v", names, want)
+	}
+}
+
+// schema: semconv compiles a SourceSchema for each resource semconv has metrics for; with
+// semconv_keep_ksm_families, a family semconv has no metric for is kept under its KSM name.
+func TestSemconvSchemaCompilesPerSourceAndKeepsKSMFamiliesOnRequest(t *testing.T) {
+	c := createDefaultConfig()
+	c.Schema = "semconv"
+	mapsFamily := func(keep bool, resource, fam string) bool {
+		c.SemconvKeepKSMFamilies = keep
+		run, err := c.compile()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		found := false
+		for i, s := range run.schemas {
+			if s == nil {
+				t.Fatalf("semconv: source %s has no schema", run.sources[i].Name())
+			}
+			names = append(names, run.sources[i].Name())
+			for f, d := range run.sources[i].Families() {
+				if run.sources[i].Name() == resource && d.Name == fam && len(s.Metrics[f]) > 0 {
+					found = s.Metrics[f][0].Name == fam
+				}
+			}
+		}
+		want := []string{"cronjobs", "daemonsets", "deployments", "horizontalpodautoscalers", "jobs", "namespaces", "nodes",
+			"persistentvolumeclaims", "persistentvolumes", "pods", "replicasets", "replicationcontrollers", "resourcequotas", "statefulsets"}
+		if !slices.Equal(names, want) {
+			t.Fatalf("semconv resources %v; want %v", names, want)
+		}
+		return found
+	}
+	if mapsFamily(false, "pods", "kube_pod_created") {
+		t.Fatal("kube_pod_created kept without semconv_keep_ksm_families")
+	}
+	if !mapsFamily(true, "pods", "kube_pod_created") {
+		t.Fatal("kube_pod_created not kept under its name with semconv_keep_ksm_families")
 	}
 }
