@@ -5,9 +5,11 @@ package proc
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -86,12 +88,48 @@ func Tail(path string, n int) string {
 	return "  " + strings.Join(lines, "\n  ")
 }
 
-// FreePort returns a free loopback port.
+// FreePort returns a free loopback port for a child process to listen on. It is picked below the
+// kernel's ephemeral range: a port the kernel handed out for ":0" is closed again before the child
+// binds it, and meanwhile any outgoing connection (client-go's, a scraper's) may take it as its
+// local port, so a busy test binary saw "address already in use". Below the range only another
+// listener can take it, and ports are picked at random among thousands.
 func FreePort() (int, error) {
+	low := ephemeralLow()
+	const first = 10000
+	for range 100 {
+		if low <= first+1000 {
+			break // an unusual range: leave the choice to the kernel
+		}
+		port := first + rand.IntN(low-first)
+		l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+		if err != nil {
+			continue // taken
+		}
+		l.Close()
+		return port, nil
+	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return 0, fmt.Errorf("finding a free loopback port: %w", err)
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// ephemeralLow is the first port of the kernel's ephemeral range (Linux's default, 32768, when it
+// cannot be read).
+func ephemeralLow() int {
+	data, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err != nil {
+		return 32768
+	}
+	f := strings.Fields(string(data))
+	if len(f) != 2 {
+		return 32768
+	}
+	n, err := strconv.Atoi(f[0])
+	if err != nil {
+		return 32768
+	}
+	return n
 }

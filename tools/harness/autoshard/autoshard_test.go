@@ -6,7 +6,6 @@ package autoshard
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"slices"
 	"sort"
@@ -34,6 +33,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/kubestate/kubestate/internal/testenv"
+	"github.com/kubestate/kubestate/internal/testenv/proc"
 	"github.com/kubestate/kubestate/receiver/kubestatereceiver"
 	"github.com/kubestate/kubestate/tools/harness/parity"
 )
@@ -178,13 +178,12 @@ func startInstance(t *testing.T, name, kubeconfig, watchNS string, auto kubestat
 	cfg.AutoSharding = auto
 	var url string
 	if pull {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
+		port, err := proc.FreePort()
 		if err != nil {
 			t.Fatal(err)
 		}
-		cfg.Pull.Endpoint, cfg.Push = l.Addr().String(), false
-		url = "http://" + l.Addr().String() + "/metrics"
-		l.Close()
+		cfg.Pull.Endpoint, cfg.Push = "127.0.0.1:"+strconv.Itoa(port), false
+		url = "http://" + cfg.Pull.Endpoint + "/metrics"
 	}
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)

@@ -41,6 +41,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/kubestate/kubestate/internal/testenv"
+	child "github.com/kubestate/kubestate/internal/testenv/proc"
 	"github.com/kubestate/kubestate/internal/testenv/seed"
 )
 
@@ -456,12 +457,11 @@ func find(text, name string, v float64, want ...string) (promSeries, bool) {
 
 func freePort(t *testing.T) int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	port, err := child.FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	return port
 }
 
 // blackhole accepts TCP connections and never reads from or writes to them: a downstream that hangs.

@@ -23,7 +23,7 @@ import (
 
 	"github.com/kubestate/kubestate/internal/testenv"
 	"github.com/kubestate/kubestate/internal/testenv/controlplane"
-	procutil "github.com/kubestate/kubestate/internal/testenv/proc"
+	child "github.com/kubestate/kubestate/internal/testenv/proc"
 )
 
 // TestSecretValuesNeverReachTheCollector: Secret values never leave the apiserver for kubestate.
@@ -313,7 +313,7 @@ func etcdPost(hc *http.Client, url string, body, out any) error {
 }
 
 type ksmProcess struct {
-	*procutil.Process
+	*child.Process
 	metricsURL string
 }
 
@@ -326,7 +326,7 @@ func startKSMOnSecrets(t *testing.T, kubeconfig string) *ksmProcess {
 		t.Fatal(err)
 	}
 	port, tport := freePort(t), freePort(t)
-	p, err := procutil.Start("kube-state-metrics", filepath.Join(bin, "kube-state-metrics"), filepath.Join(t.TempDir(), "ksm.log"), nil,
+	p, err := child.Start("kube-state-metrics", filepath.Join(bin, "kube-state-metrics"), filepath.Join(t.TempDir(), "ksm.log"), nil,
 		"--kubeconfig="+kubeconfig, "--resources=secrets",
 		"--host=127.0.0.1", "--port="+strconv.Itoa(port),
 		"--telemetry-host=127.0.0.1", "--telemetry-port="+strconv.Itoa(tport))
