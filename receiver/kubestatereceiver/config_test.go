@@ -47,7 +47,8 @@ func TestLoadConfig(t *testing.T) {
 		t.Fatalf("kubeconfig config invalid: %v", err)
 	}
 	if c.AuthType != AuthKubeConfig || c.Context != "prod" || c.MaxDataPointsPerBatch != 1000 || len(c.Resources) != 3 ||
-		c.MetricLabelsAllowlist["pods"][1] != "app.kubernetes.io/*" || c.MetricAnnotationsAllowlist["deployments"][0] != "*" {
+		c.MetricLabelsAllowlist["pods"][1] != "app.kubernetes.io/*" || c.MetricAnnotationsAllowlist["deployments"][0] != "*" ||
+		!slices.Equal(c.ObjectLabelsAsAttributes["pods"], []string{"app", "team*"}) || def.ObjectLabelsAsAttributes != nil {
 		t.Fatalf("loaded: %+v", c)
 	}
 	if def.Pull.Endpoint != "" || def.Pull.WriteTimeout != 30*time.Second || def.Pull.MaxConnections != 32 || !def.Push {
@@ -160,6 +161,12 @@ var invalidConfigs = []struct {
 	{"labels allowlist unknown resource", func(c *Config) { c.MetricLabelsAllowlist = map[string][]string{"pod": {"app"}} }, `metric_labels_allowlist: unknown resource "pod"`},
 	{"annotations allowlist unknown resource", func(c *Config) { c.MetricAnnotationsAllowlist = map[string][]string{"Pods": {"a"}} }, `metric_annotations_allowlist: unknown resource "Pods"`},
 	{"two wildcards in a key", func(c *Config) { c.MetricLabelsAllowlist = map[string][]string{"pods": {"*app*"}} }, `metric_labels_allowlist[pods]: "*app*" has 2 wildcards; at most one "*" per key is allowed`},
+	{"object labels unknown resource", func(c *Config) { c.ObjectLabelsAsAttributes = map[string][]string{"pod": {"app"}} },
+		`object_labels_as_attributes: unknown resource "pod"; allowed: "*" or certificatesigningrequests`},
+	{"object labels empty key", func(c *Config) { c.ObjectLabelsAsAttributes = map[string][]string{"pods": {"app", ""}} },
+		`object_labels_as_attributes[pods]: a label key must not be empty`},
+	{"object labels two wildcards", func(c *Config) { c.ObjectLabelsAsAttributes = map[string][]string{"*": {"*app*"}} },
+		`object_labels_as_attributes[*]: "*app*" has 2 wildcards; at most one "*" per key is allowed`},
 	{"total_shards zero", func(c *Config) { c.TotalShards = 0 }, "total_shards must be at least 1 (got 0)"},
 	{"shard not below total_shards", func(c *Config) { c.Shard, c.TotalShards = 3, 3 }, "shard must be from 0 to total_shards-1 (2) (got 3)"},
 	{"negative shard", func(c *Config) { c.Shard = -1 }, "shard must be from 0 to total_shards-1 (0) (got -1)"},
