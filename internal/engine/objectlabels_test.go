@@ -53,13 +53,20 @@ func TestObjectLabelsOnEverySeriesFamilyLabelWins(t *testing.T) {
 	if k, rk, v := rec.ObjectLabel(1); rec.ObjectLabels() != 2 || k != "label_team" || rk != "k8s.thing.label.team" || v != "pay" {
 		t.Fatalf("object label 1: %q %q %q of %d", k, rk, v, rec.ObjectLabels())
 	}
+	// An object label named as a prefix or family label never replaces it.
+	var b RecordBuilder
+	b.ObjectLabel("namespace", "k8s.thing.label.namespace", "not-the-namespace")
+	b.ObjectLabel("x", "k8s.thing.label.x", "not-x")
+	b.Add(0, 1, []string{"1"})
 	st := NewStore()
 	st.Put("ns/a", rec)
 	st.Put("ns/b", thing("ns", "b", []string{"1"}, 0, nil)) // no object labels: nothing added
+	st.Put("ns/c", b.Build([]string{"ns", "c"}))
 	got, _ := collectWith(t, st, nil)
 	want := []string{
 		"thing_info{label_app=from-object,label_team=pay,namespace=ns,thing=a,x=1}",
 		"thing_info{namespace=ns,thing=b,x=1}",
+		"thing_info{namespace=ns,thing=c,x=1}",
 		"thing_labels{label_app=from-family,label_team=pay,namespace=ns,thing=a}",
 		"thing_labels{namespace=ns,thing=b}",
 		"thing_restarts_total{label_app=from-object,label_team=pay,namespace=ns,thing=a}",
