@@ -10,6 +10,9 @@ import (
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/confmap"
 	"go.opentelemetry.io/collector/confmap/confmaptest"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/kubestate/kubestate/receiver/kubestatereceiver/internal/metadata"
 )
@@ -301,5 +304,45 @@ func TestSchemaCompilesPerSource(t *testing.T) {
 	want := []string{"cronjobs", "daemonsets", "deployments", "horizontalpodautoscalers", "jobs", "namespaces", "nodes", "pods", "replicasets", "resourcequotas", "statefulsets"}
 	if !slices.Equal(names, want) {
 		t.Fatalf("k8s_cluster resources %v; want %v", names, want)
+	}
+}
+
+// object_labels_as_attributes resolves per resource as metric_labels_allowlist does: a "*" entry
+// applies to every resource and wins over per-resource entries; a resource not listed gets none.
+func TestObjectLabelsCompilePerResource(t *testing.T) {
+	labels := map[string]string{"team": "pay", "app": "web"}
+	objects := map[string]runtime.Object{
+		"pods":       &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "p", Labels: labels}},
+		"namespaces": &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "ns", Labels: labels}},
+	}
+	for _, c := range []struct {
+		allow map[string][]string
+		want  map[string][]string // resource -> object label data point keys
+	}{
+		{map[string][]string{"pods": {"app"}}, map[string][]string{"pods": {"label_app"}}},
+		{map[string][]string{"*": {"team"}, "pods": {"app"}}, map[string][]string{"pods": {"label_team"}, "namespaces": {"label_team"}}},
+		{nil, map[string][]string{}},
+	} {
+		cfg := createDefaultConfig()
+		cfg.Resources, cfg.ObjectLabelsAsAttributes = []string{"pods", "namespaces"}, c.allow
+		run, err := cfg.compile()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, src := range run.sources {
+			obj, err := src.Transform(objects[src.Name()].DeepCopyObject())
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec := src.Record(obj)
+			var got []string
+			for i := range rec.ObjectLabels() {
+				k, _, _ := rec.ObjectLabel(i)
+				got = append(got, k)
+			}
+			if !slices.Equal(got, c.want[src.Name()]) {
+				t.Errorf("%v: %s gets object labels %v; want %v", c.allow, src.Name(), got, c.want[src.Name()])
+			}
+		}
 	}
 }
