@@ -6,8 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	semconv "go.opentelemetry.io/otel/semconv/v1.41.0"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 
@@ -86,5 +88,47 @@ func TestObjectLabelsSurviveStripAndKindNames(t *testing.T) {
 	hpa := &autoscalingv2.HorizontalPodAutoscaler{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "h", Labels: map[string]string{"team": "pay"}}}
 	if _, got := objectLabelsOf(t, HorizontalPodAutoscalers.Compile(family.Filter{ObjectLabels: allow(t, "team")}), hpa); !slices.Equal(got, []string{"label_team k8s.hpa.label.team=pay"}) {
 		t.Fatalf("hpa: %q", got)
+	}
+}
+
+// resourceKeyOf is the resource attribute key r gives an object's label "app.kubernetes.io/name".
+func resourceKeyOf[T runtime.Object](t *testing.T, r *family.Resource[T]) string {
+	t.Helper()
+	obj := r.New()
+	m, err := meta.Accessor(obj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.SetNamespace("ns")
+	m.SetName("x")
+	m.SetLabels(map[string]string{"app.kubernetes.io/name": "shop"})
+	_, got := objectLabelsOf(t, r.Compile(family.Filter{ObjectLabels: allow(t, "*")}), obj)
+	if len(got) != 1 {
+		t.Fatalf("%s: object labels %q", r.Name, got)
+	}
+	return got[0][len("label_app_kubernetes_io_name "):strings.Index(got[0], "=")]
+}
+
+// Where the semantic conventions name a kind's labels (k8s.<kind>.label.<key>), the resource
+// attribute is theirs, checked against the registry's Go functions.
+func TestObjectLabelKeysAreTheSemanticConventions(t *testing.T) {
+	const key = "app.kubernetes.io/name"
+	for _, c := range []struct{ got, want string }{
+		{resourceKeyOf(t, CronJobs), string(semconv.K8SCronJobLabel(key, "").Key)},
+		{resourceKeyOf(t, DaemonSets), string(semconv.K8SDaemonSetLabel(key, "").Key)},
+		{resourceKeyOf(t, Deployments), string(semconv.K8SDeploymentLabel(key, "").Key)},
+		{resourceKeyOf(t, Jobs), string(semconv.K8SJobLabel(key, "").Key)},
+		{resourceKeyOf(t, Namespaces), string(semconv.K8SNamespaceLabel(key, "").Key)},
+		{resourceKeyOf(t, Nodes), string(semconv.K8SNodeLabel(key, "").Key)},
+		{resourceKeyOf(t, PersistentVolumes), string(semconv.K8SPersistentvolumeLabel(key, "").Key)},
+		{resourceKeyOf(t, PersistentVolumeClaims), string(semconv.K8SPersistentvolumeclaimLabel(key, "").Key)},
+		{resourceKeyOf(t, Pods), string(semconv.K8SPodLabel(key, "").Key)},
+		{resourceKeyOf(t, ReplicaSets), string(semconv.K8SReplicaSetLabel(key, "").Key)},
+		{resourceKeyOf(t, Services), string(semconv.K8SServiceLabel(key, "").Key)},
+		{resourceKeyOf(t, StatefulSets), string(semconv.K8SStatefulSetLabel(key, "").Key)},
+	} {
+		if c.got != c.want {
+			t.Errorf("resource attribute %q; the semantic conventions say %q", c.got, c.want)
+		}
 	}
 }
