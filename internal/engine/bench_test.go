@@ -155,9 +155,20 @@ func buildFlat(points []flatPoint, descs []engine.FamilyDesc, ts pcommon.Timesta
 
 // BenchmarkCollect is the engine's snapshot over real pod records (the seeder's synthetic pods,
 // KSM's default pod families), in batches of 8192 points, with the stale-series bookkeeping of the
-// engine's cycles (nothing changes between iterations, so no stale points).
+// engine's cycles (nothing changes between iterations, so no stale points). "objectlabels/"
+// variants put each pod's two labels (app, pod-template-hash) on every point
+// (object_labels_as_attributes).
 func BenchmarkCollect(b *testing.B) {
-	src := resources.Pods.Compile(family.Filter{})
+	benchCollect(b, "", family.Filter{})
+	labels, err := family.ParseAllowlist([]string{"app", "pod-template-hash"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchCollect(b, "objectlabels/", family.Filter{ObjectLabels: labels})
+}
+
+func benchCollect(b *testing.B, name string, filter family.Filter) {
+	src := resources.Pods.Compile(filter)
 	st := engine.NewStore()
 	total := 0
 	for i, p := range seed.ServedPods(2000) { // the same pods as BenchmarkFloor/pods
@@ -171,7 +182,7 @@ func BenchmarkCollect(b *testing.B) {
 	}
 	cols := []engine.Collection{{Source: src, Stores: []*engine.Store{st}}}
 	for _, encode := range []bool{false, true} {
-		b.Run(variant(encode), func(b *testing.B) {
+		b.Run(name+variant(encode), func(b *testing.B) {
 			// As the engine's cycles: with what the previous snapshot exported, to mark what vanished.
 			opts := engine.BatchOptions{Scope: "bench", Version: "v0", MaxDataPointsPerBatch: batch, Now: pcommon.NewTimestampFromTime(time.Now()), Last: engine.NewLastExported()}
 			measure(b, func() int {

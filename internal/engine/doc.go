@@ -30,6 +30,15 @@
 // TestSchemaBatchesBoundedAndResourcesSplitAcrossBatches, TestSchemaStalePointsOfDeletedObject,
 // TestSchemaMetricFedBySeveralFamiliesFixedAndConvertedAttrs)
 //
+// A Record may carry labels of its object (RecordBuilder.ObjectLabel, object_labels_as_attributes),
+// built with it once per object update: under KSM's names every point of the record gets them as
+// attributes, under a SourceSchema every resource of the object; an attribute of the same key that
+// the point, the schema or ResourceAttributes sets wins. They are part of the record's content and
+// of each of its series: a change ends the old series with stale points and is sent whatever
+// ResendInterval holds back. (TestObjectLabelsOnEverySeriesFamilyLabelWins,
+// TestObjectLabelsAsResourceAttributesUnderSchema, TestObjectLabelChangeEndsTheOldSeries,
+// TestObjectLabelsPendingVersionsEachEnded)
+//
 // Files: engine.go (lifecycle, timer, cycles), source.go (what a resource supplies), queue.go (a
 // reflector's store: objects to Records), record.go (Record, its Cursor, RecordBuilder), store.go
 // (Store), snapshot.go (Stores to batches), schema.go (other naming schemas), stale.go (what earlier cycles delivered, stale points),

@@ -24,10 +24,11 @@ type Point struct {
 // A Record is immutable once built: handlers replace whole Records, never edit one, which is what
 // lets a snapshot read without locks.
 type Record struct {
-	data   string   // prefix values, then each point's values (key, value pairs for kv points)
+	data   string   // prefix values, object labels, then each point's values (key, value pairs for kv points)
 	ends   []uint32 // end offset in data of each string; string i is data[ends[i-1]:ends[i]]
 	points []point
 	prefix uint16 // number of prefix values
+	labels uint16 // number of object labels, three strings each (see ObjectLabel)
 }
 
 type point struct {
@@ -41,7 +42,7 @@ type point struct {
 // updated in a way no family reads (a status heartbeat, a resourceVersion) gets an equal record.
 // Values compare by bits, so a NaN equals itself.
 func sameContent(a, b *Record) bool {
-	if a.data != b.data || a.prefix != b.prefix || !slices.Equal(a.ends, b.ends) || len(a.points) != len(b.points) {
+	if a.data != b.data || a.prefix != b.prefix || a.labels != b.labels || !slices.Equal(a.ends, b.ends) || len(a.points) != len(b.points) {
 		return false
 	}
 	for i := range a.points {
@@ -73,7 +74,7 @@ func (r *Record) Prefix() []string {
 // keys the record does not hold). For tests and tools; the snapshot reads the packed form.
 func (r *Record) Points(fams []FamilyDesc) []Point {
 	out := make([]Point, len(r.points))
-	s := int(r.prefix)
+	s := r.first()
 	for i, p := range r.points {
 		out[i] = Point{Family: int(p.family), Value: p.value, Values: make([]string, p.n)}
 		if p.kv {
@@ -99,6 +100,26 @@ func (r *Record) PrefixLen() int { return int(r.prefix) }
 // PrefixValue is prefix value i, sliced out of the record without copying.
 func (r *Record) PrefixValue(i int) string { return r.str(i) }
 
+// ObjectLabels is the number of object labels the record carries: Kubernetes labels of its object
+// that every series of the object gets (RecordBuilder.ObjectLabel); 0 unless configured.
+func (r *Record) ObjectLabels() int { return int(r.labels) }
+
+// ObjectLabel is object label i: its key as a data point attribute under KSM's names
+// (label_<sanitized key>), its key as a resource attribute under other schemas
+// (k8s.<kind>.label.<key>), and its value, sliced out of the record without copying.
+func (r *Record) ObjectLabel(i int) (pointKey, resourceKey, value string) {
+	s := int(r.prefix) + 3*i
+	return r.str(s), r.str(s + 1), r.str(s + 2)
+}
+
+// first is the index of the first point's first string: after the prefix and the object labels.
+func (r *Record) first() int { return int(r.prefix) + 3*int(r.labels) }
+
+// sameObjectLabels reports whether a and b carry the same object labels.
+func sameObjectLabels(a, b *Record) bool {
+	return a.labels == b.labels && sameStrings(a, int(a.prefix), b, int(b.prefix), 3*int(a.labels))
+}
+
 // Cursor walks a record's points in order without allocating: the one read API of a record's
 // points, for the batcher, the stale-series bookkeeping and the pull path's renderer alike. Points
 // come in the order of their families (RecordBuilder.Build keeps them so).
@@ -111,7 +132,7 @@ type Cursor struct {
 }
 
 // Cursor returns a cursor on the record's first point.
-func (r *Record) Cursor() Cursor { return Cursor{r: r, s: int(r.prefix)} }
+func (r *Record) Cursor() Cursor { return Cursor{r: r, s: r.first()} }
 
 // Record is the record the cursor walks.
 func (c *Cursor) Record() *Record { return c.r }
@@ -230,12 +251,21 @@ func NewRecord(prefix []string, points []Point) *Record {
 type RecordBuilder struct {
 	strs   []string
 	points []point
+	labels []string // object labels, three strings each
 }
 
-// Reset forgets the points collected so far (and the strings they referenced).
+// Reset forgets the points and object labels collected so far (and the strings they referenced).
 func (b *RecordBuilder) Reset() {
 	clear(b.strs)
-	b.strs, b.points = b.strs[:0], b.points[:0]
+	clear(b.labels)
+	b.strs, b.points, b.labels = b.strs[:0], b.points[:0], b.labels[:0]
+}
+
+// ObjectLabel collects a label of the object that every series of it carries: pointKey is its
+// data point attribute under KSM's names, resourceKey its resource attribute under other
+// schemas. Where a series has an attribute of the same key already, that one is kept.
+func (b *RecordBuilder) ObjectLabel(pointKey, resourceKey, value string) {
+	b.labels = append(b.labels, pointKey, resourceKey, value)
 }
 
 // Add collects a point whose keys are its family's FamilyDesc.Keys, one value per key.
@@ -262,21 +292,22 @@ func (b *RecordBuilder) Build(prefix []string) *Record {
 	for _, s := range prefix {
 		size += len(s)
 	}
+	for _, s := range b.labels {
+		size += len(s)
+	}
 	for _, s := range b.strs {
 		size += len(s)
 	}
 	var data strings.Builder
 	data.Grow(size)
-	ends := make([]uint32, 0, len(prefix)+len(b.strs))
-	for _, s := range prefix {
-		data.WriteString(s)
-		ends = append(ends, uint32(data.Len()))
+	ends := make([]uint32, 0, len(prefix)+len(b.labels)+len(b.strs))
+	for _, list := range [...][]string{prefix, b.labels, b.strs} {
+		for _, s := range list {
+			data.WriteString(s)
+			ends = append(ends, uint32(data.Len()))
+		}
 	}
-	for _, s := range b.strs {
-		data.WriteString(s)
-		ends = append(ends, uint32(data.Len()))
-	}
-	return &Record{data: data.String(), ends: ends, points: slices.Clone(b.points), prefix: uint16(len(prefix))}
+	return &Record{data: data.String(), ends: ends, points: slices.Clone(b.points), prefix: uint16(len(prefix)), labels: uint16(len(b.labels) / 3)}
 }
 
 // sortByFamily orders the points (and their strings) by family, stably. Tables emit families in

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"math"
+	"slices"
 	"strings"
 
 	"go.opentelemetry.io/collector/pdata/pmetric"
@@ -242,6 +243,15 @@ func (b *batcher) objectAttrs(r *Record, prefix []string) []kv {
 		if e := &b.schema.Enrich[i]; e.Match == nil {
 			out = b.enrich(out, r, e, "")
 		}
+	}
+	for i := range r.ObjectLabels() {
+		// Last, and only where the resource has no attribute of that key: the schema's own (and
+		// resource_attributes) win.
+		_, k, v := r.ObjectLabel(i)
+		if _, configured := b.Resource[k]; configured || slices.ContainsFunc(out, func(a kv) bool { return a.k == k }) {
+			continue
+		}
+		out = append(out, kv{k, v})
 	}
 	return out
 }

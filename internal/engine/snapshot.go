@@ -271,19 +271,31 @@ func (b *batcher) point(prefix []string, c *Cursor, stale bool) int {
 		dp.SetDoubleValue(c.Value())
 	}
 	attrs := dp.Attributes()
-	n := c.Labels()
-	attrs.EnsureCapacity(len(prefix) + n)
+	n, rec := c.Labels(), c.Record()
+	attrs.EnsureCapacity(len(prefix) + n + rec.ObjectLabels())
 	for k, v := range prefix[:min(len(prefix), len(b.prefixKeys))] {
 		attrs.PutStr(b.prefixKeys[k], v)
 	}
 	for j := range n {
 		attrs.PutStr(c.Label(j, desc.Keys))
 	}
+	for i := range rec.ObjectLabels() {
+		// Last, and only where the series has no attribute of that key: the family's own wins.
+		if k, _, v := rec.ObjectLabel(i); !has(attrs, k) {
+			attrs.PutStr(k, v)
+		}
+	}
 	b.points++
 	if b.points >= b.MaxDataPointsPerBatch {
 		b.flush()
 	}
 	return 1
+}
+
+// has reports whether attrs holds key.
+func has(attrs pcommon.Map, key string) bool {
+	_, ok := attrs.Get(key)
+	return ok
 }
 
 // SnapshotStats says what one snapshot produced.

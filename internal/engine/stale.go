@@ -241,8 +241,10 @@ func (l *lastExported) cycleDone(visited []visit, whole bool, handed int) {
 func (b *batcher) vanished(prev, cur *Record, seen map[string]struct{}) {
 	var prefixBuf [8]string
 	prefix := prev.prefixValues(prefixBuf[:0])
-	if cur != nil && !sameStrings(prev, 0, cur, 0, int(prev.prefix)) {
-		cur = nil // another object now: none of prev's series is in cur
+	if cur != nil && (!sameStrings(prev, 0, cur, 0, int(prev.prefix)) || !sameObjectLabels(prev, cur)) {
+		// Another object now, or the object's labels changed: every series carries those, so
+		// none of prev's series is in cur.
+		cur = nil
 	}
 	var inCur map[string]struct{} // cur's series, built on the first point not found in place
 	var cc Cursor
@@ -263,7 +265,7 @@ func (b *batcher) vanished(prev, cur *Record, seen map[string]struct{}) {
 			}
 		}
 		if !found && seen != nil {
-			k := prefixKey(prefix) + pc.seriesKey()
+			k := prefixKey(prefix) + prev.objectLabelsKey() + pc.seriesKey()
 			_, found = seen[k]
 			seen[k] = struct{}{}
 		}
@@ -274,6 +276,21 @@ func (b *batcher) vanished(prev, cur *Record, seen map[string]struct{}) {
 			cc.Next()
 		}
 	}
+}
+
+// objectLabelsKey encodes the record's object labels unambiguously (length-prefixed): two
+// versions of an object with other labels have other series.
+func (r *Record) objectLabelsKey() string {
+	if r.labels == 0 {
+		return "\x00"
+	}
+	k := binary.AppendUvarint(make([]byte, 0, 64), uint64(r.labels))
+	for i := range 3 * int(r.labels) {
+		v := r.str(int(r.prefix) + i)
+		k = binary.AppendUvarint(k, uint64(len(v)))
+		k = append(k, v...)
+	}
+	return string(k)
 }
 
 // prefixKey encodes prefix values unambiguously (length-prefixed), to tell series of different

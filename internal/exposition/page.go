@@ -17,12 +17,15 @@
 // The text is byte for byte what kube-state-metrics v2.20.0 serves: each resource's families in
 // table order, HELP and TYPE for every family of a resource that has at least one object, label
 // pairs in KSM's order and escaping, KSM's number formatting, content negotiation as KSM's
-// (OpenMetrics adds "# EOF"; protobuf is answered with text).
+// (OpenMetrics adds "# EOF"; protobuf is answered with text). Object labels
+// (object_labels_as_attributes, off by default) follow each sample's own labels
+// (TestRenderObjectLabels).
 package exposition
 
 import (
 	"bytes"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -165,12 +168,32 @@ func appendSample(b []byte, d *engine.FamilyDesc, prefixKeys []string, cur *engi
 		b = appendLabel(b, sep, k, v)
 		sep = ','
 	}
+	for i := range rec.ObjectLabels() {
+		// Last, and only where the sample has no label of that name: the family's own wins.
+		if k, _, v := rec.ObjectLabel(i); !hasLabel(d, prefixKeys, cur, k) {
+			b = appendLabel(b, sep, k, v)
+			sep = ','
+		}
+	}
 	if sep == ',' {
 		b = append(b, '}')
 	}
 	b = append(b, ' ')
 	b = appendValue(b, cur.Value())
 	return append(b, '\n')
+}
+
+// hasLabel reports whether the sample of cur has a label named key (a prefix or point label).
+func hasLabel(d *engine.FamilyDesc, prefixKeys []string, cur *engine.Cursor, key string) bool {
+	if slices.Contains(prefixKeys[:min(cur.Record().PrefixLen(), len(prefixKeys))], key) {
+		return true
+	}
+	for j := range cur.Labels() {
+		if k, _ := cur.Label(j, d.Keys); k == key {
+			return true
+		}
+	}
+	return false
 }
 
 func appendLabel(b []byte, sep byte, k, v string) []byte {

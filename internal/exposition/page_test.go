@@ -137,3 +137,37 @@ func TestPagesAreImmutable(t *testing.T) {
 		t.Fatalf("after the delete: %q, want an empty page (no objects, no headers)", got)
 	}
 }
+
+// Object labels follow every sample's own labels under their KSM names; a sample that has a
+// label of the same name (kube_pod_labels' label_app) keeps its own value.
+func TestRenderObjectLabels(t *testing.T) {
+	pods := &fakeSource{name: "pods", prefix: []string{"namespace", "pod"}, fams: []engine.FamilyDesc{
+		{Name: "kube_pod_info", Help: "i", Type: engine.Gauge, Keys: []string{"node"}},
+		{Name: "kube_pod_labels", Help: "l", Type: engine.Gauge},
+	}}
+	var b engine.RecordBuilder
+	b.ObjectLabel("label_app", "k8s.pod.label.app", `we"b`)
+	b.ObjectLabel("namespace", "k8s.pod.label.namespace", "not-the-namespace")
+	b.Add(0, 1, []string{"n1"})
+	b.AddKV(1, 1, []string{"label_app"}, []string{"from-family"})
+	st := engine.NewStore()
+	st.Put("a/p1", b.Build([]string{"a", "p1"}))
+	b.Reset()
+	b.Add(0, 1, []string{"n2"})
+	b.AddKV(1, 1, nil, nil)
+	st.Put("a/p2", b.Build([]string{"a", "p2"}))
+	pages := NewPages()
+	pages.Render([]engine.Collection{{Source: pods, Stores: []*engine.Store{st}}})
+	want := `# HELP kube_pod_info i
+# TYPE kube_pod_info gauge
+kube_pod_info{namespace="a",pod="p1",node="n1",label_app="we\"b"} 1
+kube_pod_info{namespace="a",pod="p2",node="n2"} 1
+# HELP kube_pod_labels l
+# TYPE kube_pod_labels gauge
+kube_pod_labels{namespace="a",pod="p1",label_app="from-family"} 1
+kube_pod_labels{namespace="a",pod="p2"} 1
+`
+	if got := text(t, pages.Current()); got != want {
+		t.Fatalf("page\n%s\nwant\n%s", got, want)
+	}
+}

@@ -40,5 +40,18 @@ func (e *Emitter) AddKV(value float64, keys []string, values ...string) {
 func (e *Emitter) LabelsAllowed() *Allowlist      { return e.filter.Labels }
 func (e *Emitter) AnnotationsAllowed() *Allowlist { return e.filter.Annotations }
 
+// objectLabels adds the labels of m that allow selects as object labels of the record: under
+// KSM's names "label_<sanitized key>", exactly as the resource's *_labels family names them
+// (KSM's _conflictN suffixes included), under other schemas attrPrefix + the key as it is.
+func (e *Emitter) objectLabels(allow *Allowlist, attrPrefix string, m map[string]string) {
+	if len(m) == 0 {
+		return
+	}
+	kube, prom, values := allow.promLabels("label", m)
+	for i, k := range kube {
+		e.b.ObjectLabel(prom[i], attrPrefix+k, values[i])
+	}
+}
+
 // record packs the collected points, after the prefix values, into one immutable record.
 func (e *Emitter) record(prefix []string) *engine.Record { return e.b.Build(prefix) }

@@ -5,7 +5,9 @@
 package family
 
 import (
+	"reflect"
 	"slices"
+	"strings"
 	"sync"
 
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -72,6 +74,9 @@ type Filter struct {
 	// Prefix has none: naming schemas other than KSM's identify objects by uid. KSM's labels never
 	// show it (the engine emits only the Prefix keys' values).
 	UID bool
+	// ObjectLabels selects the object's Kubernetes labels every series of the object carries
+	// (object_labels_as_attributes); nil: none, and records are as without it.
+	ObjectLabels *Allowlist
 }
 
 // AnyResource is a Resource of any object type: what the registry lists, docs and config
@@ -124,7 +129,23 @@ func (r *Resource[T]) Compile(f Filter) engine.Source {
 		s.descs = append(s.descs, engine.FamilyDesc{Name: fam.Name, Help: fam.Description(), Type: fam.Type, Keys: fam.Labels})
 	}
 	s.pool.New = func() any { return &Emitter{} }
+	if f.ObjectLabels != nil {
+		s.labelAttrPrefix = "k8s." + objectKind(r.New()) + ".label."
+	}
 	return s
+}
+
+// objectKind is the kind's name in OpenTelemetry's k8s.<kind>.* attributes: the lowercase kind,
+// but "hpa" for HorizontalPodAutoscaler as the semantic conventions name it (k8s.hpa.name).
+func objectKind(obj runtime.Object) string {
+	t := reflect.TypeOf(obj)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Name() == "HorizontalPodAutoscaler" {
+		return "hpa"
+	}
+	return strings.ToLower(t.Name())
 }
 
 // Description is the help text KSM prints: stable families carry a "[STABLE] " prefix (alpha
@@ -146,6 +167,9 @@ type source[T runtime.Object] struct {
 	fams   []*Family[T]
 	descs  []engine.FamilyDesc
 	pool   sync.Pool // *Emitter scratch; one per concurrent handler
+	// labelAttrPrefix starts the resource attribute key of an object label (k8s.pod.label.), set
+	// when filter.ObjectLabels is.
+	labelAttrPrefix string
 }
 
 func (s *source[T]) Name() string                  { return s.res.Name }
@@ -163,11 +187,20 @@ func (s *source[T]) Transform(obj any) (any, error) {
 	if !ok {
 		return obj, nil // tombstones and the like pass through untouched
 	}
-	if m, err := meta.Accessor(o); err == nil {
+	m, err := meta.Accessor(o)
+	if err == nil {
 		m.SetManagedFields(nil)
 	}
 	if s.res.Strip != nil {
+		// Strip may clear labels no family reads; object_labels_as_attributes reads them.
+		var labels map[string]string
+		if s.filter.ObjectLabels != nil && m != nil {
+			labels = m.GetLabels()
+		}
 		s.res.Strip(o)
+		if labels != nil {
+			m.SetLabels(labels)
+		}
 	}
 	return o, nil
 }
@@ -185,9 +218,14 @@ func (s *source[T]) Record(obj any) *engine.Record {
 		f.Points(o, e)
 	}
 	prefix := s.res.PrefixValues(o)
-	if s.filter.UID && !slices.Contains(s.res.Prefix, "uid") {
+	if s.filter.UID || s.filter.ObjectLabels != nil {
 		if m, err := meta.Accessor(o); err == nil {
-			prefix = append(prefix, string(m.GetUID()))
+			if s.filter.UID && !slices.Contains(s.res.Prefix, "uid") {
+				prefix = append(prefix, string(m.GetUID()))
+			}
+			if s.filter.ObjectLabels != nil {
+				e.objectLabels(s.filter.ObjectLabels, s.labelAttrPrefix, m.GetLabels())
+			}
 		}
 	}
 	rec := e.record(prefix)

@@ -89,7 +89,14 @@ func ParseAllowlist(keys []string) (*Allowlist, error) {
 // PromLabels selects the allowed keys of m and converts them into Prometheus label names (sorted by
 // Kubernetes key, sanitized, snake_cased, prefixed, with KSM's _conflictN suffixes on collisions).
 func (a *Allowlist) PromLabels(prefix string, m map[string]string) (keys, values []string) {
-	selected := make([]string, 0, len(m))
+	_, keys, values = a.promLabels(prefix, m)
+	return keys, values
+}
+
+// promLabels is PromLabels, with the Kubernetes key of each label name (selected[i] is named
+// keys[i]).
+func (a *Allowlist) promLabels(prefix string, m map[string]string) (selected, keys, values []string) {
+	selected = make([]string, 0, len(m))
 	for k := range m {
 		if a.allows(k) {
 			selected = append(selected, k)
@@ -120,7 +127,7 @@ func (a *Allowlist) PromLabels(prefix string, m map[string]string) (keys, values
 		keys = append(keys, name)
 		values = append(values, m[k])
 	}
-	return keys, values
+	return selected, keys, values
 }
 
 func (a *Allowlist) allows(k string) bool {

@@ -26,9 +26,15 @@ import (
 // of the informer: protobuf decode, transform (strip), record.
 
 func BenchmarkRecord(b *testing.B) {
-	benchRecord(b, "pods", Pods, seed.ServedPods(64))
-	benchRecord(b, "nodes", Nodes, benchNodes(16))
-	benchRecord(b, "deployments", Deployments, benchDeployments(16))
+	benchRecord(b, "pods", Pods, family.Filter{}, seed.ServedPods(64))
+	benchRecord(b, "nodes", Nodes, family.Filter{}, benchNodes(16))
+	benchRecord(b, "deployments", Deployments, family.Filter{}, benchDeployments(16))
+	// object_labels_as_attributes: each pod's two labels on every series.
+	labels, err := family.ParseAllowlist([]string{"app", "pod-template-hash"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchRecord(b, "pods-objectlabels", Pods, family.Filter{ObjectLabels: labels}, seed.ServedPods(64))
 }
 
 type protoObject interface {
@@ -37,8 +43,8 @@ type protoObject interface {
 	Unmarshal([]byte) error
 }
 
-func benchRecord[T protoObject](b *testing.B, name string, r *family.Resource[T], objs []T) {
-	src := r.Compile(family.Filter{})
+func benchRecord[T protoObject](b *testing.B, name string, r *family.Resource[T], filter family.Filter, objs []T) {
+	src := r.Compile(filter)
 	stripped := make([]any, len(objs))
 	wire := make([][]byte, len(objs))
 	points := 0

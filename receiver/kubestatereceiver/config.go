@@ -63,6 +63,9 @@ type Config struct {
 	MetricOptInList            []string            `mapstructure:"metric_opt_in_list"`
 	MetricLabelsAllowlist      map[string][]string `mapstructure:"metric_labels_allowlist"`
 	MetricAnnotationsAllowlist map[string][]string `mapstructure:"metric_annotations_allowlist"`
+	// ObjectLabelsAsAttributes puts the listed Kubernetes labels of each object on every series of
+	// the object (resource -> label keys, as metric_labels_allowlist): no join with *_labels.
+	ObjectLabelsAsAttributes map[string][]string `mapstructure:"object_labels_as_attributes"`
 
 	// Shard and TotalShards split the cluster's objects among instances exactly as kube-state-metrics'
 	// --shard and --total-shards do (by uid), so KSM and kubestate shards can be mixed.
@@ -215,6 +218,7 @@ func (c *Config) compile() (compiled, error) {
 	filter := compileMetricFilter(c, bad)
 	labels := compileAllowlists("metric_labels_allowlist", c.MetricLabelsAllowlist, bad)
 	annotations := compileAllowlists("metric_annotations_allowlist", c.MetricAnnotationsAllowlist, bad)
+	objectLabels := compileObjectLabels(c.ObjectLabelsAsAttributes, bad)
 	c.AutoSharding.validate(c, bad)
 	if c.TotalShards < 1 {
 		bad("total_shards must be at least 1 (got %d)", c.TotalShards)
@@ -297,10 +301,11 @@ func (c *Config) compile() (compiled, error) {
 	for _, name := range c.enabledResources() {
 		res, _ := resources.ByName(name)
 		src := res.Compile(family.Filter{
-			Enabled:     filter.enabled,
-			Labels:      allowlistFor(labels, name),
-			Annotations: allowlistFor(annotations, name),
-			UID:         schemaName != schema.KSM,
+			Enabled:      filter.enabled,
+			Labels:       allowlistFor(labels, name),
+			Annotations:  allowlistFor(annotations, name),
+			ObjectLabels: allowlistFor(objectLabels, name),
+			UID:          schemaName != schema.KSM,
 		})
 		var opts []schema.Option
 		if c.SemconvKeepKSMFamilies {

@@ -10,6 +10,9 @@ import (
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/confmap"
 	"go.opentelemetry.io/collector/confmap/confmaptest"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/kubestate/kubestate/receiver/kubestatereceiver/internal/metadata"
 )
@@ -47,7 +50,8 @@ func TestLoadConfig(t *testing.T) {
 		t.Fatalf("kubeconfig config invalid: %v", err)
 	}
 	if c.AuthType != AuthKubeConfig || c.Context != "prod" || c.MaxDataPointsPerBatch != 1000 || len(c.Resources) != 3 ||
-		c.MetricLabelsAllowlist["pods"][1] != "app.kubernetes.io/*" || c.MetricAnnotationsAllowlist["deployments"][0] != "*" {
+		c.MetricLabelsAllowlist["pods"][1] != "app.kubernetes.io/*" || c.MetricAnnotationsAllowlist["deployments"][0] != "*" ||
+		!slices.Equal(c.ObjectLabelsAsAttributes["pods"], []string{"app", "team*"}) || def.ObjectLabelsAsAttributes != nil {
 		t.Fatalf("loaded: %+v", c)
 	}
 	if def.Pull.Endpoint != "" || def.Pull.WriteTimeout != 30*time.Second || def.Pull.MaxConnections != 32 || !def.Push {
@@ -160,6 +164,12 @@ var invalidConfigs = []struct {
 	{"labels allowlist unknown resource", func(c *Config) { c.MetricLabelsAllowlist = map[string][]string{"pod": {"app"}} }, `metric_labels_allowlist: unknown resource "pod"`},
 	{"annotations allowlist unknown resource", func(c *Config) { c.MetricAnnotationsAllowlist = map[string][]string{"Pods": {"a"}} }, `metric_annotations_allowlist: unknown resource "Pods"`},
 	{"two wildcards in a key", func(c *Config) { c.MetricLabelsAllowlist = map[string][]string{"pods": {"*app*"}} }, `metric_labels_allowlist[pods]: "*app*" has 2 wildcards; at most one "*" per key is allowed`},
+	{"object labels unknown resource", func(c *Config) { c.ObjectLabelsAsAttributes = map[string][]string{"pod": {"app"}} },
+		`object_labels_as_attributes: unknown resource "pod"; allowed: "*" or certificatesigningrequests`},
+	{"object labels empty key", func(c *Config) { c.ObjectLabelsAsAttributes = map[string][]string{"pods": {"app", ""}} },
+		`object_labels_as_attributes[pods]: a label key must not be empty`},
+	{"object labels two wildcards", func(c *Config) { c.ObjectLabelsAsAttributes = map[string][]string{"*": {"*app*"}} },
+		`object_labels_as_attributes[*]: "*app*" has 2 wildcards; at most one "*" per key is allowed`},
 	{"total_shards zero", func(c *Config) { c.TotalShards = 0 }, "total_shards must be at least 1 (got 0)"},
 	{"shard not below total_shards", func(c *Config) { c.Shard, c.TotalShards = 3, 3 }, "shard must be from 0 to total_shards-1 (2) (got 3)"},
 	{"negative shard", func(c *Config) { c.Shard = -1 }, "shard must be from 0 to total_shards-1 (0) (got -1)"},
@@ -339,5 +349,45 @@ func TestSemconvSchemaCompilesPerSourceAndKeepsKSMFamiliesOnRequest(t *testing.T
 	}
 	if !mapsFamily(true, "pods", "kube_pod_created") {
 		t.Fatal("kube_pod_created not kept under its name with semconv_keep_ksm_families")
+	}
+}
+
+// object_labels_as_attributes resolves per resource as metric_labels_allowlist does: a "*" entry
+// applies to every resource and wins over per-resource entries; a resource not listed gets none.
+func TestObjectLabelsCompilePerResource(t *testing.T) {
+	labels := map[string]string{"team": "pay", "app": "web"}
+	objects := map[string]runtime.Object{
+		"pods":       &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "p", Labels: labels}},
+		"namespaces": &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "ns", Labels: labels}},
+	}
+	for _, c := range []struct {
+		allow map[string][]string
+		want  map[string][]string // resource -> object label data point keys
+	}{
+		{map[string][]string{"pods": {"app"}}, map[string][]string{"pods": {"label_app"}}},
+		{map[string][]string{"*": {"team"}, "pods": {"app"}}, map[string][]string{"pods": {"label_team"}, "namespaces": {"label_team"}}},
+		{nil, map[string][]string{}},
+	} {
+		cfg := createDefaultConfig()
+		cfg.Resources, cfg.ObjectLabelsAsAttributes = []string{"pods", "namespaces"}, c.allow
+		run, err := cfg.compile()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, src := range run.sources {
+			obj, err := src.Transform(objects[src.Name()].DeepCopyObject())
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec := src.Record(obj)
+			var got []string
+			for i := range rec.ObjectLabels() {
+				k, _, _ := rec.ObjectLabel(i)
+				got = append(got, k)
+			}
+			if !slices.Equal(got, c.want[src.Name()]) {
+				t.Errorf("%v: %s gets object labels %v; want %v", c.allow, src.Name(), got, c.want[src.Name()])
+			}
+		}
 	}
 }

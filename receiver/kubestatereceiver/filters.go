@@ -1,7 +1,9 @@
 package kubestatereceiver
 
 import (
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -98,6 +100,18 @@ func compileAllowlists(field string, m map[string][]string, bad func(string, ...
 		out[res] = a
 	}
 	return out
+}
+
+// compileObjectLabels parses object_labels_as_attributes: metric_labels_allowlist's form, but an
+// empty key is refused (it selects no label: a mistake, not a choice).
+func compileObjectLabels(m map[string][]string, bad func(string, ...any)) map[string]*family.Allowlist {
+	const field = "object_labels_as_attributes"
+	for _, res := range slices.Sorted(maps.Keys(m)) {
+		if slices.Contains(m[res], "") {
+			bad("%s[%s]: a label key must not be empty", field, res)
+		}
+	}
+	return compileAllowlists(field, m, bad)
 }
 
 // allowlistFor resolves a resource's allowlist the way KSM does: a "*" entry applies to every

@@ -35,7 +35,7 @@ func FuzzConfigValidate(f *testing.F) {
 	}
 	fields := []string{"auth_type", "kubeconfig", "collection_interval", "export_timeout", "max_data_points_per_batch", "resources",
 		"namespaces", "namespaces_denylist", "metric_allowlist", "metric_denylist", "metric_opt_in_list", "metric_labels_allowlist",
-		"metric_annotations_allowlist", "pull.endpoint", "pull.write_timeout", "pull.max_connections", "push", "shard", "total_shards", "node", "track_unscheduled_pods", "leader_election"}
+		"metric_annotations_allowlist", "object_labels_as_attributes", "pull.endpoint", "pull.write_timeout", "pull.max_connections", "push", "shard", "total_shards", "node", "track_unscheduled_pods", "leader_election"}
 	list := func(s string) []string {
 		if s == "" {
 			return nil
@@ -52,6 +52,7 @@ func FuzzConfigValidate(f *testing.F) {
 		if labelRes != "" {
 			cfg.MetricLabelsAllowlist = map[string][]string{labelRes: list(labelKeys)}
 			cfg.MetricAnnotationsAllowlist = map[string][]string{labelRes: list(labelKeys)}
+			cfg.ObjectLabelsAsAttributes = map[string][]string{labelRes: list(labelKeys)}
 		}
 		start := time.Now()
 		run, err := cfg.compile() // what Validate and Start both call

@@ -51,6 +51,7 @@ func TestValidateAcceptsGoodConfigs(t *testing.T) {
     resources: [pods, nodes]
     metric_denylist: ["kube_pod_container_.*"]
     metric_labels_allowlist: {"*": [app, "team*"]}
+    object_labels_as_attributes: {pods: [app], "*": ["app.kubernetes.io/*"]}
 `,
 	} {
 		if out, err := validate(t, cfg); err != nil {
@@ -69,6 +70,7 @@ func TestValidateRefusesBadConfigsNamingTheField(t *testing.T) {
 		"metric_allowlist regex":       {"    metric_allowlist: [\"kube_(\"]\n", `metric_allowlist: "kube_(" is not a valid regular expression`},
 		"metric_labels_allowlist":      {"    metric_labels_allowlist: {pod: [app]}\n", `metric_labels_allowlist: unknown resource "pod"`},
 		"metric_annotations_allowlist": {"    metric_annotations_allowlist: {pods: [\"*a*\"]}\n", `metric_annotations_allowlist[pods]: "*a*" has 2 wildcards`},
+		"object_labels_as_attributes":  {"    object_labels_as_attributes: {pods: [app, \"\"]}\n", `object_labels_as_attributes[pods]: a label key must not be empty`},
 		"namespaces":                   {"    namespaces: [Bad_Name]\n", `namespaces: "Bad_Name" is not a valid namespace name`},
 		"unknown key":                  {"    colection_interval: 5s\n", "colection_interval"},
 		"duration syntax":              {"    collection_interval: often\n", "collection_interval"},
