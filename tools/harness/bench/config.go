@@ -13,14 +13,14 @@ type CollectorConfig struct {
 	Sink       string // the sink's host:port
 	Interval   time.Duration
 	MaxBatch   int // max_data_points_per_batch
-	// Recommended is the README's pipeline: the exporter's sending queue sized in items (3 batches)
-	// and blocking on overflow; every other exporter and receiver setting at its default (retries
-	// on, the exporter's compression unless Compression says otherwise, export_timeout's default).
+	// Recommended is the README's pipeline: the receiver's resend_interval at RecommendedResend,
+	// the exporter's sending queue sized in items (3 batches) and blocking on overflow, zstd unless
+	// Compression says otherwise; every other exporter and receiver setting at its default
+	// (retries on, export_timeout's default).
 	// Otherwise the lean pipeline: no queue, no retries, each batch encoded and sent inside the
 	// cycle that built it, export and exporter timeouts at the interval (30 s at most).
 	Recommended bool
-	// Compression of the otlp exporter: "" is the exporter's default (gzip) with Recommended, and
-	// none in the lean pipeline.
+	// Compression of the otlp exporter: "" is zstd with Recommended, and none in the lean pipeline.
 	Compression string
 	// Schema is the receiver's schema (ksm, k8s_cluster, semconv); "" leaves its default (ksm).
 	Schema   string
@@ -30,6 +30,12 @@ type CollectorConfig struct {
 	// (custom_resource_state_only).
 	CustomResourceStateFile string
 }
+
+// RecommendedResend is the README's resend_interval: unchanged series at least every minute.
+const RecommendedResend = time.Minute
+
+// RecommendedCompression is the README's compression of the otlp exporter.
+const RecommendedCompression = "zstd"
 
 // QueueItems is the README's queue size: a few batches, 3 x max_data_points_per_batch.
 func (c CollectorConfig) QueueItems() int { return 3 * c.MaxBatch }
@@ -43,7 +49,9 @@ func (c CollectorConfig) YAML() string {
 	timeout := min(c.Interval, 30*time.Second)
 	fmt.Fprintf(&b, "receivers:\n  kubestate:\n    auth_type: kubeConfig\n    kubeconfig: %q\n    collection_interval: %s\n    max_data_points_per_batch: %d\n",
 		c.Kubeconfig, c.Interval, c.MaxBatch)
-	if !c.Recommended {
+	if c.Recommended {
+		fmt.Fprintf(&b, "    resend_interval: %s\n", promDuration(RecommendedResend))
+	} else {
 		fmt.Fprintf(&b, "    export_timeout: %s\n", timeout)
 	}
 	if c.Schema != "" {
@@ -59,9 +67,11 @@ func (c CollectorConfig) YAML() string {
 	}
 	fmt.Fprintf(&b, "exporters:\n  nop:\n  otlp_grpc:\n    endpoint: %q\n    tls:\n      insecure: true\n", c.Sink)
 	if c.Recommended {
-		if c.Compression != "" {
-			fmt.Fprintf(&b, "    compression: %s\n", c.Compression)
+		compression := c.Compression
+		if compression == "" {
+			compression = RecommendedCompression
 		}
+		fmt.Fprintf(&b, "    compression: %s\n", compression)
 		fmt.Fprintf(&b, "    sending_queue:\n      sizer: items\n      queue_size: %d\n      block_on_overflow: true\n", c.QueueItems())
 	} else {
 		compression := c.Compression

@@ -1,9 +1,13 @@
 package bench
 
 import (
+	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kubestate/kubestate/internal/testenv"
 
 	"sigs.k8s.io/yaml"
 )
@@ -33,38 +37,61 @@ func parse(t *testing.T, s string) map[string]any {
 	return doc
 }
 
+// readmePipeline is the README's recommended pipeline: the first YAML block of "Using the receiver".
+func readmePipeline(t *testing.T) map[string]any {
+	t.Helper()
+	data, err := os.ReadFile(testenv.RepoPath(t, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data)
+	i := strings.Index(text, "## Using the receiver")
+	if i < 0 {
+		t.Fatal(`README: no "## Using the receiver" section`)
+	}
+	text = text[i:]
+	start := strings.Index(text, "```yaml\n")
+	end := strings.Index(text[start+8:], "```")
+	if start < 0 || end < 0 {
+		t.Fatal("README: no YAML block under Using the receiver")
+	}
+	return parse(t, text[start+8:start+8+end])
+}
+
+// The bench's recommended pipeline is the README's: the same receiver settings (resend_interval) and
+// the same exporter settings (compression, sending_queue), every other key at its default.
 func TestRecommendedCollectorConfigIsTheREADMEPipeline(t *testing.T) {
+	readme := readmePipeline(t)
 	c := CollectorConfig{Kubeconfig: "/k", Sink: "127.0.0.1:4317", Interval: 30 * time.Second, MaxBatch: 8192, Recommended: true}
 	doc := parse(t, c.YAML())
-	q := get(t, doc, "exporters", "otlp_grpc", "sending_queue")
-	want := map[string]any{"sizer": "items", "queue_size": float64(24576), "block_on_overflow": true}
-	if m, _ := q.(map[string]any); len(m) != len(want) {
-		t.Fatalf("sending_queue %v, want %v", q, want)
-	}
-	for k, v := range want {
-		if got := get(t, doc, "exporters", "otlp_grpc", "sending_queue", k); got != v {
-			t.Errorf("sending_queue.%s = %v, want %v", k, got, v)
+	for _, key := range []string{"collection_interval", "resend_interval"} {
+		if got, want := get(t, doc, "receivers", "kubestate", key), get(t, readme, "receivers", "kubestate", key); got != want {
+			t.Errorf("receivers.kubestate.%s = %v, the README's %v", key, got, want)
 		}
 	}
-	// Everything else at its default: compression, retries, timeouts.
-	for _, path := range [][]string{
-		{"exporters", "otlp_grpc", "compression"}, {"exporters", "otlp_grpc", "retry_on_failure"},
-		{"exporters", "otlp_grpc", "timeout"}, {"receivers", "kubestate", "export_timeout"},
-	} {
-		if v := get(t, doc, path...); v != nil {
-			t.Errorf("%s = %v, want the default (unset)", strings.Join(path, "."), v)
+	readmeExporter := get(t, readme, "exporters", "otlphttp").(map[string]any)
+	for _, key := range []string{"compression", "sending_queue"} {
+		got, want := get(t, doc, "exporters", "otlp_grpc", key), readmeExporter[key]
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("exporters.otlp_grpc.%s = %v, the README's %v", key, got, want)
 		}
+	}
+	// Nothing else of the exporter: the README sets only its endpoint besides.
+	for key := range get(t, doc, "exporters", "otlp_grpc").(map[string]any) {
+		if _, inREADME := readmeExporter[key]; !inREADME && key != "endpoint" && key != "tls" {
+			t.Errorf("exporters.otlp_grpc.%s is set; the README's pipeline leaves it at its default", key)
+		}
+	}
+	if v := get(t, doc, "receivers", "kubestate", "export_timeout"); v != nil {
+		t.Errorf("receivers.kubestate.export_timeout = %v, want the default (unset)", v)
 	}
 	if got := get(t, doc, "service", "pipelines", "metrics", "exporters"); len(got.([]any)) != 1 || got.([]any)[0] != "otlp_grpc" {
 		t.Errorf("pipeline exporters %v, want [otlp_grpc]", got)
 	}
-	if got := get(t, doc, "receivers", "kubestate", "collection_interval"); got != "30s" {
-		t.Errorf("collection_interval %v", got)
-	}
 
-	c.Compression = "zstd"
-	if got := get(t, parse(t, c.YAML()), "exporters", "otlp_grpc", "compression"); got != "zstd" {
-		t.Errorf("compression %v, want zstd", got)
+	c.Compression = "snappy"
+	if got := get(t, parse(t, c.YAML()), "exporters", "otlp_grpc", "compression"); got != "snappy" {
+		t.Errorf("compression %v, want snappy (-compression)", got)
 	}
 }
 
@@ -128,8 +155,8 @@ func TestPipelineLine(t *testing.T) {
 		Scraper:        Summary{CPUTotal: 20 * time.Second, RSSSteady: 600e6},
 		FreshKubestate: Freshness{Delays: []time.Duration{3 * time.Second, time.Second, 2 * time.Second}},
 		FreshPeer:      Freshness{Delays: []time.Duration{9 * time.Second, 12 * time.Second}, Missed: 1},
-		Churn:          "light"}
-	want := "bench-pipeline: pods=2000 cpu_ratio_vs_ksm_plus_scraper=0.20 rss_ratio_vs_ksm_plus_scraper=0.12 freshness_s=2.0/12.0 cpu_ratio_vs_ksm=0.60 rss_ratio_vs_ksm=0.50 points_per_min=NaN/NaN churn=light compression=default"
+		Churn:          "light", Compression: "zstd", Resend: time.Minute}
+	want := "bench-pipeline: pods=2000 cpu_ratio_vs_ksm_plus_scraper=0.20 rss_ratio_vs_ksm_plus_scraper=0.12 freshness_s=2.0/12.0 cpu_ratio_vs_ksm=0.60 rss_ratio_vs_ksm=0.50 points_per_min=NaN/NaN churn=light compression=zstd resend_interval=1m0s"
 	if got := p.Line(); got != want {
 		t.Errorf("line\n got %s\nwant %s", got, want)
 	}

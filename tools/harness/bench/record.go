@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -154,6 +155,9 @@ func (p Pipeline) Record(info RunInfo) Record {
 	rec.Config, rec.Compression = "recommended", p.Compression
 	if rec.Compression == "" {
 		rec.Compression = "gzip" // the otlp exporter's default
+	}
+	if p.Resend > 0 { // the recommended pipeline before it resent only what changed had none
+		rec.Settings = strings.TrimSpace("resend_interval=" + p.Resend.String() + " " + rec.Settings)
 	}
 	ks := peerOf(PeerKubestate, p.Kubestate)
 	ks.PointsPerMin = round(p.Kubestate.PointsPerMin(p.Interval), 0)

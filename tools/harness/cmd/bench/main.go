@@ -17,7 +17,7 @@
 // (-peer, make peer) exporting OTLP with its defaults, each to a sink of its own; the peer's two
 // processes are summed, and a change of one pod is timed end to end through both paths:
 //
-//	bench-pipeline: pods=<n> cpu_ratio_vs_ksm_plus_scraper=<x> rss_ratio_vs_ksm_plus_scraper=<x> freshness_s=<kubestate>/<ksm_pipeline> cpu_ratio_vs_ksm=<x> rss_ratio_vs_ksm=<x> points_per_min=<kubestate>/<ksm_pipeline> churn=<light|heavy> compression=<c>
+//	bench-pipeline: pods=<n> cpu_ratio_vs_ksm_plus_scraper=<x> rss_ratio_vs_ksm_plus_scraper=<x> freshness_s=<kubestate>/<ksm_pipeline> cpu_ratio_vs_ksm=<x> rss_ratio_vs_ksm=<x> points_per_min=<kubestate>/<ksm_pipeline> churn=<light|heavy> compression=<c> resend_interval=<d>
 //
 // Every run appends its figures as one JSON line to -results (docs/bench/results.jsonl), from which
 // `make bench-plot` draws docs/bench/performance.svg.
@@ -119,7 +119,7 @@ func run() int {
 	flag.BoolVar(&o.pipeline, "pipeline", false, "measure the pipelines users deploy: kubestate as the README recommends (a sending queue sized in items, blocking; the exporter's default compression) against KSM scraped by a Collector's Prometheus receiver (-peer) exporting OTLP with its defaults; both processes of the peer summed, and end-to-end freshness of both paths")
 	flag.StringVar(&o.peer, "peer", "_build/peer/otelcol-ksm-scraper", "with -pipeline: the reference collector scraping KSM (make peer)")
 	flag.BoolVar(&o.light, "light", false, "light churn: 2 pod status updates/s and a pod replacement every 10 s (overrides -updates and -replacements)")
-	flag.StringVar(&o.compression, "compression", "", "with -pipeline: compression of kubestate's otlp exporter (none, gzip, zstd, snappy); default: the exporter's own (gzip)")
+	flag.StringVar(&o.compression, "compression", "", "with -pipeline: compression of kubestate's otlp exporter (none, gzip, zstd, snappy); default: the README's (zstd)")
 	flag.StringVar(&o.schema, "schema", "", "the receiver's schema: ksm (default), k8s_cluster or semconv; the KSM side is the same in every run")
 	flag.IntVar(&o.freshTrials, "fresh-trials", 5, "with -pipeline: object changes timed end to end (median reported)")
 	flag.IntVar(&o.crs, "crs", 0, "measure custom resources instead of pods: this many Releases with testdata/bench/crs/config.yaml on both sides (see crs.go)")
@@ -465,7 +465,7 @@ loop:
 		want = steadyMedian(colSide.Deliveries, steadyFrom, endAt)
 	}
 	res.Kubestate = bench.Summarize(colSide, steadyFrom, endAt, want, tol)
-	if res.KSM.PerCycle != res.Kubestate.PerCycle && !otherSchema {
+	if res.KSM.PerCycle != res.Kubestate.PerCycle && !otherSchema && !o.pipeline { // the pipeline resends unchanged series every RecommendedResend only
 		res.Notes = append(res.Notes, fmt.Sprintf("median counts per cycle differ by %d (%.3f%%): objects change while they are read (run with -updates 0 -replacements 0 to compare a still cluster)",
 			res.Kubestate.PerCycle-res.KSM.PerCycle, 100*math.Abs(float64(res.Kubestate.PerCycle-res.KSM.PerCycle))/float64(max(1, res.KSM.PerCycle))))
 	}
@@ -485,7 +485,11 @@ loop:
 	if freshErr != nil {
 		return res, fmt.Errorf("freshness trials: %w", freshErr)
 	}
-	pl := bench.Pipeline{Result: res, Churn: "heavy", Compression: o.compression,
+	compression := o.compression
+	if compression == "" {
+		compression = bench.RecommendedCompression
+	}
+	pl := bench.Pipeline{Result: res, Churn: "heavy", Compression: compression, Resend: bench.RecommendedResend,
 		FreshKubestate: fresh[0], FreshPeer: fresh[1]}
 	if o.light {
 		pl.Churn = "light"
@@ -493,8 +497,8 @@ loop:
 	scraperSide.Deliveries = ksmSide.Deliveries
 	pl.Scraper = bench.Summarize(scraperSide, steadyFrom, endAt, want, tol)
 	pl.Notes = append(pl.Notes,
-		fmt.Sprintf("kubestate: the README's pipeline (otlp_grpc with sending_queue sizer items, queue_size %d, block_on_overflow; retries and compression %s)",
-			collectorConfig(kubeconfig, sinkAddr, 0, o).QueueItems(), orDefault(o.compression)),
+		fmt.Sprintf("kubestate: the README's pipeline (resend_interval %s; otlp_grpc with compression %s, sending_queue sizer items, queue_size %d, block_on_overflow; retries at their defaults)",
+			bench.RecommendedResend, compression, collectorConfig(kubeconfig, sinkAddr, 0, o).QueueItems()),
 		"peer: kube-state-metrics with default flags, scraped by the contrib prometheusreceiver v0.165.1 (scrape_timeout = interval) exporting otlp_grpc with its defaults (queue, retries, gzip); both collectors' own metrics off",
 		fmt.Sprintf("freshness: %s/%s's restart count set %d times, each to a new value; time to the first point with it at each sink", probe.Labels["namespace"], probe.Labels["pod"], o.freshTrials))
 	return pl, nil
@@ -503,13 +507,6 @@ loop:
 type sampledProc struct {
 	proc *proc.Process
 	side *bench.Side
-}
-
-func orDefault(compression string) string {
-	if compression == "" {
-		return "at the exporter's defaults (gzip)"
-	}
-	return "at defaults, compression " + compression
 }
 
 // reserveProbe takes a pod out of the churn and names its first container's restart count.
