@@ -38,20 +38,7 @@ func TestK8sClusterParity(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := CompareOTel(want, got, K8sClusterDifferences, K8sClusterPartial)
-	for _, l := range [][]string{res.Missing, res.Extra, res.Differ, res.MetaDiff} {
-		if len(l) > 0 {
-			t.Errorf("\n%s", strings.Join(l, "\n"))
-		}
-	}
-	if res.Total == 0 {
-		t.Fatal("the reference emitted nothing to compare")
-	}
-	if !res.OK() {
-		t.Error(res.Summary())
-	} else {
-		t.Log(res.Summary())
-	}
+	checkOTel(t, "pdata", CompareOTel(want, got, K8sClusterDifferences, K8sClusterPartial))
 
 	// The same comparison through the distribution's Prometheus exporter, as a user who exports
 	// either receiver's metrics to Prometheus sees them.
@@ -64,14 +51,19 @@ func TestK8sClusterParity(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	exp := CompareExported(refPage, ourPage, K8sClusterDifferences, K8sClusterPartial)
-	for _, l := range [][]string{exp.Missing, exp.Extra, exp.Differ, exp.MetaDiff} {
+	checkOTel(t, "through the Prometheus exporter", CompareExported(refPage, ourPage, K8sClusterDifferences, K8sClusterPartial))
+}
+
+// checkOTel fails t with every difference res lists, or when it compared nothing.
+func checkOTel(t *testing.T, path string, res *OTelResult) {
+	t.Helper()
+	for _, l := range [][]string{res.Missing, res.Extra, res.Differ, res.MetaDiff} {
 		if len(l) > 0 {
-			t.Errorf("through the Prometheus exporter:\n%s", strings.Join(l, "\n"))
+			t.Errorf("%s:\n%s", path, strings.Join(l, "\n"))
 		}
 	}
-	if exp.Total == 0 {
-		t.Fatal("the reference's exporter page had nothing to compare")
+	if res.Total == 0 {
+		t.Fatalf("%s: the reference had nothing to compare", path)
 	}
-	t.Logf("through the Prometheus exporter: %s", exp.Summary())
+	t.Logf("%s: %s", path, res.Summary())
 }
