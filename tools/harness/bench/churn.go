@@ -66,34 +66,40 @@ func (c *Churn) Run(ctx context.Context) {
 	}
 	var wg sync.WaitGroup
 	loop := func(rate float64, op func(context.Context) error, count *atomic.Int64) {
-		if rate <= 0 {
-			return
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			t := time.NewTicker(time.Duration(float64(time.Second) / rate))
-			defer t.Stop()
-			for {
-				select {
-				case <-ctx.Done():
-					return
-				case <-t.C:
-				}
-				if err := op(ctx); err != nil {
-					if ctx.Err() != nil {
-						return
-					}
-					c.Errors.Add(1)
-				} else {
-					count.Add(1)
-				}
-			}
-		}()
+		atRate(ctx, &wg, rate, op, count, &c.Errors)
 	}
 	loop(c.UpdatesPerSec, c.updateStatus, &c.Updates)
 	loop(c.ReplacementsPerSec, c.replace, &c.Replacements)
 	wg.Wait()
+}
+
+// atRate runs op rate times a second on a goroutine of wg until ctx ends, counting successes in
+// done and failures in failed (none once ctx has ended).
+func atRate(ctx context.Context, wg *sync.WaitGroup, rate float64, op func(context.Context) error, done, failed *atomic.Int64) {
+	if rate <= 0 {
+		return
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(time.Duration(float64(time.Second) / rate))
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			if err := op(ctx); err != nil {
+				if ctx.Err() != nil {
+					return
+				}
+				failed.Add(1)
+			} else {
+				done.Add(1)
+			}
+		}
+	}()
 }
 
 // Reserve takes one pod out of the churn (the first listed: the same one on every run of a seeded

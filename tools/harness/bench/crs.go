@@ -244,33 +244,12 @@ func (c *ReleaseChurn) Run(ctx context.Context) {
 	c.rnd = rand.New(rand.NewPCG(5, 6))
 	var wg sync.WaitGroup
 	loop := func(rate float64, op func(context.Context, int, int) error, count *atomic.Int64) {
-		if rate <= 0 {
-			return
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			t := time.NewTicker(time.Duration(float64(time.Second) / rate))
-			defer t.Stop()
-			for {
-				select {
-				case <-ctx.Done():
-					return
-				case <-t.C:
-				}
-				c.mu.Lock()
-				i := c.rnd.IntN(c.Releases)
-				c.mu.Unlock()
-				if err := op(ctx, i, int(c.rev.Add(1))); err != nil {
-					if ctx.Err() != nil {
-						return
-					}
-					c.Errors.Add(1)
-				} else {
-					count.Add(1)
-				}
-			}
-		}()
+		atRate(ctx, &wg, rate, func(ctx context.Context) error {
+			c.mu.Lock()
+			i := c.rnd.IntN(c.Releases)
+			c.mu.Unlock()
+			return op(ctx, i, int(c.rev.Add(1)))
+		}, count, &c.Errors)
 	}
 	loop(c.UpdatesPerSec, func(ctx context.Context, i, rev int) error { return applyRelease(ctx, c.Client, i, rev) }, &c.Updates)
 	loop(c.ReplacementsPerSec, c.replace, &c.Replacements)

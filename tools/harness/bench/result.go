@@ -230,7 +230,7 @@ type Pipeline struct {
 	Scraper Summary
 	// Freshness of each path: object change to the first point with the new value at its sink.
 	FreshKubestate, FreshPeer Freshness
-	Churn                     string // light or heavy, with its rates in Notes
+	Churn                     string        // light or heavy, with its rates in Notes
 	Compression               string        // kubestate's otlp exporter
 	Resend                    time.Duration // kubestate's resend_interval
 }
