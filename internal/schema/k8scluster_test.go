@@ -21,6 +21,7 @@ import (
 	"github.com/kubestate/kubestate/internal/engine"
 	"github.com/kubestate/kubestate/internal/family"
 	"github.com/kubestate/kubestate/internal/resources"
+	"github.com/kubestate/kubestate/internal/testenv/points"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -143,25 +144,16 @@ func render(rm pmetric.ResourceMetrics) []string {
 		slices.Sort(kv)
 		return strings.Join(kv, ",")
 	}
-	ms := rm.ScopeMetrics().At(0).Metrics()
-	for j := range ms.Len() {
-		m := ms.At(j)
-		var dps pmetric.NumberDataPointSlice
-		switch m.Type() {
-		case pmetric.MetricTypeGauge:
-			dps = m.Gauge().DataPoints()
-		case pmetric.MetricTypeSum:
-			dps = m.Sum().DataPoints()
+	one := pmetric.NewMetrics()
+	rm.CopyTo(one.ResourceMetrics().AppendEmpty())
+	points.Each(one, func(m pmetric.Metric, dp pmetric.NumberDataPoint) bool {
+		v := fmt.Sprintf("double %g", dp.DoubleValue())
+		if dp.ValueType() == pmetric.NumberDataPointValueTypeInt {
+			v = fmt.Sprintf("int %d", dp.IntValue())
 		}
-		for k := range dps.Len() {
-			dp := dps.At(k)
-			v := fmt.Sprintf("double %g", dp.DoubleValue())
-			if dp.ValueType() == pmetric.NumberDataPointValueTypeInt {
-				v = fmt.Sprintf("int %d", dp.IntValue())
-			}
-			out = append(out, fmt.Sprintf("[%s] %s{%s} %q %s", attrs(rm.Resource().Attributes()), m.Name(), attrs(dp.Attributes()), m.Unit(), v))
-		}
-	}
+		out = append(out, fmt.Sprintf("[%s] %s{%s} %q %s", attrs(rm.Resource().Attributes()), m.Name(), attrs(dp.Attributes()), m.Unit(), v))
+		return true
+	})
 	return out
 }
 
