@@ -20,6 +20,10 @@ type CollectorConfig struct {
 	// Otherwise the lean pipeline: no queue, no retries, each batch encoded and sent inside the
 	// cycle that built it, export and exporter timeouts at the interval (30 s at most).
 	Recommended bool
+	// Defaults, with Recommended, replaces the README's settings by the defaults of every receiver
+	// and exporter setting: what a pipeline nobody tuned runs (the exporter's queue of 1,000
+	// requests, gzip, retries; every series every cycle).
+	Defaults bool
 	// Compression of the otlp exporter: "" is zstd with Recommended, and none in the lean pipeline.
 	Compression string
 	// Schema is the receiver's schema (ksm, k8s_cluster, semconv); "" leaves its default (ksm).
@@ -49,9 +53,11 @@ func (c CollectorConfig) YAML() string {
 	timeout := min(c.Interval, 30*time.Second)
 	fmt.Fprintf(&b, "receivers:\n  kubestate:\n    auth_type: kubeConfig\n    kubeconfig: %q\n    collection_interval: %s\n    max_data_points_per_batch: %d\n",
 		c.Kubeconfig, c.Interval, c.MaxBatch)
-	if c.Recommended {
+	switch {
+	case c.Recommended && c.Defaults:
+	case c.Recommended:
 		fmt.Fprintf(&b, "    resend_interval: %s\n", promDuration(RecommendedResend))
-	} else {
+	default:
 		fmt.Fprintf(&b, "    export_timeout: %s\n", timeout)
 	}
 	if c.Schema != "" {
@@ -66,14 +72,19 @@ func (c CollectorConfig) YAML() string {
 		exporter = "nop"
 	}
 	fmt.Fprintf(&b, "exporters:\n  nop:\n  otlp_grpc:\n    endpoint: %q\n    tls:\n      insecure: true\n", c.Sink)
-	if c.Recommended {
+	switch {
+	case c.Recommended && c.Defaults:
+		if c.Compression != "" {
+			fmt.Fprintf(&b, "    compression: %s\n", c.Compression)
+		}
+	case c.Recommended:
 		compression := c.Compression
 		if compression == "" {
 			compression = RecommendedCompression
 		}
 		fmt.Fprintf(&b, "    compression: %s\n", compression)
 		fmt.Fprintf(&b, "    sending_queue:\n      sizer: items\n      queue_size: %d\n      block_on_overflow: true\n", c.QueueItems())
-	} else {
+	default:
 		compression := c.Compression
 		if compression == "" {
 			compression = "none"

@@ -176,3 +176,22 @@ func TestCollectorConfigSchema(t *testing.T) {
 		t.Errorf("schema %v, want semconv", got)
 	}
 }
+
+// -defaults: a pipeline nobody tuned, every receiver and exporter key at its default.
+func TestDefaultsCollectorConfig(t *testing.T) {
+	c := CollectorConfig{Kubeconfig: "/k", Sink: "127.0.0.1:4317", Interval: 30 * time.Second, MaxBatch: 8192, Recommended: true, Defaults: true}
+	doc := parse(t, c.YAML())
+	for _, key := range []string{"resend_interval", "export_timeout"} {
+		if v := get(t, doc, "receivers", "kubestate", key); v != nil {
+			t.Errorf("receivers.kubestate.%s = %v, want the default (unset)", key, v)
+		}
+	}
+	exp := get(t, doc, "exporters", "otlp_grpc").(map[string]any)
+	if len(exp) != 2 || exp["endpoint"] != "127.0.0.1:4317" || exp["tls"] == nil {
+		t.Errorf("otlp_grpc %v, want endpoint and tls only", exp)
+	}
+	c.Compression = "zstd"
+	if got := get(t, parse(t, c.YAML()), "exporters", "otlp_grpc", "compression"); got != "zstd" {
+		t.Errorf("compression %v, want zstd (-compression)", got)
+	}
+}

@@ -153,6 +153,9 @@ func (r Result) Record(info RunInfo) Record {
 func (p Pipeline) Record(info RunInfo) Record {
 	rec := p.record(info)
 	rec.Config, rec.Compression = "recommended", p.Compression
+	if p.Defaults {
+		rec.Config = "default"
+	}
 	if rec.Compression == "" {
 		rec.Compression = "gzip" // the otlp exporter's default
 	}

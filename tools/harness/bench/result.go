@@ -233,6 +233,7 @@ type Pipeline struct {
 	Churn                     string        // light or heavy, with its rates in Notes
 	Compression               string        // kubestate's otlp exporter
 	Resend                    time.Duration // kubestate's resend_interval
+	Defaults                  bool          // kubestate ran every setting at its default, not the README's pipeline
 }
 
 // CPURatioVsPeer is kubestate's total CPU over KSM's and the scraper's together.
@@ -260,7 +261,7 @@ func (p Pipeline) Line() string {
 	}
 	return fmt.Sprintf("bench-pipeline: pods=%d cpu_ratio_vs_ksm_plus_scraper=%.2f rss_ratio_vs_ksm_plus_scraper=%.2f freshness_s=%.1f/%.1f cpu_ratio_vs_ksm=%.2f rss_ratio_vs_ksm=%.2f points_per_min=%.0f/%.0f churn=%s compression=%s resend_interval=%s",
 		p.Pods, p.CPURatioVsPeer(), p.RSSRatioVsPeer(), seconds(p.FreshKubestate.Median()), seconds(p.FreshPeer.Median()),
-		p.CPURatio(), p.RSSRatio(), p.Kubestate.PointsPerMin(p.Interval), p.KSM.PointsPerMin(p.Interval), p.Churn, compression, p.Resend)
+		p.CPURatio(), p.RSSRatio(), p.Kubestate.PointsPerMin(p.Interval), p.KSM.PointsPerMin(p.Interval), p.Churn, compression, p.Resend) + map[bool]string{true: " config=defaults"}[p.Defaults]
 }
 
 // Table renders the three processes, the peer's sum and kubestate's ratios to KSM and to the sum.

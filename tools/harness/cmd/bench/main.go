@@ -77,6 +77,7 @@ type options struct {
 	compression           string
 	freshTrials           int
 	crs                   int
+	defaults              bool
 	schema                string
 	results               string
 }
@@ -120,6 +121,7 @@ func run() int {
 	flag.StringVar(&o.peer, "peer", "_build/peer/otelcol-ksm-scraper", "with -pipeline: the reference collector scraping KSM (make peer)")
 	flag.BoolVar(&o.light, "light", false, "light churn: 2 pod status updates/s and a pod replacement every 10 s (overrides -updates and -replacements)")
 	flag.StringVar(&o.compression, "compression", "", "with -pipeline: compression of kubestate's otlp exporter (none, gzip, zstd, snappy); default: the README's (zstd)")
+	flag.BoolVar(&o.defaults, "defaults", false, "with -pipeline: kubestate with every receiver and exporter setting at its default (queue of 1,000 requests, gzip, retries, no resend_interval) instead of the README's pipeline")
 	flag.StringVar(&o.schema, "schema", "", "the receiver's schema: ksm (default), k8s_cluster or semconv; the KSM side is the same in every run")
 	flag.IntVar(&o.freshTrials, "fresh-trials", 5, "with -pipeline: object changes timed end to end (median reported)")
 	flag.IntVar(&o.crs, "crs", 0, "measure custom resources instead of pods: this many Releases with testdata/bench/crs/config.yaml on both sides (see crs.go)")
@@ -127,6 +129,10 @@ func run() int {
 	flag.Parse()
 	if o.light {
 		o.updates, o.replacements = 2, 0.1
+	}
+	if o.defaults && !o.pipeline {
+		fmt.Fprintln(os.Stderr, "bench: -defaults is a -pipeline run")
+		return 2
 	}
 	if o.pipeline && o.pull {
 		fmt.Fprintln(os.Stderr, "bench: -pipeline and -pull are separate runs")
@@ -485,11 +491,16 @@ loop:
 	if freshErr != nil {
 		return res, fmt.Errorf("freshness trials: %w", freshErr)
 	}
-	compression := o.compression
-	if compression == "" {
+	compression, resend, setup := o.compression, bench.RecommendedResend, "the README's pipeline"
+	switch {
+	case o.defaults && compression == "":
+		compression, resend, setup = "gzip", 0, "every setting at its default"
+	case o.defaults:
+		resend, setup = 0, "every setting at its default but compression"
+	case compression == "":
 		compression = bench.RecommendedCompression
 	}
-	pl := bench.Pipeline{Result: res, Churn: "heavy", Compression: compression, Resend: bench.RecommendedResend,
+	pl := bench.Pipeline{Result: res, Churn: "heavy", Compression: compression, Resend: resend, Defaults: o.defaults,
 		FreshKubestate: fresh[0], FreshPeer: fresh[1]}
 	if o.light {
 		pl.Churn = "light"
@@ -497,8 +508,7 @@ loop:
 	scraperSide.Deliveries = ksmSide.Deliveries
 	pl.Scraper = bench.Summarize(scraperSide, steadyFrom, endAt, want, tol)
 	pl.Notes = append(pl.Notes,
-		fmt.Sprintf("kubestate: the README's pipeline (resend_interval %s; otlp_grpc with compression %s, sending_queue sizer items, queue_size %d, block_on_overflow; retries at their defaults)",
-			bench.RecommendedResend, compression, collectorConfig(kubeconfig, sinkAddr, 0, o).QueueItems()),
+		kubestateSetup(setup, resend, compression, collectorConfig(kubeconfig, sinkAddr, 0, o)),
 		"peer: kube-state-metrics with default flags, scraped by the contrib prometheusreceiver v0.165.1 (scrape_timeout = interval) exporting otlp_grpc with its defaults (queue, retries, gzip); both collectors' own metrics off",
 		fmt.Sprintf("freshness: %s/%s's restart count set %d times, each to a new value; time to the first point with it at each sink", probe.Labels["namespace"], probe.Labels["pod"], o.freshTrials))
 	return pl, nil
@@ -507,6 +517,15 @@ loop:
 type sampledProc struct {
 	proc *proc.Process
 	side *bench.Side
+}
+
+// kubestateSetup says how the pipeline run's kubestate was configured.
+func kubestateSetup(setup string, resend time.Duration, compression string, c bench.CollectorConfig) string {
+	if c.Defaults {
+		return fmt.Sprintf("kubestate: %s (resend_interval 0; otlp_grpc with compression %s, the sending queue of 1,000 requests, retries)", setup, compression)
+	}
+	return fmt.Sprintf("kubestate: %s (resend_interval %s; otlp_grpc with compression %s, sending_queue sizer items, queue_size %d, block_on_overflow; retries at their defaults)",
+		setup, resend, compression, c.QueueItems())
 }
 
 // reserveProbe takes a pod out of the churn and names its first container's restart count.
@@ -590,7 +609,7 @@ func points(ds []bench.Delivery) []int {
 // pullPort and builds no batches (push: false).
 func collectorConfig(kubeconfig, sink string, pullPort int, o options) bench.CollectorConfig {
 	c := bench.CollectorConfig{Kubeconfig: kubeconfig, Sink: sink, Interval: o.interval, MaxBatch: o.maxBatch,
-		Recommended: o.pipeline, Compression: o.compression, Pprof: o.pprof, Schema: o.schema}
+		Recommended: o.pipeline, Defaults: o.defaults, Compression: o.compression, Pprof: o.pprof, Schema: o.schema}
 	if !o.pipeline && o.gzip {
 		c.Compression = "gzip"
 	}
