@@ -98,6 +98,10 @@ func TestAPIRunSubtractsTheBaseline(t *testing.T) {
 	if !near(r.SyncRSSOver(), 200) || !near(r.SteadyRSSOver(), 20) {
 		t.Errorf("rss over baseline: sync %g steady %g, want 200 and 20", r.SyncRSSOver(), r.SteadyRSSOver())
 	}
+	r.BaselineHalves = [2]APIWindow{{From: t0, To: t0.Add(30 * time.Second), CPU: 2 * time.Second}, {From: t0.Add(30 * time.Second), To: t0.Add(60 * time.Second), CPU: 4 * time.Second}}
+	if !near(r.BaselineNoisePerMin(), 4) {
+		t.Errorf("baseline noise %g, want 4 (halves at 4 and 8 CPU-s/min)", r.BaselineNoisePerMin())
+	}
 	r.Variant = APIVariant{Client: "kubestate", Encoding: "json", WatchList: true}
 	line := APIResult{Pods: 1000, Runs: []APIRun{r}}.Line()
 	want := "bench-apiserver: pods=1000 client=kubestate encoding=json watchlist=on sync_cpu_s=10.00 sync_peak_rss_mb=700 steady_cpu_s_per_min=3.00 "

@@ -335,6 +335,12 @@ func runAPIVariant(ctx context.Context, o options, v bench.APIVariant, e apiVari
 	if run.Baseline, err = bench.MeasureWindow(samples, baseFrom, baseTo); err != nil {
 		return run, fmt.Errorf("baseline: %w", err)
 	}
+	mid := baseFrom.Add(baseTo.Sub(baseFrom) / 2)
+	for i, w := range [][2]time.Time{{baseFrom, mid}, {mid, baseTo}} {
+		if run.BaselineHalves[i], err = bench.MeasureWindow(samples, w[0], w[1]); err != nil {
+			return run, fmt.Errorf("baseline: %w", err)
+		}
+	}
 	if run.Sync, err = bench.MeasureWindow(samples, p.Started, syncAt); err != nil {
 		return run, fmt.Errorf("sync: %w", err)
 	}
