@@ -45,6 +45,7 @@ type APIProxy struct {
 	served   chan struct{}
 	protobuf atomic.Int64
 	json     atomic.Int64
+	gzip     atomic.Int64
 	once     sync.Once
 }
 
@@ -92,6 +93,9 @@ func StartAPIProxy(upstream string, upstreamCA []byte, toJSON bool) (*APIProxy, 
 		Transport:     p.upstream,
 		FlushInterval: -1, // watches: every write reaches the client at once
 		ModifyResponse: func(resp *http.Response) error {
+			if resp.Header.Get("Content-Encoding") == "gzip" {
+				p.gzip.Add(1)
+			}
 			switch ct := resp.Header.Get("Content-Type"); {
 			case strings.HasPrefix(ct, protobufMediaType):
 				p.protobuf.Add(1)
@@ -116,9 +120,10 @@ func StartAPIProxy(upstream string, upstreamCA []byte, toJSON bool) (*APIProxy, 
 // URL is where the proxy serves.
 func (p *APIProxy) URL() string { return "https://" + p.ln.Addr().String() }
 
-// Responses are the responses passed so far, by content type.
-func (p *APIProxy) Responses() (protobuf, json int) {
-	return int(p.protobuf.Load()), int(p.json.Load())
+// Responses are the responses passed so far, by content type, and those gzipped (a client that
+// does not disable compression gets gzip from the apiserver, lists and watches alike).
+func (p *APIProxy) Responses() (protobuf, json, gzip int) {
+	return int(p.protobuf.Load()), int(p.json.Load()), int(p.gzip.Load())
 }
 
 // Close stops the proxy and its connections (watches included) and waits for it.

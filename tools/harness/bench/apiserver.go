@@ -252,6 +252,7 @@ type APIRun struct {
 	SyncPeakRSS              uint64       // VmHWM at sync, reset at the collector's start
 	Requests                 APIRequests
 	ProtobufBodies, JSONBody int // responses through the proxy, by content type
+	GzipBodies               int // responses through the proxy the apiserver gzipped
 }
 
 // SyncCPU is the apiserver's CPU over the sync beyond its baseline rate.
@@ -304,7 +305,7 @@ func (r APIResult) Line() string {
 func (r APIResult) Table() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "kube-apiserver's cost per collector, pods=%d, collection interval %s; CPU beyond the apiserver's baseline rate measured just before each run\n\n", r.Pods, r.Interval)
-	b.WriteString("| collector | encoding | watchlist | sync s | sync CPU s | sync peak RSS MB (over baseline) | steady CPU s/min | steady RSS over baseline MB | baseline CPU s/min (its halves differ by), RSS MB | LIST / WATCH / streamed lists | responses protobuf / json (proxy) |\n")
+	b.WriteString("| collector | encoding | watchlist | sync s | sync CPU s | sync peak RSS MB (over baseline) | steady CPU s/min | steady RSS over baseline MB | baseline CPU s/min (its halves differ by), RSS MB | LIST / WATCH / streamed lists | responses protobuf / json, gzipped (proxy) |\n")
 	b.WriteString("|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	for _, run := range r.Runs {
 		v := run.Variant
@@ -314,7 +315,7 @@ func (r APIResult) Table() string {
 		}
 		bodies := "-"
 		if v.ViaProxy() {
-			bodies = fmt.Sprintf("%d / %d", run.ProtobufBodies, run.JSONBody)
+			bodies = fmt.Sprintf("%d / %d, %d", run.ProtobufBodies, run.JSONBody, run.GzipBodies)
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %.1f | %.2f | %.0f (%+.0f) | %.2f | %+.0f | %.2f (%.2f), %.0f | %.0f / %.0f / %.0f | %s |\n",
 			client, v.Encoding, onOff(v.WatchList), run.Sync.Seconds(), run.SyncCPU(), float64(run.SyncPeakRSS)/1e6, run.SyncRSSOver(),

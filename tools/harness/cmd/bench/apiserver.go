@@ -322,7 +322,7 @@ func runAPIVariant(ctx context.Context, o options, v bench.APIVariant, e apiVari
 	steadyTo := time.Now()
 	p.Stop(20 * time.Second)
 	if proxy != nil {
-		run.ProtobufBodies, run.JSONBody = proxy.Responses()
+		run.ProtobufBodies, run.JSONBody, run.GzipBodies = proxy.Responses()
 		_ = proxy.Close()
 	}
 	after, err := apiRequests(ctx, e.cs)
