@@ -243,6 +243,8 @@ func runAPIVariant(ctx context.Context, o options, v bench.APIVariant, e apiVari
 	var (
 		p      *proc.Process
 		synced func() (time.Time, bool)
+		// stopProbing ends what watched for the sync (KSM's scrapes) before the steady window.
+		stopProbing = func() {}
 	)
 	switch v.Client {
 	case "ksm":
@@ -263,7 +265,8 @@ func runAPIVariant(ctx context.Context, o options, v bench.APIVariant, e apiVari
 		scrapes := &ksmScrapes{url: fmt.Sprintf("http://127.0.0.1:%d/metrics", port)}
 		done := make(chan struct{})
 		go func() { defer close(done); scrapes.run(scrapeCtx, time.Second) }()
-		defer func() { stopScrapes(); <-done }()
+		stopProbing = sync.OnceFunc(func() { stopScrapes(); <-done })
+		defer stopProbing()
 		synced = func() (time.Time, bool) { return bench.KSMSynced(scrapes.all(), e.pods, 0.005) }
 	default:
 		sink, sinkAddr, stopSink, err := bench.StartSink()
@@ -314,6 +317,7 @@ func runAPIVariant(ctx context.Context, o options, v bench.APIVariant, e apiVari
 		return run, fmt.Errorf("reading the apiserver: %w", err)
 	}
 	run.SyncPeakRSS = hwm.HWM
+	stopProbing()
 	steadyFrom := time.Now()
 	progress("%s: synced after %s; watching for %s", v, syncAt.Sub(p.Started).Round(100*time.Millisecond), e.steady)
 	if err := pause(ctx, e.steady); err != nil {
