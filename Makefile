@@ -8,7 +8,7 @@ PROMETHEUS := /usr/bin/prometheus
 
 export GOFLAGS ?= -buildvcs=false
 
-.PHONY: all tools cluster-up cluster-down test build build-alloy image image-push run peer generate check-generated parity parity-prometheus parity-pull mixin reliability fuzz bench bench-crs bench-schemas bench-plot bench-go clean help
+.PHONY: all tools cluster-up cluster-down test build build-alloy image image-push run peer generate check-generated parity parity-prometheus parity-pull mixin reliability fuzz bench bench-crs bench-apiserver bench-schemas bench-plot bench-go clean help
 
 all: help
 
@@ -25,6 +25,7 @@ help:
 	@echo "make reliability   long forms of the fault-injection tests (about 15 min)"
 	@echo "make bench         kubestate vs kube-state-metrics side by side: push, pull, then the deployed pipelines (BENCH_PODS=10000; about 40 min)"
 	@echo "make bench-crs     custom resource state: kubestate vs kube-state-metrics on BENCH_CRS=10000 custom resources, one 5-metric config (about 6 min)"
+	@echo "make bench-apiserver the kube-apiserver's CPU and memory per collector (KSM, kubestate), sync and steady watch, protobuf vs JSON, WatchList on/off (BENCH_PODS=10000; about 25 min)"
 	@echo "make bench-schemas the receiver under each schema (ksm, k8s_cluster, semconv) against KSM, lean push path (BENCH_PODS=10000)"
 	@echo "make bench-plot    redraw docs/bench/performance.svg (CPU and RSS by cluster size, every peer) from docs/bench/results.jsonl"
 	@echo "make peer          the reference collector the bench compares with: contrib prometheusreceiver scraping KSM, OTLP out"
@@ -242,6 +243,11 @@ bench-schemas: tools build $(BIN)/devcluster
 	  (cd tools/harness && $(GO) run ./cmd/bench -pods $(BENCH_PODS) -schema $$s -state $$state -bin $(BIN) -collector _build/otelcol-kubestate $(BENCH_FLAGS)) || { status=1; break; }; \
 	done; \
 	$(BIN)/devcluster down -state $$state; exit $$status
+
+# The apiserver's side: each collector alone against one seeded cluster, the kube-apiserver's CPU and
+# RSS during its sync and steady watch beyond the apiserver's own baseline (cmd/bench/apiserver.go).
+bench-apiserver: tools build
+	@cd tools/harness && $(GO) run ./cmd/bench -apiserver -pods $(BENCH_PODS) -bin $(BIN) -collector _build/otelcol-kubestate $(BENCH_FLAGS)
 
 # Custom resource state: BENCH_CRS Releases and testdata/bench/crs/config.yaml on both sides (KSM with
 # --custom-resource-state-only); checks both export the same number of series first.

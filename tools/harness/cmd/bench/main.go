@@ -27,6 +27,11 @@
 //
 //	bench-crs: crs=<n> series=<kubestate>/<ksm> cpu_ratio=<x> rss_ratio=<x> kubestate_cpu_s=<x> ksm_cpu_s=<x> kubestate_rss_mb=<x> ksm_rss_mb=<x>
 //
+// With -apiserver it measures the kube-apiserver's cost of each collector instead (make
+// bench-apiserver, apiserver.go): one line per variant,
+//
+//	bench-apiserver: pods=<n> client=<ksm|kubestate> encoding=<protobuf|json> watchlist=<on|off> sync_cpu_s=<x> sync_peak_rss_mb=<x> steady_cpu_s_per_min=<x>
+//
 //	bench [-pods N] [-interval 30s] [-cycles 8] [-state DIR | -kubeconfig FILE] [-bin bin] [-collector _build/otelcol-kubestate]
 package main
 
@@ -78,6 +83,7 @@ type options struct {
 	freshTrials           int
 	crs                   int
 	defaults              bool
+	apiserver             bool
 	schema                string
 	results               string
 }
@@ -125,6 +131,7 @@ func run() int {
 	flag.StringVar(&o.schema, "schema", "", "the receiver's schema: ksm (default), k8s_cluster or semconv; the KSM side is the same in every run")
 	flag.IntVar(&o.freshTrials, "fresh-trials", 5, "with -pipeline: object changes timed end to end (median reported)")
 	flag.IntVar(&o.crs, "crs", 0, "measure custom resources instead of pods: this many Releases with testdata/bench/crs/config.yaml on both sides (see crs.go)")
+	flag.BoolVar(&o.apiserver, "apiserver", false, "measure the kube-apiserver's cost of each collector instead: CPU and memory during its initial sync and steady watch, protobuf vs JSON, WatchList on and off (see apiserver.go)")
 	flag.StringVar(&o.results, "results", bench.ResultsFile, "append the run's figures to this results file as a JSON line (\"\": don't)")
 	flag.Parse()
 	if o.light {
@@ -151,6 +158,9 @@ func run() int {
 	if o.crs > 0 {
 		runner = runCRSBench
 	}
+	if o.apiserver {
+		runner = runAPIServerBench
+	}
 	rep, err := runner(ctx, o)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -159,8 +169,9 @@ func run() int {
 	fmt.Println()
 	fmt.Print(rep.Table())
 	fmt.Println(rep.Line())
-	// The results file and its plot are by cluster size in pods; a custom resource run is not one.
-	if o.results != "" && o.crs == 0 {
+	// The results file and its plot are by cluster size in pods; a custom resource run is not one,
+	// and -apiserver measures the apiserver, not the collectors.
+	if o.results != "" && o.crs == 0 && !o.apiserver {
 		if err := recordResult(o.results, rep, o, time.Now()); err != nil {
 			fmt.Fprintln(os.Stderr, "bench: recording the result:", err)
 			return 1
