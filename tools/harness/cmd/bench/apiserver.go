@@ -100,35 +100,12 @@ func runAPIServerBench(ctx context.Context, o options) (_ report, err error) {
 	if o.kubeconfig != "" {
 		return res, errors.New("-apiserver samples the local apiserver's process: use -state, not -kubeconfig")
 	}
-	if o.workDir == "" {
-		if o.workDir, err = os.MkdirTemp("", "kubestate-bench-apiserver-"); err != nil {
-			return res, err
-		}
-	} else if err := os.MkdirAll(o.workDir, 0o755); err != nil {
-		return res, err
-	}
-	progress("logs and configs in %s", o.workDir)
-
-	state, detach := filepath.Join(o.workDir, "cluster"), false
-	if o.state != "" {
-		state, detach = o.state, true
-	}
-	cluster, err := controlplane.UseOrStart(ctx, "", controlplane.Options{BinDir: filepath.Clean(o.bin), StateDir: state, Detach: detach, Progress: os.Stderr})
+	be, closeEnv, err := setUp(ctx, &o, "kubestate-bench-apiserver-", "make tools build")
 	if err != nil {
 		return res, err
 	}
-	defer func() {
-		if rerr := cluster.Close(); rerr != nil {
-			progress("stopping the control plane: %v", rerr)
-		}
-	}()
-	apiPID := cluster.Local.APIServerPID
-	restCfg := cluster.REST
-	restCfg.QPS, restCfg.Burst = 1000, 2000
-	cs, err := kubernetes.NewForConfig(restCfg)
-	if err != nil {
-		return res, err
-	}
+	defer closeEnv()
+	apiPID, cs := be.cluster.Local.APIServerPID, be.cs
 	if err := bench.ResetPeakRSS(apiPID); err != nil {
 		return res, fmt.Errorf("resetting the apiserver's VmHWM: %w", err)
 	}
@@ -178,7 +155,7 @@ func runAPIServerBench(ctx context.Context, o options) (_ report, err error) {
 				return res, err
 			}
 		}
-		run, err := runAPIVariant(ctx, o, v, apiVariantEnv{cluster: cluster.Local, cs: cs, sampler: sampler, pods: have, baseline: baseline, steady: steady, ksmBin: ksmBin, seq: i})
+		run, err := runAPIVariant(ctx, o, v, apiVariantEnv{cluster: be.cluster.Local, cs: cs, sampler: sampler, pods: have, baseline: baseline, steady: steady, ksmBin: ksmBin, seq: i})
 		if err != nil {
 			return res, fmt.Errorf("%s: %w", v, err)
 		}

@@ -13,16 +13,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	"k8s.io/client-go/dynamic"
-	"k8s.io/client-go/kubernetes"
 
-	"github.com/kubestate/kubestate/internal/testenv/controlplane"
-	"github.com/kubestate/kubestate/internal/testenv/proc"
 	"github.com/kubestate/kubestate/tools/harness/bench"
 )
 
@@ -48,43 +43,16 @@ func runCRSBench(ctx context.Context, o options) (_ report, err error) {
 	}
 	updates, replacements := crsChurnRates(o)
 	ksmBin := filepath.Join(o.bin, "kube-state-metrics")
-	for _, f := range []string{ksmBin, o.collector} {
-		if _, err := os.Stat(f); err != nil {
-			return res, fmt.Errorf("%w (run make tools build)", err)
-		}
-	}
 	crsConfig, err := filepath.Abs(bench.CRSConfigFile())
 	if err != nil {
 		return res, err
 	}
-	if o.workDir == "" {
-		if o.workDir, err = os.MkdirTemp("", "kubestate-bench-crs-"); err != nil {
-			return res, err
-		}
-	} else if err := os.MkdirAll(o.workDir, 0o755); err != nil {
-		return res, err
-	}
-	progress("logs and configs in %s", o.workDir)
-
-	state, detach := filepath.Join(o.workDir, "cluster"), false
-	if o.state != "" {
-		state, detach = o.state, true
-	}
-	cluster, err := controlplane.UseOrStart(ctx, o.kubeconfig, controlplane.Options{BinDir: filepath.Clean(o.bin), StateDir: state, Detach: detach, Progress: os.Stderr})
+	be, closeEnv, err := setUp(ctx, &o, "kubestate-bench-crs-", "make tools build", ksmBin, o.collector)
 	if err != nil {
 		return res, err
 	}
-	defer func() {
-		if rerr := cluster.Close(); rerr != nil {
-			progress("stopping the control plane: %v", rerr)
-		}
-	}()
-	kubeconfig, restCfg := cluster.Kubeconfig, cluster.REST
-	restCfg.QPS, restCfg.Burst = 1000, 2000
-	cs, err := kubernetes.NewForConfig(restCfg)
-	if err != nil {
-		return res, err
-	}
+	defer closeEnv()
+	kubeconfig, restCfg, cs := be.kubeconfig, be.rest, be.cs
 	dyn, err := dynamic.NewForConfig(restCfg)
 	if err != nil {
 		return res, err
@@ -120,31 +88,11 @@ func runCRSBench(ctx context.Context, o options) (_ report, err error) {
 	if err := os.WriteFile(cfgPath, []byte(cfg.YAML()), 0o644); err != nil {
 		return res, err
 	}
-	ksmPort, err := proc.FreePort()
-	if err != nil {
-		return res, err
-	}
-	ksmTelemetry, err := proc.FreePort()
-	if err != nil {
-		return res, err
-	}
-	var env []string
-	if o.gogc != "" {
-		env = append(env, "GOGC="+o.gogc)
-	}
-	ksm, err := proc.Start("kube-state-metrics", ksmBin, filepath.Join(o.workDir, "kube-state-metrics.log"), append(env, splitEnv(o.envKSM)...),
-		"--kubeconfig="+kubeconfig, "--host=127.0.0.1", "--port="+strconv.Itoa(ksmPort),
-		"--telemetry-host=127.0.0.1", "--telemetry-port="+strconv.Itoa(ksmTelemetry),
-		"--custom-resource-state-only", "--custom-resource-state-config-file="+crsConfig)
+	ksm, col, ksmPort, err := startPair(o, kubeconfig, cfgPath, "--custom-resource-state-only", "--custom-resource-state-config-file="+crsConfig)
 	if err != nil {
 		return res, err
 	}
 	defer ksm.Stop(10 * time.Second)
-	col, err := proc.Start("otelcol-kubestate", o.collector, filepath.Join(o.workDir, "otelcol-kubestate.log"), append(env, splitEnv(o.envCollector)...),
-		append([]string{"--config=" + cfgPath}, strings.Fields(o.collectorArgs)...)...)
-	if err != nil {
-		return res, err
-	}
 	defer col.Stop(20 * time.Second)
 	progress("kube-state-metrics (pid %d) and otelcol-kubestate (pid %d) started with %s", ksm.PID(), col.PID(), bench.CRSConfigFile())
 	ksmSide := &bench.Side{Name: "kube-state-metrics", Started: ksm.Started}

@@ -54,7 +54,6 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/kubestate/kubestate/internal/testenv"
-	"github.com/kubestate/kubestate/internal/testenv/controlplane"
 	"github.com/kubestate/kubestate/internal/testenv/proc"
 	"github.com/kubestate/kubestate/internal/testenv/seed"
 	"github.com/kubestate/kubestate/tools/harness/bench"
@@ -197,46 +196,12 @@ func runBench(ctx context.Context, o options) (_ report, err error) {
 	if o.pipeline {
 		binaries = append(binaries, o.peer)
 	}
-	for _, f := range binaries {
-		if _, err := os.Stat(f); err != nil {
-			return res, fmt.Errorf("%w (run make tools build peer)", err)
-		}
-	}
-	if o.workDir == "" {
-		if o.workDir, err = os.MkdirTemp("", "kubestate-bench-"); err != nil {
-			return res, err
-		}
-	} else if err := os.MkdirAll(o.workDir, 0o755); err != nil {
-		return res, err
-	}
-	progress("logs and configs in %s", o.workDir)
-
-	// The cluster.
-	state, detach := filepath.Join(o.workDir, "cluster"), false
-	if o.state != "" {
-		state, detach = o.state, true // reused by later runs, stopped with bin/devcluster down
-	}
-	cluster, err := controlplane.UseOrStart(ctx, o.kubeconfig, controlplane.Options{BinDir: filepath.Clean(o.bin), StateDir: state, Detach: detach, Progress: os.Stderr})
+	be, closeEnv, err := setUp(ctx, &o, "kubestate-bench-", "make tools build peer", binaries...)
 	if err != nil {
 		return res, err
 	}
-	if cluster.Reused {
-		progress("reusing the control plane in %s", o.state)
-	}
-	defer func() {
-		if cluster.Local != nil && !detach {
-			progress("stopping the control plane")
-		}
-		if rerr := cluster.Close(); rerr != nil {
-			progress("stopping the control plane: %v", rerr)
-		}
-	}()
-	kubeconfig, restCfg := cluster.Kubeconfig, cluster.REST
-	restCfg.QPS, restCfg.Burst = 1000, 2000
-	cs, err := kubernetes.NewForConfig(restCfg)
-	if err != nil {
-		return res, err
-	}
+	defer closeEnv()
+	kubeconfig, cs := be.kubeconfig, be.cs
 
 	// The synthetic cluster, seeded once: a reused cluster that holds enough pods is not touched.
 	churn := &bench.Churn{Client: cs, UpdatesPerSec: o.updates, ReplacementsPerSec: o.replacements, NamespacePrefix: "synth-"}
@@ -304,29 +269,11 @@ func runBench(ctx context.Context, o options) (_ report, err error) {
 	if err := os.WriteFile(cfgPath, []byte(collectorConfig(kubeconfig, sinkAddr, pullPort, o).YAML()), 0o644); err != nil {
 		return res, err
 	}
-	ksmPort, err := proc.FreePort()
-	if err != nil {
-		return res, err
-	}
-	ksmTelemetry, err := proc.FreePort()
-	if err != nil {
-		return res, err
-	}
-	var env []string
-	if o.gogc != "" {
-		env = append(env, "GOGC="+o.gogc)
-	}
-	ksm, err := proc.Start("kube-state-metrics", filepath.Join(o.bin, "kube-state-metrics"), filepath.Join(o.workDir, "kube-state-metrics.log"), append(env, splitEnv(o.envKSM)...),
-		"--kubeconfig="+kubeconfig, "--host=127.0.0.1", "--port="+strconv.Itoa(ksmPort),
-		"--telemetry-host=127.0.0.1", "--telemetry-port="+strconv.Itoa(ksmTelemetry))
+	ksm, col, ksmPort, err := startPair(o, kubeconfig, cfgPath)
 	if err != nil {
 		return res, err
 	}
 	defer ksm.Stop(10 * time.Second)
-	col, err := proc.Start("otelcol-kubestate", o.collector, filepath.Join(o.workDir, "otelcol-kubestate.log"), append(env, splitEnv(o.envCollector)...), append([]string{"--config=" + cfgPath}, strings.Fields(o.collectorArgs)...)...)
-	if err != nil {
-		return res, err
-	}
 	defer col.Stop(20 * time.Second)
 	progress("kube-state-metrics (pid %d) and otelcol-kubestate (pid %d) started", ksm.PID(), col.PID())
 	ksmSide := &bench.Side{Name: "kube-state-metrics", Started: ksm.Started}
@@ -339,7 +286,7 @@ func runBench(ctx context.Context, o options) (_ report, err error) {
 		if err := os.WriteFile(scraperCfg, []byte(cfg.YAML()), 0o644); err != nil {
 			return res, err
 		}
-		scraper, err := proc.Start("otelcol-ksm-scraper", o.peer, filepath.Join(o.workDir, "otelcol-ksm-scraper.log"), env, "--config="+scraperCfg)
+		scraper, err := proc.Start("otelcol-ksm-scraper", o.peer, filepath.Join(o.workDir, "otelcol-ksm-scraper.log"), gogcEnv(o), "--config="+scraperCfg)
 		if err != nil {
 			return res, err
 		}
