@@ -102,31 +102,7 @@ func runCRSBench(ctx context.Context, o options) (_ report, err error) {
 	var mu sync.Mutex // guards ksmSide.Deliveries
 	scrapeCtx, stopScrapes := context.WithCancel(ctx)
 	var scrapes sync.WaitGroup
-	scrapes.Add(1)
-	go func() {
-		defer scrapes.Done()
-		scraper := bench.NewScraper(fmt.Sprintf("http://127.0.0.1:%d/metrics", ksmPort), o.gzip)
-		defer scraper.Close()
-		t := time.NewTicker(o.interval)
-		defer t.Stop()
-		for {
-			select {
-			case <-scrapeCtx.Done():
-				return
-			case <-t.C:
-			}
-			d, err := scraper.Scrape(scrapeCtx)
-			if err != nil {
-				if scrapeCtx.Err() == nil {
-					progress("scraping kube-state-metrics: %v", err)
-				}
-				continue
-			}
-			mu.Lock()
-			ksmSide.Deliveries = append(ksmSide.Deliveries, d)
-			mu.Unlock()
-		}
-	}()
+	scrapeEvery(scrapeCtx, &scrapes, &mu, o.interval, fmt.Sprintf("http://127.0.0.1:%d/metrics", ksmPort), o.gzip, ksmSide)
 	defer func() { stopScrapes(); scrapes.Wait() }()
 	theirs := func() []bench.Delivery {
 		mu.Lock()

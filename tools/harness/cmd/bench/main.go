@@ -299,39 +299,11 @@ func runBench(ctx context.Context, o options) (_ report, err error) {
 
 	scrapeCtx, stopScrapes := context.WithCancel(ctx)
 	var scrapes sync.WaitGroup
-	// scrapeEvery scrapes url every interval into side's deliveries, like a Prometheus server.
-	scrapeEvery := func(url string, gzip bool, side *bench.Side) {
-		scraper := bench.NewScraper(url, gzip)
-		scrapes.Add(1)
-		go func() {
-			defer scrapes.Done()
-			defer scraper.Close()
-			t := time.NewTicker(o.interval)
-			defer t.Stop()
-			for {
-				select {
-				case <-scrapeCtx.Done():
-					return
-				case <-t.C:
-				}
-				d, err := scraper.Scrape(scrapeCtx)
-				if err != nil {
-					if scrapeCtx.Err() == nil {
-						progress("scraping %s: %v", side.Name, err)
-					}
-					continue
-				}
-				mu.Lock()
-				side.Deliveries = append(side.Deliveries, d)
-				mu.Unlock()
-			}
-		}()
-	}
 	if !o.pipeline { // with -pipeline the reference collector scrapes KSM
-		scrapeEvery(fmt.Sprintf("http://127.0.0.1:%d/metrics", ksmPort), o.gzip || o.pull, ksmSide)
+		scrapeEvery(scrapeCtx, &scrapes, &mu, o.interval, fmt.Sprintf("http://127.0.0.1:%d/metrics", ksmPort), o.gzip || o.pull, ksmSide)
 	}
 	if o.pull {
-		scrapeEvery(fmt.Sprintf("http://127.0.0.1:%d/metrics", pullPort), true, colSide)
+		scrapeEvery(scrapeCtx, &scrapes, &mu, o.interval, fmt.Sprintf("http://127.0.0.1:%d/metrics", pullPort), true, colSide)
 	}
 	defer func() { stopScrapes(); scrapes.Wait() }()
 	// ours is what kubestate has delivered so far: cycles received by the sink, or pull scrapes.

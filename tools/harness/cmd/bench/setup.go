@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"k8s.io/client-go/kubernetes"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/kubestate/kubestate/internal/testenv/controlplane"
 	"github.com/kubestate/kubestate/internal/testenv/proc"
+	"github.com/kubestate/kubestate/tools/harness/bench"
 )
 
 // benchEnv is what every bench mode starts from: its binaries checked, a work directory, and the
@@ -105,4 +107,34 @@ func gogcEnv(o options) []string {
 		return nil
 	}
 	return []string{"GOGC=" + o.gogc}
+}
+
+// scrapeEvery scrapes url every interval into side's deliveries (under mu), like a Prometheus
+// server, on a goroutine of wg until ctx ends.
+func scrapeEvery(ctx context.Context, wg *sync.WaitGroup, mu *sync.Mutex, every time.Duration, url string, gzip bool, side *bench.Side) {
+	scraper := bench.NewScraper(url, gzip)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer scraper.Close()
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			d, err := scraper.Scrape(ctx)
+			if err != nil {
+				if ctx.Err() == nil {
+					progress("scraping %s: %v", side.Name, err)
+				}
+				continue
+			}
+			mu.Lock()
+			side.Deliveries = append(side.Deliveries, d)
+			mu.Unlock()
+		}
+	}()
 }
