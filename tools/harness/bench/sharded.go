@@ -17,46 +17,48 @@ type Sharded struct {
 
 // CheckShardSum fails unless the shards' points (series) per cycle add up to the unsharded
 // instance's within tol (a fraction): every object belongs to exactly one shard, so a larger
-// difference means a shard dropped or duplicated objects, or was not complete.
-func CheckShardSum(side string, unsharded int, shards []int, tol float64) error {
+// difference means a shard dropped or duplicated objects, or was not complete. The figures are
+// means over the steady window: a replaced pod has a new uid and so, likely, another shard, so each
+// shard's count drifts under churn while the sum does not, and only means add up.
+func CheckShardSum(side string, unsharded float64, shards []float64, tol float64) error {
 	if len(shards) == 0 {
 		return fmt.Errorf("%s: no shards", side)
 	}
-	sum := 0
+	sum := 0.0
 	parts := make([]string, len(shards))
 	for i, n := range shards {
 		sum += n
-		parts[i] = fmt.Sprint(n)
+		parts[i] = fmt.Sprintf("%.0f", n)
 	}
-	diff := math.Abs(float64(sum - unsharded))
-	if unsharded > 0 && diff <= tol*float64(unsharded) {
+	diff := math.Abs(sum - unsharded)
+	if unsharded > 0 && diff <= tol*unsharded {
 		return nil
 	}
-	return fmt.Errorf("%s: the %d shards deliver %s = %d per cycle, the unsharded instance %d (differ by %.2f%%, tolerance %.2f%%)",
-		side, len(shards), strings.Join(parts, " + "), sum, unsharded, 100*diff/float64(max(1, unsharded)), 100*tol)
+	return fmt.Errorf("%s: the %d shards deliver %s = %.0f per cycle, the unsharded instance %.0f (means over the steady window; differ by %.2f%%, tolerance %.2f%%)",
+		side, len(shards), strings.Join(parts, " + "), sum, unsharded, 100*diff/math.Max(1, unsharded), 100*tol)
 }
 
-// Check runs CheckShardSum on both sides' steady medians.
+// Check runs CheckShardSum on both sides.
 func (s Sharded) Check(tol float64) error {
-	per := func(ss []Summary) []int {
-		out := make([]int, len(ss))
+	means := func(ss []Summary) []float64 {
+		out := make([]float64, len(ss))
 		for i, x := range ss {
-			out[i] = x.PerCycle
+			out[i] = x.MeanPerCycle
 		}
 		return out
 	}
-	if err := CheckShardSum("kubestate", s.Kubestate.PerCycle, per(s.KubestateShards), tol); err != nil {
+	if err := CheckShardSum("kubestate", s.Kubestate.MeanPerCycle, means(s.KubestateShards), tol); err != nil {
 		return err
 	}
-	return CheckShardSum("kube-state-metrics", s.KSM.PerCycle, per(s.KSMShards), tol)
+	return CheckShardSum("kube-state-metrics", s.KSM.MeanPerCycle, means(s.KSMShards), tol)
 }
 
-func sumSummaries(ss []Summary) (cpu, cpuSteady time.Duration, rss uint64, perCycle int) {
+func sumSummaries(ss []Summary) (cpu, cpuSteady time.Duration, rss uint64, perCycle float64) {
 	for _, s := range ss {
 		cpu += s.CPUTotal
 		cpuSteady += s.CPUSteady
 		rss += s.RSSSteady
-		perCycle += s.PerCycle
+		perCycle += s.MeanPerCycle
 	}
 	return cpu, cpuSteady, rss, perCycle
 }
@@ -120,23 +122,23 @@ func (s Sharded) Table() string {
 	fmt.Fprintf(&b, "pods=%d  shards=%d  collection interval %s  steady window %s (%d KSM scrapes, %d kubestate cycles, unsharded)\n\n",
 		s.Pods, n, s.Interval, s.EndedAt.Sub(s.SteadyFrom).Round(time.Second), s.KSM.Cycles, s.Kubestate.Cycles)
 	row := func(cells ...string) {
-		fmt.Fprintf(&b, "| %-32s | %11s | %11s | %11s | %11s | %11s | %10s | %9s | %9s |\n", any2(cells)...)
+		fmt.Fprintf(&b, "| %-32s | %11s | %11s | %11s | %11s | %11s | %10s | %13s | %13s |\n", any2(cells)...)
 	}
-	row("process", "CPU total", "CPU steady", "RSS steady", "RSS max", "start peak", "per cycle", "RSS/unsh", "CPU/unsh")
-	b.WriteString("|----------------------------------|-------------|-------------|-------------|-------------|-------------|------------|-----------|-----------|\n")
+	row("process", "CPU total", "CPU steady", "RSS steady", "RSS max", "start peak", "mean/cycle", "RSS/unsharded", "CPU/unsharded")
+	b.WriteString("|----------------------------------|-------------|-------------|-------------|-------------|-------------|------------|---------------|---------------|\n")
 	secs := func(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
 	mb := func(n uint64) string { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }
 	rt := func(a, b float64) string { return fmt.Sprintf("%.2f", ratio(a, b)) }
 	side := func(name string, unsharded Summary, shards []Summary) {
 		row(name+" (unsharded)", secs(unsharded.CPUTotal), secs(unsharded.CPUSteady), mb(unsharded.RSSSteady), mb(unsharded.RSSSteadyMax),
-			mb(unsharded.PeakStartup), fmt.Sprint(unsharded.PerCycle), "1.00", "1.00")
+			mb(unsharded.PeakStartup), fmt.Sprintf("%.0f", unsharded.MeanPerCycle), "1.00", "1.00")
 		for k, sh := range shards {
 			row(fmt.Sprintf("%s shard %d/%d", name, k, n), secs(sh.CPUTotal), secs(sh.CPUSteady), mb(sh.RSSSteady), mb(sh.RSSSteadyMax),
-				mb(sh.PeakStartup), fmt.Sprint(sh.PerCycle),
+				mb(sh.PeakStartup), fmt.Sprintf("%.0f", sh.MeanPerCycle),
 				rt(float64(sh.RSSSteady), float64(unsharded.RSSSteady)), rt(sh.CPUTotal.Seconds(), unsharded.CPUTotal.Seconds()))
 		}
 		cpu, steady, rss, per := sumSummaries(shards)
-		row(name+" shards summed", secs(cpu), secs(steady), mb(rss), "", "", fmt.Sprint(per),
+		row(name+" shards summed", secs(cpu), secs(steady), mb(rss), "", "", fmt.Sprintf("%.0f", per),
 			rt(float64(rss), float64(unsharded.RSSSteady)), rt(cpu.Seconds(), unsharded.CPUTotal.Seconds()))
 	}
 	side("kube-state-metrics", s.KSM, s.KSMShards)
