@@ -8,7 +8,7 @@ PROMETHEUS := /usr/bin/prometheus
 
 export GOFLAGS ?= -buildvcs=false
 
-.PHONY: all tools cluster-up cluster-down test build build-alloy image image-push run peer generate check-generated parity parity-prometheus parity-pull mixin reliability fuzz bench bench-crs bench-apiserver bench-schemas bench-plot bench-go clean help
+.PHONY: all tools cluster-up cluster-down test build build-alloy image image-push run peer generate check-generated parity parity-prometheus parity-pull mixin reliability fuzz bench bench-crs bench-apiserver bench-schemas bench-sharded bench-plot bench-go clean help
 
 all: help
 
@@ -27,6 +27,7 @@ help:
 	@echo "make bench-crs     custom resource state: kubestate vs kube-state-metrics on BENCH_CRS=10000 custom resources, one 5-metric config (about 6 min)"
 	@echo "make bench-apiserver the kube-apiserver's CPU and memory per collector (KSM, kubestate), sync and steady watch, protobuf vs JSON, WatchList on/off (BENCH_PODS=10000; about 25 min)"
 	@echo "make bench-schemas the receiver under each schema (ksm, k8s_cluster, semconv) against KSM, lean push path (BENCH_PODS=10000)"
+	@echo "make bench-sharded sharding: BENCH_SHARDS=3 shards of kubestate and of KSM beside both unsharded, one cluster, per-process CPU and RSS (BENCH_PODS=10000)"
 	@echo "make bench-plot    redraw docs/bench/performance.svg (CPU and RSS by cluster size, every peer) from docs/bench/results.jsonl"
 	@echo "make peer          the reference collector the bench compares with: contrib prometheusreceiver scraping KSM, OTLP out"
 	@echo "make bench-go      Go benchmarks of the hot paths: pdata floor, snapshot, object -> record"
@@ -253,6 +254,13 @@ bench-apiserver: tools build
 # --custom-resource-state-only); checks both export the same number of series first.
 bench-crs: tools build
 	@cd tools/harness && $(GO) run ./cmd/bench -crs $(BENCH_CRS) -bin $(BIN) -collector _build/otelcol-kubestate $(BENCH_FLAGS)
+
+# Sharding: the unsharded pair beside BENCH_SHARDS shards of each side (KSM --shard/--total-shards,
+# kubestate shard/total_shards) on one cluster; fails unless each side's shards add up to its
+# unsharded instance. Not recorded in the results file (its plot is by cluster size, one process a side).
+BENCH_SHARDS ?= 3
+bench-sharded: tools build
+	@cd tools/harness && $(GO) run ./cmd/bench -shards $(BENCH_SHARDS) -pods $(BENCH_PODS) -bin $(BIN) -collector _build/otelcol-kubestate $(BENCH_FLAGS)
 
 # The hot paths as Go benchmarks (benchstat-friendly): the pdata floor, the snapshot, object -> record.
 bench-go:

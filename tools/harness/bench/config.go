@@ -27,9 +27,12 @@ type CollectorConfig struct {
 	// Compression of the otlp exporter: "" is zstd with Recommended, and none in the lean pipeline.
 	Compression string
 	// Schema is the receiver's schema (ksm, k8s_cluster, semconv); "" leaves its default (ksm).
-	Schema   string
-	PullPort int    // > 0: serve the pull endpoint there (push: false) and export to nop
-	Pprof    string // serve the pprof extension on this address
+	Schema string
+	// Shard of TotalShards, as KSM's --shard/--total-shards; TotalShards 0 or 1 leaves both unset
+	// (unsharded).
+	Shard, TotalShards int
+	PullPort           int    // > 0: serve the pull endpoint there (push: false) and export to nop
+	Pprof              string // serve the pprof extension on this address
 	// CustomResourceStateFile, when set, is the receiver's custom_resource_state_file, watched alone
 	// (custom_resource_state_only).
 	CustomResourceStateFile string
@@ -62,6 +65,9 @@ func (c CollectorConfig) YAML() string {
 	}
 	if c.Schema != "" {
 		fmt.Fprintf(&b, "    schema: %s\n", c.Schema)
+	}
+	if c.TotalShards > 1 {
+		fmt.Fprintf(&b, "    shard: %d\n    total_shards: %d\n", c.Shard, c.TotalShards)
 	}
 	if c.CustomResourceStateFile != "" {
 		fmt.Fprintf(&b, "    custom_resource_state_file: %q\n    custom_resource_state_only: true\n", c.CustomResourceStateFile)

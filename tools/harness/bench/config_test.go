@@ -7,9 +7,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kubestate/kubestate/internal/testenv"
-
+	"go.opentelemetry.io/collector/confmap"
 	"sigs.k8s.io/yaml"
+
+	"github.com/kubestate/kubestate/internal/testenv"
+	"github.com/kubestate/kubestate/receiver/kubestatereceiver"
 )
 
 // get walks a parsed YAML document along path.
@@ -193,5 +195,46 @@ func TestDefaultsCollectorConfig(t *testing.T) {
 	c.Compression = "zstd"
 	if got := get(t, parse(t, c.YAML()), "exporters", "otlp_grpc", "compression"); got != "zstd" {
 		t.Errorf("compression %v, want zstd (-compression)", got)
+	}
+}
+
+// The sharded bench's configs, read by the receiver itself: shard k of N as given, and no shard
+// settings at all for the unsharded instance.
+func TestCollectorConfigShards(t *testing.T) {
+	load := func(c CollectorConfig) *kubestatereceiver.Config {
+		t.Helper()
+		ret, err := confmap.NewRetrievedFromYAML([]byte(c.YAML()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		conf, err := ret.AsConf()
+		if err != nil {
+			t.Fatal(err)
+		}
+		sub, err := conf.Sub("receivers::kubestate")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := kubestatereceiver.NewFactory().CreateDefaultConfig().(*kubestatereceiver.Config)
+		if err := sub.Unmarshal(cfg); err != nil {
+			t.Fatalf("%v\n%s", err, c.YAML())
+		}
+		if err := cfg.Validate(); err != nil {
+			t.Fatalf("Validate: %v\n%s", err, c.YAML())
+		}
+		return cfg
+	}
+	c := CollectorConfig{Kubeconfig: "/k", Sink: "127.0.0.1:4317", Interval: 30 * time.Second, MaxBatch: 8192}
+	if cfg := load(c); cfg.Shard != 0 || cfg.TotalShards != 1 {
+		t.Errorf("unsharded: shard %d of %d, want 0 of 1", cfg.Shard, cfg.TotalShards)
+	}
+	if strings.Contains(c.YAML(), "shard") {
+		t.Errorf("unsharded config names shards:\n%s", c.YAML())
+	}
+	for k := range 3 {
+		c.Shard, c.TotalShards = k, 3
+		if cfg := load(c); cfg.Shard != k || cfg.TotalShards != 3 {
+			t.Errorf("shard %d of 3 read back as %d of %d", k, cfg.Shard, cfg.TotalShards)
+		}
 	}
 }

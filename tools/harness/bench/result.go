@@ -27,6 +27,7 @@ type Summary struct {
 	PeakStartup       uint64        // VmHWM when the steady window starts: the start-up peak
 	FirstComplete     time.Duration // from process start to the end of the first complete delivery; <0 if none
 	PerCycle          int           // median points (series) per delivery in the steady window
+	MeanPerCycle      float64       // mean points per delivery in the steady window (means of shards add up; medians need not)
 	BytesPerCycle     int           // median bytes per delivery in the steady window
 	WireBytesPerCycle int           // median bytes on the wire per delivery (OTLP, compressed as sent)
 	StalePerCycle     int           // median stale markers per delivery (kubestate: series gone since the last cycle)
@@ -97,6 +98,13 @@ func Summarize(s *Side, from, to time.Time, want int, tol float64) Summary {
 	}
 	out.Cycles = len(points)
 	out.PerCycle = median(points)
+	if len(points) > 0 {
+		sum := 0
+		for _, p := range points {
+			sum += p
+		}
+		out.MeanPerCycle = float64(sum) / float64(len(points))
+	}
 	out.BytesPerCycle = median(bytes)
 	out.WireBytesPerCycle = median(wire)
 	out.StalePerCycle = median(stale)

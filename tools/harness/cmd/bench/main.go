@@ -32,6 +32,12 @@
 //
 //	bench-apiserver: pods=<n> client=<ksm|kubestate> encoding=<protobuf|json> watchlist=<on|off> sync_cpu_s=<x> sync_peak_rss_mb=<x> steady_cpu_s_per_min=<x>
 //
+// With -shards N it measures sharding (make bench-sharded): beside the unsharded pair, N shards of
+// each side (KSM --shard/--total-shards, kubestate shard/total_shards), all on the same cluster and
+// churn, each side's shards checked to add up to its unsharded instance (sharded.go):
+//
+//	bench-sharded: pods=<n> shards=<N> shard_rss_ratio_max=<x> shards_cpu_ratio=<x> ksm_shard_rss_ratio_max=<x> kubestate_vs_ksm_shards_cpu=<x> kubestate_vs_ksm_shards_rss=<x> shards_cpu_ratio_steady=<x>
+//
 //	bench [-pods N] [-interval 30s] [-cycles 8] [-state DIR | -kubeconfig FILE] [-bin bin] [-collector _build/otelcol-kubestate]
 package main
 
@@ -84,6 +90,7 @@ type options struct {
 	defaults              bool
 	apiserver             bool
 	schema                string
+	shards                int
 	results               string
 }
 
@@ -131,6 +138,7 @@ func run() int {
 	flag.IntVar(&o.freshTrials, "fresh-trials", 5, "with -pipeline: object changes timed end to end (median reported)")
 	flag.IntVar(&o.crs, "crs", 0, "measure custom resources instead of pods: this many Releases with testdata/bench/crs/config.yaml on both sides (see crs.go)")
 	flag.BoolVar(&o.apiserver, "apiserver", false, "measure the kube-apiserver's cost of each collector instead: CPU and memory during its initial sync and steady watch, protobuf vs JSON, WatchList on and off (see apiserver.go)")
+	flag.IntVar(&o.shards, "shards", 0, "measure sharding: beside the unsharded pair, this many shards of each side (KSM --shard/--total-shards, kubestate shard/total_shards), each checked to add up to the unsharded one (see sharded.go)")
 	flag.StringVar(&o.results, "results", bench.ResultsFile, "append the run's figures to this results file as a JSON line (\"\": don't)")
 	flag.Parse()
 	if o.light {
@@ -154,8 +162,18 @@ func run() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	runner := runBench
-	if o.crs > 0 {
+	switch {
+	case o.crs > 0 && o.shards > 0:
+		fmt.Fprintln(os.Stderr, "bench: -crs and -shards are separate runs")
+		return 2
+	case o.crs > 0:
 		runner = runCRSBench
+	case o.shards > 0:
+		runner = runShardedBench
+	}
+	if o.apiserver && (o.crs > 0 || o.shards > 0) {
+		fmt.Fprintln(os.Stderr, "bench: -apiserver is a run of its own")
+		return 2
 	}
 	if o.apiserver {
 		runner = runAPIServerBench
@@ -169,8 +187,10 @@ func run() int {
 	fmt.Print(rep.Table())
 	fmt.Println(rep.Line())
 	// The results file and its plot are by cluster size in pods; a custom resource run is not one,
-	// and -apiserver measures the apiserver, not the collectors.
-	if o.results != "" && o.crs == 0 && !o.apiserver {
+	// and -apiserver measures the apiserver, not the collectors. Nor is a sharded run: its unsharded
+	// pair shares the cores with 2N other processes, so its figures would join the lean series while
+	// not comparable to it, and a shard is not a cluster.
+	if o.results != "" && o.crs == 0 && !o.apiserver && o.shards == 0 {
 		if err := recordResult(o.results, rep, o, time.Now()); err != nil {
 			fmt.Fprintln(os.Stderr, "bench: recording the result:", err)
 			return 1
@@ -203,25 +223,9 @@ func runBench(ctx context.Context, o options) (_ report, err error) {
 	defer closeEnv()
 	kubeconfig, cs := be.kubeconfig, be.cs
 
-	// The synthetic cluster, seeded once: a reused cluster that holds enough pods is not touched.
-	churn := &bench.Churn{Client: cs, UpdatesPerSec: o.updates, ReplacementsPerSec: o.replacements, NamespacePrefix: "synth-"}
-	have, err := churn.Load(ctx)
+	churn, have, err := seedPods(ctx, cs, o)
 	if err != nil {
-		return res, fmt.Errorf("listing pods: %w", err)
-	}
-	if have < o.pods {
-		sz := seed.Size{Pods: o.pods, Nodes: max(1, o.pods/100), Namespaces: 20, Deployments: max(20, o.pods/10)}
-		progress("seeding %d nodes, %d namespaces, %d deployments, %d pods", sz.Nodes, sz.Namespaces, sz.Deployments, sz.Pods)
-		if err := seed.Synthetic(ctx, cs, sz, os.Stderr); err != nil {
-			return res, fmt.Errorf("seeding: %w", err)
-		}
-		churn = &bench.Churn{Client: cs, UpdatesPerSec: o.updates, ReplacementsPerSec: o.replacements, NamespacePrefix: "synth-"}
-		if have, err = churn.Load(ctx); err != nil {
-			return res, fmt.Errorf("listing pods: %w", err)
-		}
-	}
-	if have != o.pods {
-		progress("the cluster holds %d synthetic pods (asked for %d)", have, o.pods)
+		return res, err
 	}
 	res.Pods, res.Interval = have, o.interval
 
@@ -442,6 +446,31 @@ loop:
 		"peer: kube-state-metrics with default flags, scraped by the contrib prometheusreceiver v0.165.1 (scrape_timeout = interval) exporting otlp_grpc with its defaults (queue, retries, gzip); both collectors' own metrics off",
 		fmt.Sprintf("freshness: %s/%s's restart count set %d times, each to a new value; time to the first point with it at each sink", probe.Labels["namespace"], probe.Labels["pod"], o.freshTrials))
 	return pl, nil
+}
+
+// seedPods seeds the synthetic cluster once (a reused cluster that holds enough pods is not
+// touched) and returns its churn, loaded, and how many synthetic pods it holds.
+func seedPods(ctx context.Context, cs kubernetes.Interface, o options) (*bench.Churn, int, error) {
+	churn := &bench.Churn{Client: cs, UpdatesPerSec: o.updates, ReplacementsPerSec: o.replacements, NamespacePrefix: "synth-"}
+	have, err := churn.Load(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("listing pods: %w", err)
+	}
+	if have < o.pods {
+		sz := seed.Size{Pods: o.pods, Nodes: max(1, o.pods/100), Namespaces: 20, Deployments: max(20, o.pods/10)}
+		progress("seeding %d nodes, %d namespaces, %d deployments, %d pods", sz.Nodes, sz.Namespaces, sz.Deployments, sz.Pods)
+		if err := seed.Synthetic(ctx, cs, sz, os.Stderr); err != nil {
+			return nil, 0, fmt.Errorf("seeding: %w", err)
+		}
+		churn = &bench.Churn{Client: cs, UpdatesPerSec: o.updates, ReplacementsPerSec: o.replacements, NamespacePrefix: "synth-"}
+		if have, err = churn.Load(ctx); err != nil {
+			return nil, 0, fmt.Errorf("listing pods: %w", err)
+		}
+	}
+	if have != o.pods {
+		progress("the cluster holds %d synthetic pods (asked for %d)", have, o.pods)
+	}
+	return churn, have, nil
 }
 
 type sampledProc struct {
