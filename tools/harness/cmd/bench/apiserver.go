@@ -32,7 +32,6 @@ import (
 
 	"github.com/kubestate/kubestate/internal/testenv/controlplane"
 	"github.com/kubestate/kubestate/internal/testenv/proc"
-	"github.com/kubestate/kubestate/internal/testenv/seed"
 	"github.com/kubestate/kubestate/tools/harness/bench"
 )
 
@@ -110,24 +109,11 @@ func runAPIServerBench(ctx context.Context, o options) (_ report, err error) {
 		return res, fmt.Errorf("resetting the apiserver's VmHWM: %w", err)
 	}
 
-	churn := &bench.Churn{Client: cs, UpdatesPerSec: updates, ReplacementsPerSec: replacements, NamespacePrefix: "synth-"}
-	have, err := churn.Load(ctx)
+	light := o // the churn's rates: -light's unless -updates or -replacements say otherwise
+	light.updates, light.replacements = updates, replacements
+	churn, have, err := seedPods(ctx, cs, light)
 	if err != nil {
-		return res, fmt.Errorf("listing pods: %w", err)
-	}
-	if have < o.pods {
-		sz := seed.Size{Pods: o.pods, Nodes: max(1, o.pods/100), Namespaces: 20, Deployments: max(20, o.pods/10)}
-		progress("seeding %d nodes, %d namespaces, %d deployments, %d pods", sz.Nodes, sz.Namespaces, sz.Deployments, sz.Pods)
-		if err := seed.Synthetic(ctx, cs, sz, os.Stderr); err != nil {
-			return res, fmt.Errorf("seeding: %w", err)
-		}
-		churn = &bench.Churn{Client: cs, UpdatesPerSec: updates, ReplacementsPerSec: replacements, NamespacePrefix: "synth-"}
-		if have, err = churn.Load(ctx); err != nil {
-			return res, fmt.Errorf("listing pods: %w", err)
-		}
-	}
-	if have != o.pods {
-		progress("the cluster holds %d synthetic pods (asked for %d)", have, o.pods)
+		return res, err
 	}
 	res.Pods, res.Interval = have, o.interval
 

@@ -78,6 +78,12 @@ func setUp(ctx context.Context, o *options, prefix, hint string, binaries ...str
 // distribution with the config at cfgPath at the same moment, each with -gogc and its own -env-*;
 // ksmPort serves KSM's /metrics. The caller stops both.
 func startPair(o options, kubeconfig, cfgPath string, ksmFlags ...string) (ksm, col *proc.Process, ksmPort int, err error) {
+	return startPairNamed(o, kubeconfig, cfgPath, "", ksmFlags...)
+}
+
+// startPairNamed is startPair with suffix added to both processes' names and log files (one pair
+// of several).
+func startPairNamed(o options, kubeconfig, cfgPath, suffix string, ksmFlags ...string) (ksm, col *proc.Process, ksmPort int, err error) {
 	if ksmPort, err = proc.FreePort(); err != nil {
 		return nil, nil, 0, err
 	}
@@ -86,13 +92,13 @@ func startPair(o options, kubeconfig, cfgPath string, ksmFlags ...string) (ksm, 
 		return nil, nil, 0, err
 	}
 	env := gogcEnv(o)
-	ksm, err = proc.Start("kube-state-metrics", filepath.Join(o.bin, "kube-state-metrics"), filepath.Join(o.workDir, "kube-state-metrics.log"), append(env, splitEnv(o.envKSM)...),
+	ksm, err = proc.Start("kube-state-metrics"+suffix, filepath.Join(o.bin, "kube-state-metrics"), filepath.Join(o.workDir, "kube-state-metrics"+suffix+".log"), append(env, splitEnv(o.envKSM)...),
 		append([]string{"--kubeconfig=" + kubeconfig, "--host=127.0.0.1", "--port=" + strconv.Itoa(ksmPort),
 			"--telemetry-host=127.0.0.1", "--telemetry-port=" + strconv.Itoa(ksmTelemetry)}, ksmFlags...)...)
 	if err != nil {
 		return nil, nil, 0, err
 	}
-	col, err = proc.Start("otelcol-kubestate", o.collector, filepath.Join(o.workDir, "otelcol-kubestate.log"), append(env, splitEnv(o.envCollector)...),
+	col, err = proc.Start("otelcol-kubestate"+suffix, o.collector, filepath.Join(o.workDir, "otelcol-kubestate"+suffix+".log"), append(env, splitEnv(o.envCollector)...),
 		append([]string{"--config=" + cfgPath}, strings.Fields(o.collectorArgs)...)...)
 	if err != nil {
 		ksm.Stop(10 * time.Second)

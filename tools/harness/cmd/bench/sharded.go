@@ -19,9 +19,6 @@ import (
 	"sync"
 	"time"
 
-	"k8s.io/client-go/kubernetes"
-
-	"github.com/kubestate/kubestate/internal/testenv/controlplane"
 	"github.com/kubestate/kubestate/internal/testenv/proc"
 	"github.com/kubestate/kubestate/tools/harness/bench"
 )
@@ -46,43 +43,12 @@ func runShardedBench(ctx context.Context, o options) (_ report, err error) {
 	if o.shards < 2 {
 		return res, fmt.Errorf("-shards %d: want at least 2", o.shards)
 	}
-	ksmBin := filepath.Join(o.bin, "kube-state-metrics")
-	for _, f := range []string{ksmBin, o.collector} {
-		if _, err := os.Stat(f); err != nil {
-			return res, fmt.Errorf("%w (run make tools build)", err)
-		}
-	}
-	if o.workDir == "" {
-		if o.workDir, err = os.MkdirTemp("", "kubestate-bench-sharded-"); err != nil {
-			return res, err
-		}
-	} else if err := os.MkdirAll(o.workDir, 0o755); err != nil {
-		return res, err
-	}
-	progress("logs and configs in %s", o.workDir)
-
-	state, detach := filepath.Join(o.workDir, "cluster"), false
-	if o.state != "" {
-		state, detach = o.state, true
-	}
-	cluster, err := controlplane.UseOrStart(ctx, o.kubeconfig, controlplane.Options{BinDir: filepath.Clean(o.bin), StateDir: state, Detach: detach, Progress: os.Stderr})
+	be, closeEnv, err := setUp(ctx, &o, "kubestate-bench-sharded-", "make tools build", filepath.Join(o.bin, "kube-state-metrics"), o.collector)
 	if err != nil {
 		return res, err
 	}
-	if cluster.Reused {
-		progress("reusing the control plane in %s", o.state)
-	}
-	defer func() {
-		if rerr := cluster.Close(); rerr != nil {
-			progress("stopping the control plane: %v", rerr)
-		}
-	}()
-	kubeconfig, restCfg := cluster.Kubeconfig, cluster.REST
-	restCfg.QPS, restCfg.Burst = 1000, 2000
-	cs, err := kubernetes.NewForConfig(restCfg)
-	if err != nil {
-		return res, err
-	}
+	defer closeEnv()
+	kubeconfig, cs := be.kubeconfig, be.cs
 	churn, have, err := seedPods(ctx, cs, o)
 	if err != nil {
 		return res, err
@@ -121,32 +87,13 @@ func runShardedBench(ctx context.Context, o options) (_ report, err error) {
 	}()
 
 	// Every process at about the same moment.
-	var env []string
-	if o.gogc != "" {
-		env = append(env, "GOGC="+o.gogc)
-	}
 	var sampled []sampledProc
 	for _, p := range pairs {
-		if p.ksmPort, err = proc.FreePort(); err != nil {
-			return res, err
-		}
-		telemetry, err := proc.FreePort()
-		if err != nil {
-			return res, err
-		}
-		args := []string{"--kubeconfig=" + kubeconfig, "--host=127.0.0.1", "--port=" + strconv.Itoa(p.ksmPort),
-			"--telemetry-host=127.0.0.1", "--telemetry-port=" + strconv.Itoa(telemetry)}
-		args = append(args, ksmShardArgs(p.shard, p.total)...)
-		if p.ksm, err = proc.Start(p.file("kube-state-metrics"), ksmBin, filepath.Join(o.workDir, p.file("kube-state-metrics")+".log"),
-			append(env, splitEnv(o.envKSM)...), args...); err != nil {
+		suffix := p.file("") // "" or "-shard-k"
+		if p.ksm, p.col, p.ksmPort, err = startPairNamed(o, kubeconfig, filepath.Join(o.workDir, p.file("collector")+".yaml"), suffix, ksmShardArgs(p.shard, p.total)...); err != nil {
 			return res, err
 		}
 		defer p.ksm.Stop(10 * time.Second)
-		if p.col, err = proc.Start(p.file("otelcol-kubestate"), o.collector, filepath.Join(o.workDir, p.file("otelcol-kubestate")+".log"),
-			append(env, splitEnv(o.envCollector)...),
-			append([]string{"--config=" + filepath.Join(o.workDir, p.file("collector")+".yaml")}, strings.Fields(o.collectorArgs)...)...); err != nil {
-			return res, err
-		}
 		defer p.col.Stop(20 * time.Second)
 		p.ksmSide = &bench.Side{Name: p.name("kube-state-metrics"), Started: p.ksm.Started}
 		p.colSide = &bench.Side{Name: p.name("kubestate"), Started: p.col.Started}
@@ -159,32 +106,7 @@ func runShardedBench(ctx context.Context, o options) (_ report, err error) {
 	scrapeCtx, stopScrapes := context.WithCancel(ctx)
 	var scrapes sync.WaitGroup
 	for _, p := range pairs {
-		scraper := bench.NewScraper(fmt.Sprintf("http://127.0.0.1:%d/metrics", p.ksmPort), o.gzip)
-		side := p.ksmSide
-		scrapes.Add(1)
-		go func() {
-			defer scrapes.Done()
-			defer scraper.Close()
-			t := time.NewTicker(o.interval)
-			defer t.Stop()
-			for {
-				select {
-				case <-scrapeCtx.Done():
-					return
-				case <-t.C:
-				}
-				d, err := scraper.Scrape(scrapeCtx)
-				if err != nil {
-					if scrapeCtx.Err() == nil {
-						progress("scraping %s: %v", side.Name, err)
-					}
-					continue
-				}
-				mu.Lock()
-				side.Deliveries = append(side.Deliveries, d)
-				mu.Unlock()
-			}
-		}()
+		scrapeEvery(scrapeCtx, &scrapes, &mu, o.interval, fmt.Sprintf("http://127.0.0.1:%d/metrics", p.ksmPort), o.gzip, p.ksmSide)
 	}
 	defer func() { stopScrapes(); scrapes.Wait() }()
 	theirs := func(p *shardPair) []bench.Delivery {
