@@ -117,15 +117,7 @@ func runAPIServerBench(ctx context.Context, o options) (_ report, err error) {
 	}
 	res.Pods, res.Interval = have, o.interval
 
-	churnCtx, stopChurn := context.WithCancel(ctx)
-	var churnDone sync.WaitGroup
-	churnDone.Add(1)
-	go func() { defer churnDone.Done(); churn.Run(churnCtx) }()
-	defer func() {
-		stopChurn()
-		churnDone.Wait()
-		progress("churn: %d status updates, %d replacements, %d errors", churn.Updates.Load(), churn.Replacements.Load(), churn.Errors.Load())
-	}()
+	defer runChurn(ctx, churn)()
 
 	// The apiserver, sampled every 200 ms for the whole run.
 	sampler := &apiSampler{pid: apiPID}

@@ -255,15 +255,7 @@ func runBench(ctx context.Context, o options) (_ report, err error) {
 		}
 		defer stopPeerSink()
 	}
-	churnCtx, stopChurn := context.WithCancel(ctx)
-	var churnDone sync.WaitGroup
-	churnDone.Add(1)
-	go func() { defer churnDone.Done(); churn.Run(churnCtx) }()
-	defer func() {
-		stopChurn()
-		churnDone.Wait()
-		progress("churn: %d status updates, %d replacements, %d errors", churn.Updates.Load(), churn.Replacements.Load(), churn.Errors.Load())
-	}()
+	defer runChurn(ctx, churn)()
 
 	cfgPath := filepath.Join(o.workDir, "collector.yaml")
 	pullPort, err := proc.FreePort()

@@ -144,3 +144,16 @@ func scrapeEvery(ctx context.Context, wg *sync.WaitGroup, mu *sync.Mutex, every 
 		}
 	}()
 }
+
+// runChurn runs the pod churn until the returned stop, which waits for it and reports what it did.
+func runChurn(ctx context.Context, churn *bench.Churn) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	var done sync.WaitGroup
+	done.Add(1)
+	go func() { defer done.Done(); churn.Run(ctx) }()
+	return func() {
+		cancel()
+		done.Wait()
+		progress("churn: %d status updates, %d replacements, %d errors", churn.Updates.Load(), churn.Replacements.Load(), churn.Errors.Load())
+	}
+}

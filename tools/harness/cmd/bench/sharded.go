@@ -76,15 +76,7 @@ func runShardedBench(ctx context.Context, o options) (_ report, err error) {
 		pairs[i] = p
 	}
 
-	churnCtx, stopChurn := context.WithCancel(ctx)
-	var churnDone sync.WaitGroup
-	churnDone.Add(1)
-	go func() { defer churnDone.Done(); churn.Run(churnCtx) }()
-	defer func() {
-		stopChurn()
-		churnDone.Wait()
-		progress("churn: %d status updates, %d replacements, %d errors", churn.Updates.Load(), churn.Replacements.Load(), churn.Errors.Load())
-	}()
+	defer runChurn(ctx, churn)()
 
 	// Every process at about the same moment.
 	var sampled []sampledProc
