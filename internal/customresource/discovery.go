@@ -293,6 +293,11 @@ func reduceCRD(obj any) (any, error) {
 	c.plural, _, _ = unstructured.NestedString(u.Object, "spec", "names", "plural")
 	scope, _, _ := unstructured.NestedString(u.Object, "spec", "scope")
 	c.namespaced = scope == "Namespaced"
+	if u.GetDeletionTimestamp() != nil {
+		// Being deleted: the apiserver stops serving its resources while the finalizer removes
+		// them (a list answers "not found"), so its sources stop now, not when the CRD is gone.
+		return c, nil
+	}
 	versions, _, _ := unstructured.NestedSlice(u.Object, "spec", "versions")
 	for _, v := range versions {
 		m, ok := v.(map[string]any)

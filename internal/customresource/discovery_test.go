@@ -80,3 +80,24 @@ func TestBindingsServedVersionsOnly(t *testing.T) {
 		t.Errorf("logged as unmatched: %q, want the Deployment and Idle once each", missing)
 	}
 }
+
+// A CRD being deleted (deletionTimestamp set, its finalizer still running) serves no version: its
+// sources stop when the deletion starts, not when the CRD object is finally gone.
+func TestTerminatingCRDServesNothing(t *testing.T) {
+	u := &unstructured.Unstructured{Object: map[string]any{
+		"metadata": map[string]any{"name": "foos.myteam.io", "resourceVersion": "2", "deletionTimestamp": "2026-11-29T20:00:00Z"},
+		"spec": map[string]any{"group": "myteam.io", "scope": "Namespaced", "names": map[string]any{"kind": "Foo", "plural": "foos"},
+			"versions": []any{map[string]any{"name": "v1", "served": true}}},
+	}}
+	c, err := reduceCRD(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if served := c.(*crd).served; len(served) != 0 {
+		t.Errorf("a terminating CRD serves %v; want nothing", served)
+	}
+	u.SetDeletionTimestamp(nil)
+	if c, _ := reduceCRD(u); len(c.(*crd).served) != 1 {
+		t.Errorf("the same CRD not being deleted serves %v; want [v1]", c.(*crd).served)
+	}
+}
