@@ -7,10 +7,11 @@ import (
 	"strings"
 	"testing"
 
-	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 	kruntime "k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/tools/cache"
+
+	"github.com/kubestate/kubestate/internal/testenv/points"
 )
 
 // podLikeSource is a pod-like resource: an info family, a per-container family, and a state family.
@@ -74,12 +75,7 @@ func podLike(name, phase string, containers ...string) *Record {
 // resourceDump renders every point with its resource's attributes, in order.
 func resourceDump(md pmetric.Metrics) []string {
 	var out []string
-	attrs := func(m pcommon.Map) string {
-		var kv []string
-		m.Range(func(k string, v pcommon.Value) bool { kv = append(kv, k+"="+v.AsString()); return true })
-		slices.Sort(kv)
-		return strings.Join(kv, ",")
-	}
+	attrs := points.Attrs
 	for i := range md.ResourceMetrics().Len() {
 		rm := md.ResourceMetrics().At(i)
 		for j := range rm.ScopeMetrics().Len() {

@@ -15,7 +15,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 
-	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 
 	"github.com/kubestate/kubestate/internal/engine"
@@ -138,12 +137,7 @@ func export(t *testing.T, name, r string, objs []runtime.Object, opts ...Option)
 // render renders every point of rm as "[resource attributes] name{attributes} unit type value".
 func render(rm pmetric.ResourceMetrics) []string {
 	var out []string
-	attrs := func(m pcommon.Map) string {
-		var kv []string
-		m.Range(func(k string, v pcommon.Value) bool { kv = append(kv, k+"="+v.AsString()); return true })
-		slices.Sort(kv)
-		return strings.Join(kv, ",")
-	}
+	attrs := points.Attrs
 	one := pmetric.NewMetrics()
 	rm.CopyTo(one.ResourceMetrics().AppendEmpty())
 	points.Each(one, func(m pmetric.Metric, dp pmetric.NumberDataPoint) bool {

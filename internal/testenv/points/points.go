@@ -3,6 +3,9 @@
 package points
 
 import (
+	"slices"
+	"strings"
+
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 )
@@ -46,4 +49,13 @@ func Cycle(dp pmetric.NumberDataPoint) pcommon.Timestamp {
 		return dp.Timestamp() + staleLead
 	}
 	return dp.Timestamp()
+}
+
+// Attrs renders m as its sorted "key=value" pairs joined by commas: a stable key for comparing
+// attribute sets.
+func Attrs(m pcommon.Map) string {
+	kv := make([]string, 0, m.Len())
+	m.Range(func(k string, v pcommon.Value) bool { kv = append(kv, k+"="+v.AsString()); return true })
+	slices.Sort(kv)
+	return strings.Join(kv, ",")
 }

@@ -12,10 +12,10 @@ import (
 	"time"
 
 	"go.opentelemetry.io/collector/component/componenttest"
-	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/receiver/receivertest"
 
+	"github.com/kubestate/kubestate/internal/testenv/points"
 	"github.com/kubestate/kubestate/receiver/kubestatereceiver"
 )
 
@@ -33,7 +33,7 @@ func FlattenOTel(md pmetric.Metrics, into *OTelSeries) {
 	}
 	for i := range md.ResourceMetrics().Len() {
 		rm := md.ResourceMetrics().At(i)
-		res := sortedAttrs(rm.Resource().Attributes())
+		res := points.Attrs(rm.Resource().Attributes())
 		for j := range rm.ScopeMetrics().Len() {
 			ms := rm.ScopeMetrics().At(j).Metrics()
 			for k := range ms.Len() {
@@ -58,18 +58,11 @@ func FlattenOTel(md pmetric.Metrics, into *OTelSeries) {
 					if dp.ValueType() == pmetric.NumberDataPointValueTypeInt {
 						v, kind = float64(dp.IntValue()), "int"
 					}
-					into.Values[m.Name()+" "+kind+" ["+res+"] {"+sortedAttrs(dp.Attributes())+"}"] = v
+					into.Values[m.Name()+" "+kind+" ["+res+"] {"+points.Attrs(dp.Attributes())+"}"] = v
 				}
 			}
 		}
 	}
-}
-
-func sortedAttrs(m pcommon.Map) string {
-	kv := make([]string, 0, m.Len())
-	m.Range(func(k string, v pcommon.Value) bool { kv = append(kv, k+"="+v.AsString()); return true })
-	slices.Sort(kv)
-	return strings.Join(kv, ",")
 }
 
 // K8sClusterDifferences are the contrib k8s_cluster receiver's metrics that kubestate's
