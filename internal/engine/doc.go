@@ -42,7 +42,8 @@
 // Files: engine.go (lifecycle, timer, cycles), source.go (what a resource supplies), queue.go (a
 // reflector's store: objects to Records), record.go (Record, its Cursor, RecordBuilder), store.go
 // (Store), snapshot.go (Stores to batches), schema.go (other naming schemas), stale.go (what earlier cycles delivered, stale points),
-// health.go (List/Watch outcomes), shard.go (KSM's shard assignment). Test-only exports live in
+// health.go (List/Watch outcomes), shard.go (KSM's shard assignment), shardwire.go (a shard's API
+// clients cut other shards' objects from the apiserver's protobuf responses before they are decoded). Test-only exports live in
 // export_test.go.
 //
 // Invariants, each with a test in this package:

@@ -15,12 +15,12 @@ func (s Shard) Owns(uid types.UID) bool {
 	if s.Total <= 1 {
 		return true
 	}
-	return jumpHash(fnv64a(string(uid)), s.Total) == s.Index
+	return jumpHash(fnv64a(uid), s.Total) == s.Index
 }
 
 // fnv64a is FNV-1a (64 bits) of s, as hash/fnv computes it, without allocating a hasher and a
 // byte copy for every object the reflector delivers.
-func fnv64a(s string) uint64 {
+func fnv64a[T ~string | ~[]byte](s T) uint64 {
 	const offset, prime = 14695981039346656037, 1099511628211
 	h := uint64(offset)
 	for i := 0; i < len(s); i++ {

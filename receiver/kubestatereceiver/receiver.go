@@ -44,6 +44,7 @@ type kubestateReceiver struct {
 	held       atomic.Bool
 	run        compiled // what every engine runs, but its Shard
 	clients    engine.Clients
+	restCfg    *rest.Config          // what clients were built from, with our dialer
 	autoShard  *autoSharder          // nil without auto_sharding
 	renderMu   sync.Mutex            // held by pull page renders (renderGate)
 	shardErr   atomic.Pointer[error] // auto_sharding cannot read its pod or StatefulSet
@@ -155,6 +156,7 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 		return err
 	}
 	r.clients = engine.Clients{Kube: kube, Dynamic: dyn}
+	r.restCfg = restCfg
 	r.state = engineState{r}
 
 	r.telemetry, err = metadata.NewTelemetryBuilder(r.set.TelemetrySettings)
@@ -508,6 +510,31 @@ func (r *kubestateReceiver) Shutdown(ctx context.Context) error {
 	return err
 }
 
+// clientsFor returns the API clients of one shard's engine. With several shards they are clients of
+// their own whose transport cuts the objects of other shards out of the apiserver's responses
+// before client-go decodes them (engine.Shard.Transport): a shard then decodes a third of the
+// objects, not all of them. Should they fail to build, the shared clients do: the engine still drops
+// what its shard does not own, only later.
+func (r *kubestateReceiver) clientsFor(shard engine.Shard) engine.Clients {
+	if shard.Total <= 1 {
+		return r.clients
+	}
+	cfg := rest.CopyConfig(r.restCfg)
+	cfg.Wrap(shard.Transport)
+	httpClient, err := rest.HTTPClientFor(cfg)
+	if err == nil {
+		var kube *kubernetes.Clientset
+		var dyn *dynamic.DynamicClient
+		if kube, err = kubernetes.NewForConfigAndClient(cfg, httpClient); err == nil {
+			if dyn, err = dynamic.NewForConfigAndClient(cfg, httpClient); err == nil {
+				return engine.Clients{Kube: kube, Dynamic: dyn}
+			}
+		}
+	}
+	r.set.Logger.Warn("shard's own API clients not built; decoding every object and dropping other shards' after", zap.Error(err))
+	return r.clients
+}
+
 // newEngine builds an engine of the compiled configuration for one shard. Its hooks and its
 // renders count only while it is the receiver's current engine (activate), so an engine built for
 // a re-shard, or one being replaced, never reports over the one that exports.
@@ -554,7 +581,7 @@ func (r *kubestateReceiver) newEngine(shard engine.Shard, standby bool) (*engine
 		Config:  ecfg,
 		Sources: r.run.sources,
 		Schemas: r.run.schemas,
-		Clients: r.clients,
+		Clients: r.clientsFor(shard),
 		Next:    r.next,
 		Hooks:   hooks,
 		Logger:  r.set.Logger.With(zap.Int("shard", shard.Index), zap.Int("total_shards", max(shard.Total, 1))),

@@ -1,0 +1,248 @@
+package engine
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+
+	"google.golang.org/protobuf/encoding/protowire"
+)
+
+// Cutting other shards' objects from the wire. Dropping them in the queue (toEntry) is what makes a
+// shard correct; doing it here is what makes it cheap: every shard lists and watches every object,
+// and decoding an object costs far more than reading its uid. So a shard's API client cuts the
+// objects of other shards out of the apiserver's protobuf responses before client-go decodes them,
+// reading only the field tags of each item up to its uid. Every Kubernetes kind has the same
+// envelope, so this needs no kind:
+//
+//	body  = "k8s\x00" Unknown{1: TypeMeta{2: kind}, 2: raw, 3: contentEncoding, 4: contentType}
+//	list  = raw of a kind ending in "List": {1: ListMeta, 2: item, 2: item, ...}
+//	item  = {1: ObjectMeta{..., 5: uid, ...}, ...}
+//	watch = frames of a 4-byte big-endian length and a WatchEvent{1: type, 2: RawExtension{1: body}}
+//
+// Anything else (JSON, compressed bodies, single objects, bookmarks, errors, an item whose uid cannot
+// be read) passes unchanged, and the queue still drops what it does not own: the cut is an
+// optimisation that can only leave objects in, never take an owned one out.
+// (TestShardTransportCutsOtherShardsFromListsAndWatches, TestShardTransportPassesWhatItCannotRead,
+// TestShardedEngineDecodesOnlyItsShard)
+
+const protobufMediaType = "application/vnd.kubernetes.protobuf"
+
+var protobufMagic = []byte("k8s\x00")
+
+// maxWatchFrame bounds one watch event read whole (the apiserver's own limit on an object is 3 MiB by
+// default); a longer frame fails the watch, which the reflector restarts.
+const maxWatchFrame = 64 << 20
+
+// Transport wraps an API client's transport so the apiserver's protobuf lists and watch streams reach
+// client-go without the objects of other shards (see above). With Total <= 1 it returns rt.
+func (s Shard) Transport(rt http.RoundTripper) http.RoundTripper {
+	if s.Total <= 1 {
+		return rt
+	}
+	return &shardTransport{shard: s, next: rt}
+}
+
+type shardTransport struct {
+	shard Shard
+	next  http.RoundTripper
+}
+
+func (t *shardTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(req)
+	if err != nil || resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Encoding") != "" {
+		return resp, err
+	}
+	mt, params, perr := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	if perr != nil || mt != protobufMediaType {
+		return resp, nil
+	}
+	if params["stream"] == "watch" {
+		resp.Body = &watchCut{owns: t.shard.owns, body: resp.Body}
+		return resp, nil
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	body = cutList(body, t.shard.owns)
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	resp.ContentLength = int64(len(body))
+	if resp.Header.Get("Content-Length") != "" {
+		resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
+	}
+	return resp, nil
+}
+
+// owns is Owns for a uid read off the wire; an unknown uid is kept.
+func (s Shard) owns(uid []byte) bool {
+	return len(uid) == 0 || s.Total <= 1 || jumpHash(fnv64a(uid), s.Total) == s.Index
+}
+
+// cutList returns body with the items of other shards removed, or body itself if it is not a
+// protobuf list (or cannot be read as one).
+func cutList(body []byte, owns func([]byte) bool) []byte {
+	unknown, ok := bytes.CutPrefix(body, protobufMagic)
+	if !ok {
+		return body
+	}
+	var kind, raw []byte
+	rawAt := -1
+	for rest, at := unknown, 0; len(rest) > 0; {
+		num, typ, n := protowire.ConsumeTag(rest)
+		if n < 0 {
+			return body
+		}
+		m := protowire.ConsumeFieldValue(num, typ, rest[n:])
+		if m < 0 {
+			return body
+		}
+		if typ == protowire.BytesType {
+			v, _ := protowire.ConsumeBytes(rest[n:])
+			switch num {
+			case 1:
+				kind = field(v, 2)
+			case 2:
+				raw, rawAt = v, at
+			}
+		}
+		rest, at = rest[n+m:], at+n+m
+	}
+	if rawAt < 0 || !bytes.HasSuffix(kind, []byte("List")) {
+		return body
+	}
+	items, ok := cutItems(raw, owns)
+	if !ok {
+		return body
+	}
+	// The envelope again, with the shorter raw in place of the old one.
+	out := make([]byte, 0, len(body)-len(raw)+len(items))
+	out = append(out, protobufMagic...)
+	out = append(out, unknown[:rawAt]...)
+	out = protowire.AppendTag(out, 2, protowire.BytesType)
+	out = protowire.AppendBytes(out, items)
+	_, _, n := protowire.ConsumeTag(unknown[rawAt:])
+	m := protowire.ConsumeFieldValue(2, protowire.BytesType, unknown[rawAt+n:])
+	return append(out, unknown[rawAt+n+m:]...)
+}
+
+// cutItems copies a list message without the items (field 2) of other shards.
+func cutItems(list []byte, owns func([]byte) bool) ([]byte, bool) {
+	out := make([]byte, 0, len(list))
+	for rest := list; len(rest) > 0; {
+		num, typ, n := protowire.ConsumeTag(rest)
+		if n < 0 {
+			return nil, false
+		}
+		m := protowire.ConsumeFieldValue(num, typ, rest[n:])
+		if m < 0 {
+			return nil, false
+		}
+		keep := true
+		if num == 2 && typ == protowire.BytesType {
+			item, _ := protowire.ConsumeBytes(rest[n:])
+			keep = owns(uidOf(item))
+		}
+		if keep {
+			out = append(out, rest[:n+m]...)
+		}
+		rest = rest[n+m:]
+	}
+	return out, true
+}
+
+// uidOf reads metadata.uid of an encoded object; nil if it has none or cannot be read.
+func uidOf(object []byte) []byte {
+	return field(field(object, 1), 5)
+}
+
+// field returns the first length-delimited field num of an encoded message; nil if there is none.
+func field(msg []byte, num protowire.Number) []byte {
+	for len(msg) > 0 {
+		n, typ, l := protowire.ConsumeTag(msg)
+		if l < 0 {
+			return nil
+		}
+		m := protowire.ConsumeFieldValue(n, typ, msg[l:])
+		if m < 0 {
+			return nil
+		}
+		if n == num && typ == protowire.BytesType {
+			v, _ := protowire.ConsumeBytes(msg[l:])
+			return v
+		}
+		msg = msg[l+m:]
+	}
+	return nil
+}
+
+// watchCut reads a protobuf watch stream and passes on only the frames client-go should decode:
+// every event but an added, modified or deleted object of another shard. Bookmarks carry the
+// resource version the reflector resumes from, so they always pass.
+type watchCut struct {
+	owns    func([]byte) bool
+	body    io.ReadCloser
+	frame   []byte // the frame being passed on, its length prefix included
+	pending []byte // what of frame Read has not returned yet
+}
+
+func (w *watchCut) Read(p []byte) (int, error) {
+	for len(w.pending) == 0 {
+		if err := w.next(); err != nil {
+			return 0, err
+		}
+	}
+	n := copy(p, w.pending)
+	w.pending = w.pending[n:]
+	return n, nil
+}
+
+// next reads frames until one to pass on, and makes it pending.
+func (w *watchCut) next() error {
+	var header [4]byte
+	for {
+		if _, err := io.ReadFull(w.body, header[:]); err != nil {
+			return err
+		}
+		size := int(binary.BigEndian.Uint32(header[:]))
+		if size > maxWatchFrame {
+			return fmt.Errorf("watch event of %d bytes: longer than the %d a shard reads", size, maxWatchFrame)
+		}
+		if cap(w.frame) < 4+size {
+			w.frame = make([]byte, 4+size)
+		}
+		w.frame = w.frame[:4+size]
+		copy(w.frame, header[:])
+		if _, err := io.ReadFull(w.body, w.frame[4:]); err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return err
+		}
+		if w.pass(w.frame[4:]) {
+			w.pending = w.frame
+			return nil
+		}
+	}
+}
+
+// pass reports whether a watch event goes on to client-go.
+func (w *watchCut) pass(event []byte) bool {
+	switch string(field(event, 1)) {
+	case "ADDED", "MODIFIED", "DELETED":
+	default:
+		return true
+	}
+	body, ok := bytes.CutPrefix(field(field(event, 2), 1), protobufMagic)
+	if !ok {
+		return true
+	}
+	return w.owns(uidOf(field(body, 2)))
+}
+
+func (w *watchCut) Close() error { return w.body.Close() }
