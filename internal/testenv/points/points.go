@@ -39,14 +39,14 @@ func Each(md pmetric.Metrics, fn func(pmetric.Metric, pmetric.NumberDataPoint) b
 	}
 }
 
-// staleLead is how much earlier than its cycle's live points the README says a stale point
+// StaleLead is how much earlier than its cycle's live points the README says a stale point
 // (flagged NoRecordedValue) is stamped: 1 ms.
-const staleLead = pcommon.Timestamp(1e6)
+const StaleLead = pcommon.Timestamp(1e6)
 
 // Cycle is the time of the cycle that exported dp: every live point of a cycle carries it.
 func Cycle(dp pmetric.NumberDataPoint) pcommon.Timestamp {
 	if dp.Flags().NoRecordedValue() && dp.Timestamp() > 0 {
-		return dp.Timestamp() + staleLead
+		return dp.Timestamp() + StaleLead
 	}
 	return dp.Timestamp()
 }

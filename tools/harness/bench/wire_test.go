@@ -6,15 +6,18 @@ import (
 	"testing"
 	"time"
 
+	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/pdata/pmetric/pmetricotlp"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
+
+	"github.com/kubestate/kubestate/internal/testenv/points"
 )
 
 // TestSinkReadsEveryCompressionAndCountsWireBytes sends the same compressible batch with each
-// compression the Collector's exporter offers: the sink decodes it whole, and counts what came over
-// the wire apart from the decoded size.
+// compression the Collector's exporter offers: the sink reads it whole, and counts what came over
+// the wire apart from the uncompressed size.
 func TestSinkReadsEveryCompressionAndCountsWireBytes(t *testing.T) {
 	md := pmetric.NewMetrics()
 	ms := md.ResourceMetrics().AppendEmpty().ScopeMetrics().AppendEmpty().Metrics()
@@ -27,9 +30,13 @@ func TestSinkReadsEveryCompressionAndCountsWireBytes(t *testing.T) {
 		dp.Attributes().PutStr("namespace", "synth-1")
 		dp.Attributes().PutStr("pod", fmt.Sprintf("pod-%d", i))
 	}
-	for _, name := range []string{"", "gzip", "zstd", "snappy"} {
-		t.Run("compression="+name, func(t *testing.T) {
-			sink, addr, stop, err := StartSink()
+	for _, tc := range []struct {
+		name  string
+		watch *Watch
+	}{{"", nil}, {"gzip", nil}, {"zstd", nil}, {"snappy", nil}, {"zstd", &Watch{}}} {
+		name := tc.name
+		t.Run(fmt.Sprintf("compression=%s,decoded=%v", name, tc.watch != nil), func(t *testing.T) {
+			sink, addr, stop, err := StartWatchedSink(tc.watch)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -63,5 +70,80 @@ func TestSinkReadsEveryCompressionAndCountsWireBytes(t *testing.T) {
 				t.Errorf("%s: wire %d not well below decoded %d", name, d.WireBytes, d.Bytes)
 			}
 		})
+	}
+}
+
+// A sink without a Watch counts points off the wire; what it counts is what decoding pdata counts:
+// live and stale points of gauges and sums across resources and scopes, the cycle of a batch (a
+// batch starting with stale points included), and the uncompressed size.
+func TestWireCountMatchesDecodedCount(t *testing.T) {
+	batch := func(cycle uint64, staleFirst bool) pmetric.Metrics {
+		md := pmetric.NewMetrics()
+		for r := range 3 {
+			rm := md.ResourceMetrics().AppendEmpty()
+			rm.Resource().Attributes().PutStr("k8s.pod.name", fmt.Sprint("p", r))
+			for sc := range 2 {
+				ms := rm.ScopeMetrics().AppendEmpty().Metrics()
+				if r == 0 && sc == 0 && staleFirst {
+					dp := ms.AppendEmpty().SetEmptyGauge().DataPoints().AppendEmpty()
+					dp.SetTimestamp(pcommon.Timestamp(cycle) - points.StaleLead)
+					dp.SetFlags(pmetric.DefaultDataPointFlags.WithNoRecordedValue(true))
+				}
+				for i := range 5 {
+					g := ms.AppendEmpty()
+					g.SetName("kube_pod_info")
+					dp := g.SetEmptyGauge().DataPoints().AppendEmpty()
+					dp.SetTimestamp(pcommon.Timestamp(cycle))
+					dp.SetIntValue(int64(i))
+					dp.Attributes().PutStr("pod", fmt.Sprint(i))
+					sum := ms.AppendEmpty().SetEmptySum()
+					sum.SetIsMonotonic(true)
+					for range 2 {
+						dp := sum.DataPoints().AppendEmpty()
+						dp.SetTimestamp(pcommon.Timestamp(cycle))
+						dp.SetDoubleValue(1.5)
+					}
+					stale := sum.DataPoints().AppendEmpty()
+					stale.SetTimestamp(pcommon.Timestamp(cycle) - points.StaleLead)
+					stale.SetFlags(pmetric.DefaultDataPointFlags.WithNoRecordedValue(true))
+				}
+			}
+		}
+		ms := md.ResourceMetrics().At(0).ScopeMetrics().At(0).Metrics()
+		ms.AppendEmpty().SetEmptyHistogram().DataPoints().AppendEmpty().SetTimestamp(pcommon.Timestamp(cycle)) // not a number point: counted by neither
+		return md
+	}
+	counts := func(w *Watch) []Delivery {
+		sink, addr, stop, err := StartWatchedSink(w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer stop()
+		conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		for i, md := range []pmetric.Metrics{batch(5e9, false), batch(5e9, true), batch(6e9, true), batch(7e9, false)} {
+			if _, err := pmetricotlp.NewGRPCClient(conn).Export(ctx, pmetricotlp.NewExportRequestFromMetrics(md)); err != nil {
+				t.Fatalf("batch %d: %v", i, err)
+			}
+		}
+		return sink.Cycles()
+	}
+	wire, decoded := counts(nil), counts(&Watch{})
+	if len(decoded) != 3 || decoded[0].Points != 2*3*2*5*3 || decoded[0].Stale != 2*3*2*5+1 {
+		t.Fatalf("decoded %+v: want 3 cycles, the first of 180 live and 61 stale points", decoded)
+	}
+	for i := range decoded {
+		w, d := wire[i], decoded[i]
+		if w.Points != d.Points || w.Stale != d.Stale || w.Batches != d.Batches || w.Bytes != d.Bytes || w.WireBytes != d.WireBytes {
+			t.Errorf("cycle %d: counted off the wire %+v, decoded %+v", i, w, d)
+		}
+	}
+	if n := countWire([]byte{0x0a, 0x05, 0x12}).bytes; n != -1 {
+		t.Errorf("a truncated request counted as %d bytes; want it refused", n)
 	}
 }
