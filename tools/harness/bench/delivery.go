@@ -55,7 +55,7 @@ func (s *Sink) Export(ctx context.Context, req pmetricotlp.ExportRequest) (pmetr
 
 // batchCount is what a sink keeps of one batch.
 type batchCount struct {
-	cycle             uint64 // the cycle's timestamp (points.Cycle of its first point)
+	cycle              uint64 // the cycle's timestamp (points.Cycle of its first point)
 	live, stale, bytes int
 }
 
