@@ -519,9 +519,9 @@ loop:
 			Fresh: fresh[2], Compression: k8sPeer.Compression}
 		k8sCompression := k8sPeer.Compression
 		if k8sCompression == "" {
-			k8sCompression = "its default, gzip"
+			k8sCompression = "gzip, the exporter's default"
 		}
-		pl.Notes = append(pl.Notes, fmt.Sprintf("k8s_cluster: the contrib k8s_cluster receiver v0.149.0 (tools/k8sclusterref %s), its defaults but collection_interval, exporting otlp_grpc with compression %s as kubestate's and the exporter's other defaults (queue of 1,000 requests, retries); logs at info, no metrics of its own",
+		pl.Notes = append(pl.Notes, fmt.Sprintf("k8s_cluster: the contrib k8s_cluster receiver v0.149.0 (tools/k8sclusterref %s), its defaults but collection_interval, exporting otlp_grpc with kubestate's compression (%s) and the exporter's other defaults (queue of 1,000 requests, retries); logs at info, no metrics of its own",
 			strings.Join(k8sPeer.Args(), " "), k8sCompression))
 	}
 	return pl, nil
