@@ -15,6 +15,7 @@ require (
 	go.opentelemetry.io/collector/pdata v1.55.0
 	go.opentelemetry.io/collector/pipeline v1.55.0
 	go.opentelemetry.io/collector/receiver/receivertest v0.149.0
+	go.uber.org/goleak v1.3.0
 	go.uber.org/zap v1.27.1
 )
 

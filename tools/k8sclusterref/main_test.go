@@ -12,6 +12,7 @@ import (
 	"go.opentelemetry.io/collector/exporter/exportertest"
 	"go.opentelemetry.io/collector/exporter/otlpexporter"
 	"go.opentelemetry.io/collector/pdata/pmetric"
+	"go.uber.org/goleak"
 )
 
 func TestParseFlags(t *testing.T) {
@@ -83,6 +84,7 @@ func TestReceiverConfig(t *testing.T) {
 // items: the receiver hands over a whole cycle as one request, and a queue sized in items refuses a
 // request larger than itself, whatever block_on_overflow says (the cycle would be lost).
 func TestItemsQueueRefusesACycleLargerThanItself(t *testing.T) {
+	defer goleak.VerifyNone(t) // after the exporter's shutdown, deferred below
 	f := otlpexporter.NewFactory()
 	cfg := f.CreateDefaultConfig()
 	// Nothing listens on port 1: a request the queue accepted would wait in it, not fail.
