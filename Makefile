@@ -8,7 +8,7 @@ PROMETHEUS := /usr/bin/prometheus
 
 export GOFLAGS ?= -buildvcs=false
 
-.PHONY: all tools cluster-up cluster-down test build build-alloy image image-push run peer generate check-generated parity parity-prometheus parity-pull mixin reliability fuzz bench bench-crs bench-apiserver bench-schemas bench-sharded bench-plot bench-go clean help
+.PHONY: all tools cluster-up cluster-down test build build-alloy image image-push run peer peer-k8scluster generate check-generated parity parity-prometheus parity-pull mixin reliability fuzz bench bench-crs bench-apiserver bench-schemas bench-sharded bench-plot bench-go clean help
 
 all: help
 
@@ -30,6 +30,7 @@ help:
 	@echo "make bench-sharded sharding: BENCH_SHARDS=3 shards of kubestate and of KSM beside both unsharded, one cluster, per-process CPU and RSS (BENCH_PODS=10000)"
 	@echo "make bench-plot    redraw docs/bench/performance.svg (CPU and RSS by cluster size, every peer) from docs/bench/results.jsonl"
 	@echo "make peer          the reference collector the bench compares with: contrib prometheusreceiver scraping KSM, OTLP out"
+	@echo "make peer-k8scluster the contrib k8s_cluster receiver exporting OTLP: the further peer of bench -pipeline -k8scluster"
 	@echo "make bench-go      Go benchmarks of the hot paths: pdata floor, snapshot, object -> record"
 	@echo "make tools         build kube-apiserver, kubectl, etcd, kube-state-metrics into bin/"
 	@echo "make cluster-up    start the local control plane (kubeconfig: .local/kubeconfig)"
@@ -114,6 +115,17 @@ $(PEER): tools/harness/peer/builder-config.yaml | $(BIN)/ocb
 	@mkdir -p _build/peer
 	@$(PROGRESS) otelcol-ksm-scraper sh -c '$(BIN)/ocb --config tools/harness/peer/builder-config.yaml >_build/peer/ocb.log 2>&1' || { tail -30 _build/peer/ocb.log; exit 1; }
 	@touch $@
+
+# The contrib k8s_cluster receiver v0.149.0 exporting OTLP as a Collector would (tools/k8sclusterref
+# -otlp): the further peer of `bench -pipeline -k8scluster`. Its own module; rebuilt when it changes.
+K8SCLUSTERREF := _build/peer/k8sclusterref
+
+peer-k8scluster: $(K8SCLUSTERREF)
+
+$(K8SCLUSTERREF): tools/k8sclusterref/main.go tools/k8sclusterref/go.mod tools/k8sclusterref/go.sum
+	@mkdir -p _build/peer
+	@echo ">> building the k8s_cluster reference peer (contrib k8sclusterreceiver v0.149.0, first build: about 2-4 minutes)"
+	@cd tools/k8sclusterref && $(GO) build -o ../../$@ .
 
 ## ---- container image (tools/image is its own module: go-containerregistry stays out of go.mod) ----
 
@@ -292,7 +304,7 @@ test: tools build build-alloy image check-generated $(PROMETHEUS)
 	@test -z "$$(gofmt -l internal receiver tools)" || { gofmt -l internal receiver tools; echo "gofmt: files above need formatting (gofmt -w)"; exit 1; }
 	@$(GO) vet ./...
 	@cd tools/harness && $(GO) vet ./...
-	@cd tools/k8sclusterref && $(GO) vet ./...
+	@cd tools/k8sclusterref && $(GO) vet ./... && $(GO) test -count=1 ./...
 	@echo ">> go test -race (the receiver module)"
 	@$(GO) test -race -count=1 -timeout 20m ./...
 	@echo ">> go test -race tools/harness (parity with KSM, the built distribution end to end)"

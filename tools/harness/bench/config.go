@@ -44,6 +44,16 @@ const RecommendedResend = time.Minute
 // RecommendedCompression is the README's compression of the otlp exporter.
 const RecommendedCompression = "zstd"
 
+// PipelineCompression is the compression the pipeline's otlp exporter is configured with (lean
+// and pull runs aside): "" where the exporter's default (gzip) is left alone (Defaults without
+// Compression), zstd in the README's pipeline unless Compression says otherwise.
+func (c CollectorConfig) PipelineCompression() string {
+	if c.Compression == "" && !c.Defaults {
+		return RecommendedCompression
+	}
+	return c.Compression
+}
+
 // QueueItems is the README's queue size: a few batches, 3 x max_data_points_per_batch.
 func (c CollectorConfig) QueueItems() int { return 3 * c.MaxBatch }
 
@@ -84,11 +94,7 @@ func (c CollectorConfig) YAML() string {
 			fmt.Fprintf(&b, "    compression: %s\n", c.Compression)
 		}
 	case c.Recommended:
-		compression := c.Compression
-		if compression == "" {
-			compression = RecommendedCompression
-		}
-		fmt.Fprintf(&b, "    compression: %s\n", compression)
+		fmt.Fprintf(&b, "    compression: %s\n", c.PipelineCompression())
 		fmt.Fprintf(&b, "    sending_queue:\n      sizer: items\n      queue_size: %d\n      block_on_overflow: true\n", c.QueueItems())
 	default:
 		compression := c.Compression
@@ -149,4 +155,27 @@ func promDuration(d time.Duration) string {
 		return fmt.Sprintf("%ds", d/time.Second)
 	}
 	return fmt.Sprintf("%dms", d/time.Millisecond)
+}
+
+// K8sClusterPeer is the contrib k8s_cluster receiver v0.149.0 deployed as a user's Collector runs it
+// (tools/k8sclusterref -otlp, make peer-k8scluster): collecting every Interval and exporting each
+// cycle through the core otlp_grpc exporter to the sink. The exporter's sending queue (1,000
+// requests), retries and timeout stay at their defaults: the receiver hands over one request per
+// cycle (about 113,000 points at 10,000 pods), which a queue sized in items for kubestate's
+// batches (QueueItems) would refuse outright as larger than the queue. Compression is kubestate's
+// in the same run, so that the two receivers are compared under one exporter codec ("" leaves the
+// exporter's default, gzip, as kubestate's -defaults does).
+type K8sClusterPeer struct {
+	Sink        string
+	Interval    time.Duration
+	Compression string
+}
+
+// Args is the peer's command line.
+func (c K8sClusterPeer) Args() []string {
+	args := []string{"-interval", c.Interval.String(), "-otlp", c.Sink}
+	if c.Compression != "" {
+		args = append(args, "-compression", c.Compression)
+	}
+	return args
 }

@@ -238,3 +238,66 @@ func TestCollectorConfigShards(t *testing.T) {
 		}
 	}
 }
+
+// The k8s_cluster peer exports to its sink with kubestate's compression in the run: zstd in the
+// README's pipeline, -compression where given, and the exporter's own default (no flag) with
+// -defaults, as kubestate's config leaves it unset then.
+func TestK8sClusterPeerFollowsKubestateCompression(t *testing.T) {
+	for _, c := range []struct {
+		defaults    bool
+		compression string
+		want        string // "" = no -compression flag
+	}{
+		{false, "", "zstd"},
+		{false, "gzip", "gzip"},
+		{false, "none", "none"},
+		{true, "", ""},
+		{true, "snappy", "snappy"},
+	} {
+		cfg := CollectorConfig{Kubeconfig: "/k", Sink: "127.0.0.1:4317", Interval: 15 * time.Second, MaxBatch: 8192,
+			Recommended: true, Defaults: c.defaults, Compression: c.compression}
+		got := cfg.PipelineCompression()
+		if got != c.want {
+			t.Errorf("defaults=%v compression=%q: PipelineCompression %q, want %q", c.defaults, c.compression, got, c.want)
+		}
+		if yamlSays, _ := get(t, parse(t, cfg.YAML()), "exporters", "otlp_grpc", "compression").(string); yamlSays != got {
+			t.Errorf("defaults=%v compression=%q: kubestate's config compresses with %q, the peer would with %q", c.defaults, c.compression, yamlSays, got)
+		}
+		args := strings.Join(K8sClusterPeer{Sink: "127.0.0.1:5000", Interval: 15 * time.Second, Compression: got}.Args(), " ")
+		want := "-interval 15s -otlp 127.0.0.1:5000"
+		if c.want != "" {
+			want += " -compression " + c.want
+		}
+		if args != want {
+			t.Errorf("defaults=%v compression=%q: args %q, want %q", c.defaults, c.compression, args, want)
+		}
+	}
+}
+
+func TestPipelineLineK8sCluster(t *testing.T) {
+	p := Pipeline{Result: Result{Pods: 2000, Interval: 15 * time.Second,
+		KSM:       Summary{CPUTotal: 10 * time.Second, RSSSteady: 200e6},
+		Kubestate: Summary{CPUTotal: 6 * time.Second, RSSSteady: 100e6}},
+		Scraper: Summary{CPUTotal: 20 * time.Second, RSSSteady: 600e6},
+		Churn:   "light", Compression: "zstd", Resend: time.Minute}
+	without := p.Line()
+	if strings.Contains(without, "k8s_cluster") {
+		t.Fatalf("a run without the k8s_cluster peer names it: %s", without)
+	}
+	p.K8sCluster = &K8sClusterRun{Summary: Summary{CPUTotal: 4 * time.Second, RSSSteady: 80e6, Cycles: 8, PointsInWindow: 8 * 22000},
+		Fresh: Freshness{Delays: []time.Duration{4 * time.Second, 9 * time.Second, 6 * time.Second}, Missed: 2}, Compression: "zstd"}
+	want := without + " cpu_ratio_vs_k8s_cluster=1.50 rss_ratio_vs_k8s_cluster=1.25 points_per_min_k8s_cluster=88000 freshness_k8s_cluster_s=6.0"
+	if got := p.Line(); got != want {
+		t.Errorf("line\n got %s\nwant %s", got, want)
+	}
+	// Every field stays key=value, so the line parses as before with the new keys.
+	for _, f := range strings.Fields(strings.TrimPrefix(p.Line(), "bench-pipeline: ")) {
+		if k, v, ok := strings.Cut(f, "="); !ok || k == "" || v == "" {
+			t.Errorf("field %q is not key=value", f)
+		}
+	}
+	if tab := p.Table(); !strings.Contains(tab, "| CPU total (start to window end) |      4.00 s |     6.00 s |            1.50 |") ||
+		!strings.Contains(tab, "k8s_cluster 6.0 s (3/5)") {
+		t.Errorf("table lacks the k8s_cluster side:\n%s", tab)
+	}
+}

@@ -30,6 +30,23 @@ func ContainerRestartsProbe(namespace, pod, container string) Probe {
 		Labels: map[string]string{"namespace": namespace, "pod": pod, "container": container}}
 }
 
+// ContainerRestartsProbeFor is the same restart count as a receiver emitting schema names it: KSM's
+// family under "" and "ksm"; under "k8s_cluster" (the contrib k8s_cluster receiver's names, which
+// kubestate's schema of that name shares) k8s.container.restarts and under "semconv"
+// k8s.container.restart.count, both with the pod and container in resource attributes.
+func ContainerRestartsProbeFor(schema, namespace, pod, container string) (Probe, error) {
+	otel := map[string]string{"k8s.namespace.name": namespace, "k8s.pod.name": pod, "k8s.container.name": container}
+	switch schema {
+	case "", "ksm":
+		return ContainerRestartsProbe(namespace, pod, container), nil
+	case "k8s_cluster":
+		return Probe{Metric: "k8s.container.restarts", Labels: otel}, nil
+	case "semconv":
+		return Probe{Metric: "k8s.container.restart.count", Labels: otel}, nil
+	}
+	return Probe{}, fmt.Errorf("schema %q: want ksm, k8s_cluster or semconv", schema)
+}
+
 // metricMatches accepts the probe's name, and the name without a "_total" suffix, which a
 // Prometheus receiver normalising names to OTel conventions drops from counters.
 func (p Probe) metricMatches(name string) bool {

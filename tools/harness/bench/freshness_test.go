@@ -191,3 +191,57 @@ func TestReservedPodLeavesTheChurn(t *testing.T) {
 		t.Fatal("Reserve took the churn's last pod")
 	}
 }
+
+// otelRestarts is one export of a container's restart count as the contrib k8s_cluster receiver
+// (and kubestate under schema k8s_cluster or semconv) shapes it: an int gauge whose pod and
+// container are resource attributes.
+func otelRestarts(name, ns, pod, container string, v int64) pmetric.Metrics {
+	md := pmetric.NewMetrics()
+	rm := md.ResourceMetrics().AppendEmpty()
+	rm.Resource().Attributes().PutStr("k8s.namespace.name", ns)
+	rm.Resource().Attributes().PutStr("k8s.pod.name", pod)
+	rm.Resource().Attributes().PutStr("k8s.pod.uid", "u-1")
+	rm.Resource().Attributes().PutStr("k8s.container.name", container)
+	m := rm.ScopeMetrics().AppendEmpty().Metrics().AppendEmpty()
+	m.SetName(name)
+	m.SetEmptyGauge().DataPoints().AppendEmpty().SetIntValue(v)
+	return md
+}
+
+// Each path's freshness is timed on the restart count under its own names: KSM's probe never sees
+// a k8s_cluster export (every trial of kubestate under -schema k8s_cluster, or of the k8s_cluster
+// peer, would be missed).
+func TestContainerRestartsProbeFor(t *testing.T) {
+	t0 := time.Unix(100, 0)
+	watch := func(schema string) *Watch {
+		p, err := ContainerRestartsProbeFor(schema, "synth-0", "p-1", "app")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &Watch{Probe: p}
+	}
+	ksm, k8s, semconv := watch("ksm"), watch("k8s_cluster"), watch("semconv")
+	for _, w := range []*Watch{ksm, k8s, semconv} {
+		w.Observe(otelRestarts("k8s.container.restarts", "synth-0", "p-1", "app", 4), t0)
+		w.Observe(otelRestarts("k8s.container.restarts", "synth-0", "p-1", "sidecar", 5), t0)
+		w.Observe(otelRestarts("k8s.container.restart.count", "synth-0", "p-1", "app", 6), t0)
+		w.Observe(restarts("kube_pod_container_status_restarts_total", "synth-0", "p-1", "app", 7, false), t0)
+	}
+	for _, c := range []struct {
+		name string
+		w    *Watch
+		sees float64
+	}{{"ksm", ksm, 7}, {"k8s_cluster", k8s, 4}, {"semconv", semconv, 6}} {
+		for _, v := range []float64{4, 5, 6, 7} {
+			if _, ok := c.w.FirstSeen(v); ok != (v == c.sees) {
+				t.Errorf("schema %s: value %g seen %v, want only %g", c.name, v, ok, c.sees)
+			}
+		}
+	}
+	if def := watch(""); def.Probe.Metric != ksm.Probe.Metric {
+		t.Errorf("the default schema probes %s, want KSM's %s", def.Probe.Metric, ksm.Probe.Metric)
+	}
+	if _, err := ContainerRestartsProbeFor("prometheus", "synth-0", "p-1", "app"); err == nil || !strings.Contains(err.Error(), "schema") {
+		t.Errorf("unknown schema: %v, want an error naming the schema", err)
+	}
+}

@@ -53,6 +53,11 @@ func keyOf(rec Record, p Peer) seriesKey {
 		}
 		k.variant = strings.Join(v, ", ")
 	}
+	// The k8s_cluster receiver's exporter compresses as kubestate's in its run: its runs under
+	// different codecs are not joined either.
+	if p.Peer == PeerK8sCluster && rec.Compression != usualCompression[rec.Config] {
+		k.variant = rec.Compression
+	}
 	return k
 }
 

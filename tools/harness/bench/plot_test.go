@@ -253,10 +253,11 @@ func TestPlotSVG(t *testing.T) {
 }
 
 // A kubestate run with another compression or settings than its pipeline's usual is a series of
-// its own; the peers measured beside it are not split by kubestate's settings.
+// its own; the peers measured beside it are not split by kubestate's settings, but the k8s_cluster
+// receiver, whose exporter compresses as kubestate's, is split by the compression.
 func TestPlotSeriesSplitByVariant(t *testing.T) {
 	base := Record{Source: "t", Config: "recommended", Compression: "gzip", Pods: 2000, Churn: "light", IntervalS: 15, WindowS: 100,
-		Peers: []Peer{{Peer: PeerKubestate, RSSMB: 100}, {Peer: PeerKSMScraper, RSSMB: 500}}}
+		Peers: []Peer{{Peer: PeerKubestate, RSSMB: 100}, {Peer: PeerKSMScraper, RSSMB: 500}, {Peer: PeerK8sCluster, RSSMB: 80}}}
 	zstd := base
 	zstd.Compression = "zstd"
 	resend := base
@@ -275,6 +276,8 @@ func TestPlotSeriesSplitByVariant(t *testing.T) {
 		"kubestate · recommended · light churn · resend_interval=60s",
 		"kubestate · recommended · light churn · zstd",
 		"KSM + scraper · recommended · light churn",
+		"k8s_cluster · recommended · light churn",
+		"k8s_cluster · recommended · light churn · zstd",
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("series\n got %q\nwant %q", got, want)

@@ -149,7 +149,8 @@ func (r Result) Record(info RunInfo) Record {
 }
 
 // Record is the pipeline run as a line of the results file: kubestate, KSM alone, and KSM with the
-// scraper summed, both paths' points per minute measured at their sinks.
+// scraper summed, both paths' points per minute measured at their sinks; with -k8scluster the
+// k8s_cluster receiver too (its exporter compresses as kubestate's, the record's compression).
 func (p Pipeline) Record(info RunInfo) Record {
 	rec := p.record(info)
 	rec.Config, rec.Compression = "recommended", p.Compression
@@ -171,6 +172,11 @@ func (p Pipeline) Record(info RunInfo) Record {
 	peer := peerOf(PeerKSMScraper, sum)
 	peer.PointsPerMin = round(p.KSM.PointsPerMin(p.Interval), 0)
 	rec.Peers = []Peer{ks, ksm, peer}
+	if p.K8sCluster != nil {
+		k := peerOf(PeerK8sCluster, p.K8sCluster.Summary)
+		k.PointsPerMin = round(p.K8sCluster.PointsPerMin(p.Interval), 0)
+		rec.Peers = append(rec.Peers, k)
+	}
 	rec.Line = p.Line()
 	return rec
 }

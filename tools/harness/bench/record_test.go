@@ -178,3 +178,30 @@ func TestCommittedResultsRead(t *testing.T) {
 		t.Fatal("the figures published in docs/performance.md are not in the results file")
 	}
 }
+
+// With -k8scluster the record carries the k8s_cluster receiver as a peer of its own, with the
+// points per minute its sink received, and reads back.
+func TestPipelineRecordK8sCluster(t *testing.T) {
+	p := testPipeline()
+	if n := len(p.Record(RunInfo{At: time.Now(), Commit: "c"}).Peers); n != 3 {
+		t.Fatalf("%d peers without -k8scluster, want 3", n)
+	}
+	p.K8sCluster = &K8sClusterRun{Summary: Summary{CPUTotal: 5 * time.Second, CPUSteady: 3 * time.Second, RSSSteady: 90e6,
+		Cycles: 8, PointsInWindow: 8 * 300, PerCycle: 300}}
+	rec := p.Record(RunInfo{At: time.Now(), Commit: "c", UpdatesPerSec: 2, Replacements: 0.1})
+	want := Peer{Peer: PeerK8sCluster, CPUS: 5, CPUSteadyS: 3, RSSMB: 90, PerCycle: 300, PointsPerMin: 1200}
+	if len(rec.Peers) != 4 || !reflect.DeepEqual(rec.Peers[3], want) {
+		t.Fatalf("peers %+v, want the fourth %+v", rec.Peers, want)
+	}
+	path := filepath.Join(t.TempDir(), "results.jsonl")
+	if err := AppendRecord(path, rec); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadRecordsFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || !reflect.DeepEqual(got[0], rec) {
+		t.Fatalf("read back %+v, want %+v", got, rec)
+	}
+}

@@ -242,6 +242,32 @@ type Pipeline struct {
 	Compression               string        // kubestate's otlp exporter
 	Resend                    time.Duration // kubestate's resend_interval
 	Defaults                  bool          // kubestate ran every setting at its default, not the README's pipeline
+	// K8sCluster is the contrib k8s_cluster receiver run beside both (-k8scluster), or nil.
+	K8sCluster *K8sClusterRun
+}
+
+// K8sClusterRun is the contrib k8s_cluster receiver deployed as a further peer of a pipeline run:
+// one process exporting OTLP to a sink of its own, on the same cluster, interval and steady window.
+type K8sClusterRun struct {
+	Summary
+	Fresh       Freshness // its restart count (k8s.container.restarts) at its sink
+	Compression string    // its otlp exporter's: kubestate's in the run, "" for the exporter's default (gzip)
+}
+
+// CPURatioVsK8sCluster is kubestate's total CPU over the k8s_cluster receiver's; NaN without it.
+func (p Pipeline) CPURatioVsK8sCluster() float64 {
+	if p.K8sCluster == nil {
+		return math.NaN()
+	}
+	return ratio(p.Kubestate.CPUTotal.Seconds(), p.K8sCluster.CPUTotal.Seconds())
+}
+
+// RSSRatioVsK8sCluster is kubestate's mean steady RSS over the k8s_cluster receiver's; NaN without it.
+func (p Pipeline) RSSRatioVsK8sCluster() float64 {
+	if p.K8sCluster == nil {
+		return math.NaN()
+	}
+	return ratio(float64(p.Kubestate.RSSSteady), float64(p.K8sCluster.RSSSteady))
 }
 
 // CPURatioVsPeer is kubestate's total CPU over KSM's and the scraper's together.
@@ -269,7 +295,19 @@ func (p Pipeline) Line() string {
 	}
 	return fmt.Sprintf("bench-pipeline: pods=%d cpu_ratio_vs_ksm_plus_scraper=%.2f rss_ratio_vs_ksm_plus_scraper=%.2f freshness_s=%.1f/%.1f cpu_ratio_vs_ksm=%.2f rss_ratio_vs_ksm=%.2f points_per_min=%.0f/%.0f churn=%s compression=%s resend_interval=%s",
 		p.Pods, p.CPURatioVsPeer(), p.RSSRatioVsPeer(), seconds(p.FreshKubestate.Median()), seconds(p.FreshPeer.Median()),
-		p.CPURatio(), p.RSSRatio(), p.Kubestate.PointsPerMin(p.Interval), p.KSM.PointsPerMin(p.Interval), p.Churn, compression, p.Resend) + map[bool]string{true: " config=defaults"}[p.Defaults]
+		p.CPURatio(), p.RSSRatio(), p.Kubestate.PointsPerMin(p.Interval), p.KSM.PointsPerMin(p.Interval), p.Churn, compression, p.Resend) +
+		map[bool]string{true: " config=defaults"}[p.Defaults] + p.k8sClusterFields()
+}
+
+// k8sClusterFields extend the line when the k8s_cluster receiver ran beside: kubestate's ratios to
+// it (as every ratio of the line, kubestate over the peer), its points per minute and freshness.
+func (p Pipeline) k8sClusterFields() string {
+	k := p.K8sCluster
+	if k == nil {
+		return ""
+	}
+	return fmt.Sprintf(" cpu_ratio_vs_k8s_cluster=%.2f rss_ratio_vs_k8s_cluster=%.2f points_per_min_k8s_cluster=%.0f freshness_k8s_cluster_s=%.1f",
+		p.CPURatioVsK8sCluster(), p.RSSRatioVsK8sCluster(), k.PointsPerMin(p.Interval), seconds(k.Fresh.Median()))
 }
 
 // Table renders the three processes, the peer's sum and kubestate's ratios to KSM and to the sum.
@@ -309,6 +347,9 @@ func (p Pipeline) Table() string {
 	fmt.Fprintf(&b, "\nfreshness (change -> point at the sink, median, trials arrived/run): kubestate %s, KSM + scraper %s\n",
 		fresh(p.FreshKubestate), fresh(p.FreshPeer))
 	fmt.Fprintf(&b, "  kubestate %v\n  KSM + scraper %v\n", roundAll(p.FreshKubestate.Delays), roundAll(p.FreshPeer.Delays))
+	if p.K8sCluster != nil {
+		b.WriteString(p.k8sClusterTable())
+	}
 	for _, n := range p.Notes {
 		fmt.Fprintf(&b, "note: %s\n", n)
 	}
@@ -329,4 +370,41 @@ func roundAll(ds []time.Duration) []time.Duration {
 		out[i] = d.Round(10 * time.Millisecond)
 	}
 	return out
+}
+
+// k8sClusterTable sets the k8s_cluster receiver beside kubestate, ratios kubestate over it.
+func (p Pipeline) k8sClusterTable() string {
+	k := p.K8sCluster
+	var b strings.Builder
+	fmt.Fprintf(&b, "\nthe contrib k8s_cluster receiver beside (%d exports in the window):\n\n", k.Cycles)
+	row := func(cells ...string) { fmt.Fprintf(&b, "| %-30s | %11s | %10s | %15s |\n", any2(cells)...) }
+	row("measure", "k8s_cluster", "kubestate", "vs k8s_cluster")
+	b.WriteString("|--------------------------------|-------------|------------|-----------------|\n")
+	secs := func(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
+	mb := func(n uint64) string { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }
+	rt := func(a, b float64) string { return fmt.Sprintf("%.2f", ratio(a, b)) }
+	cpu := func(name string, f func(Summary) time.Duration) {
+		x, c := f(k.Summary), f(p.Kubestate)
+		row(name, secs(x), secs(c), rt(c.Seconds(), x.Seconds()))
+	}
+	mem := func(name string, f func(Summary) uint64) {
+		x, c := f(k.Summary), f(p.Kubestate)
+		row(name, mb(x), mb(c), rt(float64(c), float64(x)))
+	}
+	count := func(name string, x, c float64, f func(float64) string) { row(name, f(x), f(c), rt(c, x)) }
+	cpu("CPU total (start to window end)", func(s Summary) time.Duration { return s.CPUTotal })
+	cpu("CPU in the steady window", func(s Summary) time.Duration { return s.CPUSteady })
+	cpu("  of which kernel", func(s Summary) time.Duration { return s.SysSteady })
+	mem("RSS steady (mean)", func(s Summary) uint64 { return s.RSSSteady })
+	mem("RSS steady (max)", func(s Summary) uint64 { return s.RSSSteadyMax })
+	mem("RSS peak during start-up", func(s Summary) uint64 { return s.PeakStartup })
+	n := func(x float64) string { return fmt.Sprintf("%.0f", x) }
+	mbf := func(x float64) string { return fmt.Sprintf("%.2f MB", x/1e6) } // a cycle at 1,000 pods is 0.1 MB on the wire
+	count("points per cycle at the sink", float64(k.PerCycle), float64(p.Kubestate.PerCycle), n)
+	count("OTLP bytes per cycle (decoded)", float64(k.BytesPerCycle), float64(p.Kubestate.BytesPerCycle), mbf)
+	count("OTLP bytes per cycle (wire)", float64(k.WireBytesPerCycle), float64(p.Kubestate.WireBytesPerCycle), mbf)
+	count("data points per minute at sink", k.PointsPerMin(p.Interval), p.Kubestate.PointsPerMin(p.Interval), n)
+	fmt.Fprintf(&b, "freshness (median, trials arrived/run): k8s_cluster %.1f s (%d/%d) %v\n",
+		seconds(k.Fresh.Median()), len(k.Fresh.Delays), len(k.Fresh.Delays)+k.Fresh.Missed, roundAll(k.Fresh.Delays))
+	return b.String()
 }

@@ -32,3 +32,44 @@ func TestComplete(t *testing.T) {
 		}
 	}
 }
+
+// The k8s_cluster receiver has no scrape to agree with: it is complete once two cycles agree.
+func TestSettled(t *testing.T) {
+	d := func(ns ...int) []bench.Delivery {
+		var out []bench.Delivery
+		for _, n := range ns {
+			out = append(out, bench.Delivery{Points: n})
+		}
+		return out
+	}
+	for _, c := range []struct {
+		cycles []bench.Delivery
+		want   bool
+	}{
+		{nil, false},
+		{d(1130), false},
+		{d(0, 0), false},
+		{d(300, 1130), false},
+		{d(300, 1130, 1131), true}, // within 0.5 %: a pod replaced between the cycles
+		{d(1130, 1100), false},
+	} {
+		if got := settled(c.cycles); got != c.want {
+			t.Errorf("settled(%v) = %v, want %v", points(c.cycles), got, c.want)
+		}
+	}
+}
+
+// Each path's freshness watch names the probed container as that path does.
+func TestProbeAs(t *testing.T) {
+	ksm := bench.ContainerRestartsProbe("synth-3", "p-7", "app")
+	p, err := probeAs("k8s_cluster", ksm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Metric != "k8s.container.restarts" || p.Labels["k8s.namespace.name"] != "synth-3" || p.Labels["k8s.pod.name"] != "p-7" || p.Labels["k8s.container.name"] != "app" {
+		t.Fatalf("k8s_cluster probe %+v", p)
+	}
+	if p, err := probeAs("", ksm); err != nil || p.Metric != ksm.Metric {
+		t.Fatalf("default schema probe %+v %v, want KSM's", p, err)
+	}
+}

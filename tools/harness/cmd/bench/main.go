@@ -19,6 +19,16 @@
 //
 //	bench-pipeline: pods=<n> cpu_ratio_vs_ksm_plus_scraper=<x> rss_ratio_vs_ksm_plus_scraper=<x> freshness_s=<kubestate>/<ksm_pipeline> cpu_ratio_vs_ksm=<x> rss_ratio_vs_ksm=<x> points_per_min=<kubestate>/<ksm_pipeline> churn=<light|heavy> compression=<c> resend_interval=<d>
 //
+// With -k8scluster as well, the contrib k8s_cluster receiver v0.149.0 runs beside them as a third
+// path (tools/k8sclusterref -otlp, make peer-k8scluster): one process, same cluster and interval,
+// exporting OTLP with kubestate's compression (the exporter's other settings at their defaults) to a
+// sink of its own, measured over the same window; the line then ends in
+//
+//	... cpu_ratio_vs_k8s_cluster=<x> rss_ratio_vs_k8s_cluster=<x> points_per_min_k8s_cluster=<x> freshness_k8s_cluster_s=<x>
+//
+// (ratios kubestate over the k8s_cluster receiver, as every ratio of the line). It emits far fewer
+// points than KSM's families (about a fifth); -schema k8s_cluster makes kubestate emit the same set.
+//
 // Every run appends its figures as one JSON line to -results (docs/bench/results.jsonl), from which
 // `make bench-plot` draws docs/bench/performance.svg.
 //
@@ -92,6 +102,8 @@ type options struct {
 	schema                string
 	shards                int
 	results               string
+	k8scluster            bool
+	k8sclusterRef         string
 }
 
 func main() { os.Exit(run()) }
@@ -139,6 +151,8 @@ func run() int {
 	flag.IntVar(&o.crs, "crs", 0, "measure custom resources instead of pods: this many Releases with testdata/bench/crs/config.yaml on both sides (see crs.go)")
 	flag.BoolVar(&o.apiserver, "apiserver", false, "measure the kube-apiserver's cost of each collector instead: CPU and memory during its initial sync and steady watch, protobuf vs JSON, WatchList on and off (see apiserver.go)")
 	flag.IntVar(&o.shards, "shards", 0, "measure sharding: beside the unsharded pair, this many shards of each side (KSM --shard/--total-shards, kubestate shard/total_shards), each checked to add up to the unsharded one (see sharded.go)")
+	flag.BoolVar(&o.k8scluster, "k8scluster", false, "with -pipeline: run the contrib k8s_cluster receiver v0.149.0 beside (-k8scluster-ref) as a further peer, exporting OTLP to a sink of its own with kubestate's compression and the exporter's other defaults; its CPU, RSS, points per minute and freshness")
+	flag.StringVar(&o.k8sclusterRef, "k8scluster-ref", "_build/peer/k8sclusterref", "with -k8scluster: the k8s_cluster peer (tools/k8sclusterref; make peer-k8scluster)")
 	flag.StringVar(&o.results, "results", bench.ResultsFile, "append the run's figures to this results file as a JSON line (\"\": don't)")
 	flag.Parse()
 	if o.light {
@@ -146,6 +160,10 @@ func run() int {
 	}
 	if o.defaults && !o.pipeline {
 		fmt.Fprintln(os.Stderr, "bench: -defaults is a -pipeline run")
+		return 2
+	}
+	if o.k8scluster && (!o.pipeline || o.crs > 0 || o.shards > 0 || o.apiserver) {
+		fmt.Fprintln(os.Stderr, "bench: -k8scluster is a -pipeline run (not with -crs, -shards or -apiserver)")
 		return 2
 	}
 	if o.pipeline && o.pull {
@@ -213,10 +231,15 @@ type report interface {
 func runBench(ctx context.Context, o options) (_ report, err error) {
 	var res bench.Result
 	binaries := []string{filepath.Join(o.bin, "kube-state-metrics"), o.collector}
+	hint := "make tools build peer"
 	if o.pipeline {
 		binaries = append(binaries, o.peer)
 	}
-	be, closeEnv, err := setUp(ctx, &o, "kubestate-bench-", "make tools build peer", binaries...)
+	if o.k8scluster {
+		binaries = append(binaries, o.k8sclusterRef)
+		hint += " peer-k8scluster"
+	}
+	be, closeEnv, err := setUp(ctx, &o, "kubestate-bench-", hint, binaries...)
 	if err != nil {
 		return res, err
 	}
@@ -230,14 +253,25 @@ func runBench(ctx context.Context, o options) (_ report, err error) {
 	res.Pods, res.Interval = have, o.interval
 
 	// With -pipeline, one pod leaves the churn: the bench changes it and times the change through
-	// both paths, each to a sink of its own.
+	// each path, each to a sink of its own, under the names that path emits.
 	var probe bench.Probe
-	var watchKS, watchPeer *bench.Watch
+	var watchKS, watchPeer, watchK8s *bench.Watch
 	if o.pipeline {
 		if probe, err = reserveProbe(ctx, cs, churn); err != nil {
 			return res, err
 		}
-		watchKS, watchPeer = &bench.Watch{Probe: probe}, &bench.Watch{Probe: probe}
+		ksProbe, err := probeAs(o.schema, probe)
+		if err != nil {
+			return res, err
+		}
+		watchKS, watchPeer = &bench.Watch{Probe: ksProbe}, &bench.Watch{Probe: probe}
+		if o.k8scluster {
+			k8sProbe, err := probeAs("k8s_cluster", probe)
+			if err != nil {
+				return res, err
+			}
+			watchK8s = &bench.Watch{Probe: k8sProbe}
+		}
 	}
 
 	// The sink, the churn, then the processes at the same moment.
@@ -254,6 +288,15 @@ func runBench(ctx context.Context, o options) (_ report, err error) {
 			return res, err
 		}
 		defer stopPeerSink()
+	}
+	var k8sSink *bench.Sink
+	var k8sSinkAddr string
+	if o.k8scluster {
+		var stopK8sSink func()
+		if k8sSink, k8sSinkAddr, stopK8sSink, err = bench.StartWatchedSink(watchK8s); err != nil {
+			return res, err
+		}
+		defer stopK8sSink()
 	}
 	defer runChurn(ctx, churn)()
 
@@ -290,6 +333,26 @@ func runBench(ctx context.Context, o options) (_ report, err error) {
 		progress("otelcol-ksm-scraper (pid %d) scrapes KSM every %s", scraper.PID(), o.interval)
 		scraperSide = &bench.Side{Name: "scraper", Started: scraper.Started}
 		sampled = append(sampled, sampledProc{scraper, scraperSide})
+	}
+	var k8sSide *bench.Side
+	k8sPeer := bench.K8sClusterPeer{Sink: k8sSinkAddr, Interval: o.interval, Compression: collectorConfig(kubeconfig, sinkAddr, 0, o).PipelineCompression()}
+	if o.k8scluster {
+		k8s, err := proc.Start("k8sclusterref", o.k8sclusterRef, filepath.Join(o.workDir, "k8sclusterref.log"),
+			append(gogcEnv(o), "KUBECONFIG="+kubeconfig), k8sPeer.Args()...)
+		if err != nil {
+			return res, err
+		}
+		defer k8s.Stop(20 * time.Second)
+		progress("k8sclusterref (pid %d) collects every %s and exports to its sink", k8s.PID(), o.interval)
+		k8sSide = &bench.Side{Name: "k8s_cluster", Started: k8s.Started}
+		sampled = append(sampled, sampledProc{k8s, k8sSide})
+	}
+	// k8sCycles is what the k8s_cluster receiver has delivered so far (none without -k8scluster).
+	k8sCycles := func(now time.Time) []bench.Delivery {
+		if k8sSink == nil {
+			return nil
+		}
+		return finished(k8sSink.Cycles(), now)
 	}
 	var mu sync.Mutex // guards ksmSide.Deliveries (the scraper) against the loop below
 
@@ -332,9 +395,13 @@ func runBench(ctx context.Context, o options) (_ report, err error) {
 		}
 		rnd := rand.New(rand.NewPCG(3, 4))
 		pause := func(int) time.Duration { return time.Duration(rnd.Float64() * float64(o.interval)) }
+		watches := []*bench.Watch{watchKS, watchPeer}
+		if watchK8s != nil {
+			watches = append(watches, watchK8s)
+		}
 		go func() {
 			defer close(freshDone)
-			fresh, freshErr = bench.FreshnessTrials(ctx, cs, probe, []*bench.Watch{watchKS, watchPeer}, o.freshTrials, pause, 2*o.interval+30*time.Second)
+			fresh, freshErr = bench.FreshnessTrials(ctx, cs, probe, watches, o.freshTrials, pause, 2*o.interval+30*time.Second)
 		}()
 	}
 
@@ -365,16 +432,24 @@ loop:
 		if steadyFrom.IsZero() {
 			scrapesSoFar := theirs(now)
 			cycles := ours(now)
-			if complete(scrapesSoFar, cycles, o.schema == "" || o.schema == "ksm") {
+			k8s := k8sCycles(now)
+			var k8sNote string
+			if o.k8scluster {
+				k8sNote = fmt.Sprintf(", k8s_cluster cycles %v", points(k8s))
+			}
+			if complete(scrapesSoFar, cycles, o.schema == "" || o.schema == "ksm") && (!o.k8scluster || settled(k8s)) {
 				startFreshness()
 				steadyFrom = now
 				endAt = now.Add(time.Duration(o.cycles)*o.interval + o.interval/2)
-				progress("both sides deliver complete data (KSM %d series, kubestate %d points); steady window of %d intervals until %s",
-					scrapesSoFar[len(scrapesSoFar)-1].Points, cycles[len(cycles)-1].Points, o.cycles, endAt.Format("15:04:05"))
+				if o.k8scluster {
+					k8sNote = fmt.Sprintf(", k8s_cluster %d points", k8s[len(k8s)-1].Points)
+				}
+				progress("all sides deliver complete data (KSM %d series, kubestate %d points%s); steady window of %d intervals until %s",
+					scrapesSoFar[len(scrapesSoFar)-1].Points, cycles[len(cycles)-1].Points, k8sNote, o.cycles, endAt.Format("15:04:05"))
 			} else if now.After(deadline) {
-				return res, fmt.Errorf("no complete data from both sides after %s (KSM scrapes %v, kubestate cycles %v)", o.timeout, points(scrapesSoFar), points(cycles))
+				return res, fmt.Errorf("no complete data from all sides after %s (KSM scrapes %v, kubestate cycles %v%s)", o.timeout, points(scrapesSoFar), points(cycles), k8sNote)
 			} else if now.Sub(lastReport) > 15*time.Second {
-				progress("waiting for complete data: KSM scrapes %v, kubestate cycles %v", points(scrapesSoFar), points(cycles))
+				progress("waiting for complete data: KSM scrapes %v, kubestate cycles %v%s", points(scrapesSoFar), points(cycles), k8sNote)
 				lastReport = now
 			}
 		} else if now.After(endAt) {
@@ -437,6 +512,18 @@ loop:
 		kubestateSetup(setup, resend, compression, collectorConfig(kubeconfig, sinkAddr, 0, o)),
 		"peer: kube-state-metrics with default flags, scraped by the contrib prometheusreceiver v0.165.1 (scrape_timeout = interval) exporting otlp_grpc with its defaults (queue, retries, gzip); both collectors' own metrics off",
 		fmt.Sprintf("freshness: %s/%s's restart count set %d times, each to a new value; time to the first point with it at each sink", probe.Labels["namespace"], probe.Labels["pod"], o.freshTrials))
+	if o.k8scluster {
+		k8sSide.Deliveries = k8sCycles(time.Time{})
+		k8sWant := steadyMedian(k8sSide.Deliveries, steadyFrom, endAt)
+		pl.K8sCluster = &bench.K8sClusterRun{Summary: bench.Summarize(k8sSide, steadyFrom, endAt, k8sWant, tol),
+			Fresh: fresh[2], Compression: k8sPeer.Compression}
+		k8sCompression := k8sPeer.Compression
+		if k8sCompression == "" {
+			k8sCompression = "gzip, the exporter's default"
+		}
+		pl.Notes = append(pl.Notes, fmt.Sprintf("k8s_cluster: the contrib k8s_cluster receiver v0.149.0 (tools/k8sclusterref %s), its defaults but collection_interval, exporting otlp_grpc with kubestate's compression (%s) and the exporter's other defaults (queue of 1,000 requests, retries); logs at info, no metrics of its own",
+			strings.Join(k8sPeer.Args(), " "), k8sCompression))
+	}
 	return pl, nil
 }
 
@@ -495,6 +582,21 @@ func reserveProbe(ctx context.Context, cs kubernetes.Interface, churn *bench.Chu
 	return bench.ContainerRestartsProbe(ns, name, p.Status.ContainerStatuses[0].Name), nil
 }
 
+// probeAs is the KSM-named probe ksm (its namespace, pod and container) as a receiver emitting
+// schema names it.
+func probeAs(schema string, ksm bench.Probe) (bench.Probe, error) {
+	return bench.ContainerRestartsProbeFor(schema, ksm.Labels["namespace"], ksm.Labels["pod"], ksm.Labels["container"])
+}
+
+// settled reports whether a receiver whose count has no KSM scrape to agree with delivers complete
+// data: its last two cycles agree and hold points (its informers have all listed).
+func settled(cycles []bench.Delivery) bool {
+	n := len(cycles)
+	return n >= 2 && cycles[n-1].Points > 0 && near(cycles[n-2].Points, cycles[n-1].Points)
+}
+
+func near(x, y int) bool { return math.Abs(float64(x-y)) <= 0.005*float64(max(x, y)) }
+
 // complete reports whether both sides deliver complete data: KSM's last two scrapes agree (its
 // reflectors have all listed) and a kubestate cycle held as many points as KSM's last scrape (with
 // resend_interval only the first cycle after sync sends every series).
@@ -507,12 +609,10 @@ func complete(scrapes, cycles []bench.Delivery, kubestateNames bool) bool {
 	for _, cy := range cycles {
 		c = max(c, cy.Points)
 	}
-	near := func(x, y int) bool { return math.Abs(float64(x-y)) <= 0.005*float64(max(x, y)) }
 	if !kubestateNames {
 		// Another schema's points are not KSM's series: kubestate is complete when its last two
 		// cycles agree.
-		n := len(cycles)
-		return b > 0 && near(a, b) && n >= 2 && cycles[n-1].Points > 0 && near(cycles[n-2].Points, cycles[n-1].Points)
+		return b > 0 && near(a, b) && settled(cycles)
 	}
 	return b > 0 && near(a, b) && near(b, c)
 }

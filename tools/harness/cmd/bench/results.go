@@ -56,6 +56,7 @@ func measuredSettings(fs *flag.FlagSet) string {
 		"collector": true, "workdir": true, "updates": true, "replacements": true, "gzip": true,
 		"sync-timeout": true, "pull": true, "pipeline": true, "peer": true, "light": true,
 		"compression": true, "fresh-trials": true, "results": true,
+		"k8scluster": true, "k8scluster-ref": true, // the record lists the k8s_cluster peer
 	}
 	var out []string
 	fs.Visit(func(f *flag.Flag) {
