@@ -15,6 +15,7 @@ type Bound struct {
 	Namespaced bool
 	Metrics    []*Metric
 	common     []map[string]string // per metric: commonLabels with the reserved labels
+	keys       [][]string          // per metric: the label keys of a sample whose paths all resolve
 }
 
 // Bind binds r to a resolved group/version/kind and its plural.
@@ -28,8 +29,27 @@ func (r *Resource) Bind(gvk GroupVersionKind, plural string, namespaced bool) *B
 		c[LabelGroup], c[LabelVersion], c[LabelKind] = gvk.Group, gvk.Version, gvk.Kind
 		maps.Copy(c, m.metricCommon)
 		b.common = append(b.common, c)
+		b.keys = append(b.keys, fullKeys(m, c))
 	}
 	return b
+}
+
+// Keys are the label keys, sorted, of every sample of metric i whose label paths all resolve:
+// nil when star labels or labelFromKey make its keys depend on the object.
+func (b *Bound) Keys(i int) []string { return b.keys[i] }
+
+func fullKeys(m *Metric, common map[string]string) []string {
+	if len(m.root.stars) > 0 || len(m.each.stars) > 0 || m.labelFromKey != "" {
+		return nil
+	}
+	set := maps.Clone(common)
+	for _, pl := range slices.Concat(m.root.plain, m.each.plain) {
+		set[pl.key] = ""
+	}
+	if m.Type == StateSet {
+		set[m.labelName] = ""
+	}
+	return slices.Sorted(maps.Keys(set))
 }
 
 // Sample is one point of a metric: its labels (keys sorted) and value.
