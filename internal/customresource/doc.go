@@ -34,8 +34,11 @@
 //     labelFromKey and stateSet labelName. (TestCompileErrorsNameResourceMetricAndField,
 //     TestEvaluationErrorsNameMetricAndPath, FuzzEvaluate)
 //  7. A Source is one bound resource in the engine: a record per object with a point per sample,
-//     metrics of one name sharing a family; tombstones and other non-objects give no record.
-//     (TestSourceRecordAndTombstones)
+//     metrics of one name sharing a family; tombstones and other non-objects give no record. A
+//     point with every label its metric can have (Bound.Keys: all label paths resolved) takes its
+//     keys from its family and stores only its values; any other keeps its own keys.
+//     (TestSourceRecordAndTombstones, TestSourcePointsWithTheirFamilysKeysKeepNone,
+//     TestGoldenKSMExamples)
 //  8. Discovery keeps exactly one source per configured resource and served group/version/kind a
 //     CRD defines ("*" and empty version or kind match any; built-in kinds never, as KSM): a CRD
 //     created after start adds its sources, a version no longer served or a CRD deleted removes

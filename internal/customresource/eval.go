@@ -15,6 +15,7 @@ type Bound struct {
 	Namespaced bool
 	Metrics    []*Metric
 	common     []map[string]string // per metric: commonLabels with the reserved labels
+	keys       [][]string          // per metric: the label keys of a sample whose paths all resolve
 }
 
 // Bind binds r to a resolved group/version/kind and its plural.
@@ -28,8 +29,27 @@ func (r *Resource) Bind(gvk GroupVersionKind, plural string, namespaced bool) *B
 		c[LabelGroup], c[LabelVersion], c[LabelKind] = gvk.Group, gvk.Version, gvk.Kind
 		maps.Copy(c, m.metricCommon)
 		b.common = append(b.common, c)
+		b.keys = append(b.keys, fullKeys(m, c))
 	}
 	return b
+}
+
+// Keys are the label keys, sorted, of every sample of metric i whose label paths all resolve:
+// nil when star labels or labelFromKey make its keys depend on the object.
+func (b *Bound) Keys(i int) []string { return b.keys[i] }
+
+func fullKeys(m *Metric, common map[string]string) []string {
+	if len(m.root.stars) > 0 || len(m.each.stars) > 0 || m.labelFromKey != "" {
+		return nil
+	}
+	set := maps.Clone(common)
+	for _, pl := range slices.Concat(m.root.plain, m.each.plain) {
+		set[pl.key] = ""
+	}
+	if m.Type == StateSet {
+		set[m.labelName] = ""
+	}
+	return slices.Sorted(maps.Keys(set))
 }
 
 // Sample is one point of a metric: its labels (keys sorted) and value.
@@ -46,26 +66,46 @@ func (b *Bound) Evaluate(obj map[string]any, emit func(metric int, s Sample)) []
 	for i, m := range b.Metrics {
 		base := maps.Clone(b.common[i])
 		addPathLabels(obj, m.root, base)
+		baseKeys := slices.Sorted(maps.Keys(base))
 		samples, merrs := m.samples(m.path.Get(obj))
 		for _, err := range merrs {
 			errs = append(errs, &EvalError{Metric: m.Name, Quiet: m.quiet, Err: err})
 		}
-		slices.SortFunc(samples, func(a, b sample) int { return compareLabels(a.labels, b.labels) })
+		// Each sample's own keys, sorted once: they order the samples, then merge with the base's.
+		for j := range samples {
+			samples[j].keys = slices.Sorted(maps.Keys(samples[j].labels))
+		}
+		slices.SortFunc(samples, compareSamples)
 		for _, s := range samples {
-			for k, v := range base {
-				if _, ok := s.labels[k]; !ok {
-					s.labels[k] = v
-				}
-			}
-			keys := slices.Sorted(maps.Keys(s.labels))
+			keys := mergeKeys(s.keys, baseKeys)
 			values := make([]string, len(keys))
 			for j, k := range keys {
-				values[j] = s.labels[k]
+				v, own := s.labels[k]
+				if !own {
+					v = base[k]
+				}
+				values[j] = v
 			}
 			emit(i, Sample{Keys: keys, Values: values, Value: s.value})
 		}
 	}
 	return errs
+}
+
+// mergeKeys is the sorted union of two sorted key lists.
+func mergeKeys(a, b []string) []string {
+	out := make([]string, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		switch c := strings.Compare(a[0], b[0]); {
+		case c < 0:
+			out, a = append(out, a[0]), a[1:]
+		case c > 0:
+			out, b = append(out, b[0]), b[1:]
+		default:
+			out, a, b = append(out, a[0]), a[1:], b[1:]
+		}
+	}
+	return append(append(out, a...), b...)
 }
 
 // EvalError is a metric that could not be evaluated (in part) on an object.
@@ -80,6 +120,7 @@ func (e *EvalError) Unwrap() error { return e.Err }
 
 type sample struct {
 	labels map[string]string
+	keys   []string // of labels, sorted (set by Evaluate)
 	value  float64
 }
 
@@ -265,17 +306,16 @@ func labelValue(v any) string {
 	return fmt.Sprintf("%v", v)
 }
 
-// compareLabels orders label sets as KSM does: key by key, then value, in key order; a shorter
-// set first.
-func compareLabels(a, b map[string]string) int {
-	ak, bk := slices.Sorted(maps.Keys(a)), slices.Sorted(maps.Keys(b))
-	for i := range min(len(ak), len(bk)) {
-		if c := strings.Compare(ak[i], bk[i]); c != 0 {
+// compareSamples orders samples by their own labels as KSM does: key by key, then value, in key
+// order; a shorter set first.
+func compareSamples(a, b sample) int {
+	for i := range min(len(a.keys), len(b.keys)) {
+		if c := strings.Compare(a.keys[i], b.keys[i]); c != 0 {
 			return c
 		}
-		if c := strings.Compare(a[ak[i]], b[bk[i]]); c != 0 {
+		if c := strings.Compare(a.labels[a.keys[i]], b.labels[b.keys[i]]); c != 0 {
 			return c
 		}
 	}
-	return len(ak) - len(bk)
+	return len(a.keys) - len(b.keys)
 }

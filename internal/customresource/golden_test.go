@@ -20,7 +20,8 @@ import (
 // TestGoldenKSMExamples runs every case under testdata/customresource (the examples of KSM's
 // custom resource state documentation, and cases of our own for paths and value conversions) and
 // compares the series with want.txt, which tools/ksm/crsgolden wrote with KSM v2.20.0's own
-// pkg/customresourcestate on the same config and objects.
+// pkg/customresourcestate on the same config and objects: the samples of Evaluate, and the points
+// of the records a Source builds of them (where points with their family's keys keep none).
 func TestGoldenKSMExamples(t *testing.T) {
 	dirs, err := filepath.Glob("../../testdata/customresource/*/config.yaml")
 	if err != nil || len(dirs) < 14 {
@@ -36,6 +37,9 @@ func TestGoldenKSMExamples(t *testing.T) {
 			}
 			if !slices.Equal(got, want) {
 				t.Errorf("series differ from KSM's\n got:\n%s\nwant:\n%s", strings.Join(got, ""), strings.Join(want, ""))
+			}
+			if got := recordCase(t, dir); !slices.Equal(got, want) {
+				t.Errorf("the records' series differ from KSM's\n got:\n%s\nwant:\n%s", strings.Join(got, ""), strings.Join(want, ""))
 			}
 		})
 	}
@@ -75,6 +79,43 @@ func evaluateCase(t *testing.T, dir string) ([]string, []error) {
 	}
 	slices.Sort(lines)
 	return lines, errs
+}
+
+// recordCase is evaluateCase through a Source: the points of each object's record.
+func recordCase(t *testing.T, dir string) []string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "config.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resources, err := Compile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, r := range resources {
+		for _, u := range readObjects(t, filepath.Join(dir, "objects.yaml")) {
+			gvk := u.GroupVersionKind()
+			got := GroupVersionKind{Group: gvk.Group, Version: gvk.Version, Kind: gvk.Kind}
+			if !r.Matches(got) {
+				continue
+			}
+			src := NewSource(r.Bind(got, "", true), "case", nil)
+			rec := src.Record(u)
+			if rec == nil {
+				continue
+			}
+			for _, p := range rec.Points(src.Families()) {
+				lines = append(lines, seriesLine(src.Families()[p.Family].Name, Sample{Keys: p.Keys, Values: p.Values, Value: p.Value}))
+			}
+		}
+	}
+	slices.Sort(lines)
+	return lines
 }
 
 func seriesLine(name string, s Sample) string {

@@ -3,6 +3,7 @@ package customresource
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 
 	"go.uber.org/zap"
@@ -24,23 +25,34 @@ type Source struct {
 	name   string
 	descs  []engine.FamilyDesc
 	family []int // metric index -> family index
-	log    *zap.Logger
-	pool   sync.Pool // *engine.RecordBuilder; reflectors of several namespaces build concurrently
+	// Per metric: its family's Keys when they are the metric's Bound.Keys, else nil. A point with
+	// exactly those keys is stored without them (its family's keys are shared by every record),
+	// any other with its own.
+	keys [][]string
+	log  *zap.Logger
+	pool sync.Pool // *engine.RecordBuilder; reflectors of several namespaces build concurrently
 }
 
 // NewSource makes b an engine.Source named name (unique in the engine).
 func NewSource(b *Bound, name string, log *zap.Logger) *Source {
 	s := &Source{b: b, name: name, log: log}
 	byName := map[string]int{}
-	for _, m := range b.Metrics {
+	for i, m := range b.Metrics {
 		f, ok := byName[m.Name]
 		if !ok {
 			f = len(s.descs)
 			byName[m.Name] = f
 			// The first metric's help, as KSM's page shows it; info and stateset are gauges there too.
-			s.descs = append(s.descs, engine.FamilyDesc{Name: m.Name, Help: m.Help, Type: engine.Gauge})
+			s.descs = append(s.descs, engine.FamilyDesc{Name: m.Name, Help: m.Help, Type: engine.Gauge, Keys: b.Keys(i)})
 		}
 		s.family = append(s.family, f)
+	}
+	for i, f := range s.family {
+		var keys []string
+		if k := b.Keys(i); k != nil && slices.Equal(k, s.descs[f].Keys) {
+			keys = s.descs[f].Keys
+		}
+		s.keys = append(s.keys, keys)
 	}
 	s.pool.New = func() any { return &engine.RecordBuilder{} }
 	return s
@@ -90,7 +102,11 @@ func (s *Source) Record(obj any) *engine.Record {
 	rb := s.pool.Get().(*engine.RecordBuilder)
 	rb.Reset()
 	errs := s.b.Evaluate(u.Object, func(i int, smp Sample) {
-		rb.AddKV(s.family[i], smp.Value, smp.Keys, smp.Values)
+		if k := s.keys[i]; k != nil && slices.Equal(smp.Keys, k) {
+			rb.Add(s.family[i], smp.Value, smp.Values)
+		} else {
+			rb.AddKV(s.family[i], smp.Value, smp.Keys, smp.Values)
+		}
 	})
 	rec := rb.Build(nil)
 	s.pool.Put(rb)

@@ -1,12 +1,16 @@
 package customresource
 
 import (
+	"os"
+	"slices"
+	"strings"
 	"testing"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/tools/cache"
 
 	"github.com/kubestate/kubestate/internal/engine"
+	"github.com/kubestate/kubestate/internal/testenv/seed"
 )
 
 // TestSourceRecordAndTombstones: an object becomes one record with a point per sample, metrics of
@@ -54,5 +58,63 @@ func TestSourceRecordAndTombstones(t *testing.T) {
 	}
 	if out, err := reduceCRD(tomb); err != nil || out != any(tomb) {
 		t.Errorf("reduceCRD(tombstone) = %v, %v; want it passed through", out, err)
+	}
+}
+
+// TestSourcePointsWithTheirFamilysKeysKeepNone: a point whose labels are all its metric can have
+// (every label path resolved) is stored with its values only, its keys being its family's, shared
+// by every record; a point missing one keeps its own keys. Either reads back with the same labels.
+func TestSourcePointsWithTheirFamilysKeysKeepNone(t *testing.T) {
+	data, err := os.ReadFile("../../testdata/bench/crs/config.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := Compile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gvk := GroupVersionKind{Group: "bench.kubestate.io", Version: "v1", Kind: "Release"}
+	src := NewSource(rs[0].Bind(gvk, "releases", true), "releases", nil)
+	info := slices.IndexFunc(src.Families(), func(d engine.FamilyDesc) bool { return d.Name == "kube_customresource_release_info" })
+	if info < 0 {
+		t.Fatal("no release_info family")
+	}
+	wantKeys := []string{"chart", LabelGroup, LabelKind, LabelVersion, "name", "namespace", "version"}
+	if got := src.Families()[info].Keys; !slices.Equal(got, wantKeys) {
+		t.Fatalf("release_info keys %v, want %v", got, wantKeys)
+	}
+
+	whole := src.Record(seed.Release(7, 0))
+	if strings.Contains(whole.Text(), LabelGroup) || strings.Contains(whole.Text(), "namespace") {
+		t.Errorf("a record whose paths all resolve holds label keys: %q", whole.Text())
+	}
+	infoPoint := func(rec *engine.Record) engine.Point {
+		for _, p := range rec.Points(src.Families()) {
+			if p.Family == info {
+				return p
+			}
+		}
+		t.Fatal("no release_info point")
+		return engine.Point{}
+	}
+	if p := infoPoint(whole); !slices.Equal(p.Keys, wantKeys) || p.Values[0] != "chart-07" {
+		t.Errorf("release_info read back as %v = %v", p.Keys, p.Values)
+	}
+
+	noChart := seed.Release(7, 0)
+	unstructured.RemoveNestedField(noChart.Object, "spec", "chart")
+	rec := src.Record(noChart)
+	if !strings.Contains(rec.Text(), LabelGroup) {
+		t.Errorf("the info point without its chart label keeps no keys of its own: %q", rec.Text())
+	}
+	if p := infoPoint(rec); !slices.Equal(p.Keys, wantKeys[1:]) || p.Values[len(p.Values)-1] != "1.0.7" {
+		t.Errorf("release_info without chart read back as %v = %v, want keys %v", p.Keys, p.Values, wantKeys[1:])
+	}
+	if got, want := rec.Len(), whole.Len(); got != want {
+		t.Errorf("%d points without the chart, want %d", got, want)
 	}
 }

@@ -35,7 +35,7 @@ const batch = 8192
 // BenchmarkCollect exports (the same families, attributes and values), so Collect/Floor is the
 // snapshot's overhead; "5attrs" are gauge points with five string attributes each.
 func BenchmarkFloor(b *testing.B) {
-	pods := podPoints(b)
+	pods := podPoints(b, 2000)
 	keys := []string{"namespace", "pod", "uid", "container", "reason"}
 	values := make([]string, 1024)
 	for i := range values {
@@ -82,12 +82,12 @@ type flatPoints struct {
 	descs  []engine.FamilyDesc
 }
 
-// podPoints unpacks the records of benchPods into plain points with all their attributes.
-func podPoints(b *testing.B) flatPoints {
+// podPoints unpacks the records of n served pods into plain points with all their attributes.
+func podPoints(b testing.TB, n int) flatPoints {
 	src := resources.Pods.Compile(family.Filter{})
 	var out flatPoints
 	out.descs = src.Families()
-	for _, p := range seed.ServedPods(2000) {
+	for _, p := range seed.ServedPods(n) {
 		obj, err := src.Transform(p)
 		if err != nil {
 			b.Fatal(err)

@@ -153,7 +153,10 @@ func (b *batcher) schemaPoint(prefix []string, c *Cursor, stale bool) int {
 			value = v
 		}
 		if m.Value != nil {
-			value = m.Value(value, func(key string) string { return labelByKey(c, keys, key) })
+			// A copy for the closure, which escapes: captured, c itself would move to the heap
+			// in every caller, one allocation per point of every source.
+			cur := *c
+			value = m.Value(value, func(key string) string { return labelByKey(&cur, keys, key) })
 		}
 		g := b.group(c, keys, m)
 		dps := g.dataPoints(m)

@@ -35,8 +35,8 @@ const (
 	// phase states, info, and one condition series for each of its two conditions.
 	CRSSeriesPerObject = 9
 
-	crsNamespaces   = 10
-	crsNamespaceFmt = "crs-%03d"
+	crsNamespaces   = seed.ReleaseNamespaces
+	crsNamespaceFmt = seed.ReleaseNamespaceFmt
 	crsFieldManager = "kubestate-bench"
 )
 
@@ -48,60 +48,8 @@ var crdResource = schema.GroupVersionResource{Group: "apiextensions.k8s.io", Ver
 // CRSConfigFile is the custom resource state config both sides read.
 func CRSConfigFile() string { return filepath.Join(CRSDir, "config.yaml") }
 
-var releasePhases = []string{"Pending", "Progressing", "Deployed", "Failed"}
-
-// Release is Release i of the synthetic set at revision rev: revision 0 is what the seeder writes,
-// and the churn writes later revisions, which change values (replicas, phase, version, conditions)
-// but never the set of series.
-func Release(i, rev int) *unstructured.Unstructured {
-	// Mostly deployed, a deterministic share pending, progressing or failed; a revision moves the
-	// phase on.
-	phase := "Deployed"
-	switch (i + rev) % 20 {
-	case 3:
-		phase = "Pending"
-	case 7, 13:
-		phase = "Progressing"
-	case 11:
-		phase = "Failed"
-	}
-	ready, readyReason := "True", "ReconciliationSucceeded"
-	reconciling, reconcilingReason := "False", "Succeeded"
-	switch phase {
-	case "Pending", "Progressing":
-		ready, readyReason = "False", "Progressing"
-		reconciling, reconcilingReason = "True", "Progressing"
-	case "Failed":
-		ready, readyReason = "False", "InstallFailed"
-	}
-	since := time.Unix(1700000000+int64(i%3600)+int64(rev)*60, 0).UTC().Format(time.RFC3339)
-	cond := func(typ, status, reason string) any {
-		return map[string]any{"type": typ, "status": status, "reason": reason, "lastTransitionTime": since}
-	}
-	return &unstructured.Unstructured{Object: map[string]any{
-		"apiVersion": Releases.GroupVersion().String(),
-		"kind":       "Release",
-		"metadata": map[string]any{
-			"name":      fmt.Sprintf("release-%05d", i),
-			"namespace": fmt.Sprintf(crsNamespaceFmt, i%crsNamespaces),
-			"labels":    map[string]any{"app.kubernetes.io/name": fmt.Sprintf("app-%04d", i%1000)},
-		},
-		"spec": map[string]any{
-			"chart":    fmt.Sprintf("chart-%02d", i%40),
-			"version":  fmt.Sprintf("1.%d.%d", i%7, (i+rev)%13),
-			"replicas": int64(1 + (i+rev)%5),
-			"suspend":  i%25 == 0,
-		},
-		"status": map[string]any{
-			"phase":              phase,
-			"observedGeneration": int64(1 + rev),
-			"conditions":         []any{cond("Ready", ready, readyReason), cond("Reconciling", reconciling, reconcilingReason)},
-		},
-	}}
-}
-
 func applyRelease(ctx context.Context, dyn dynamic.Interface, i, rev int) error {
-	r := Release(i, rev)
+	r := seed.Release(i, rev)
 	_, err := dyn.Resource(Releases).Namespace(r.GetNamespace()).Apply(ctx, r.GetName(), r, metav1.ApplyOptions{FieldManager: crsFieldManager, Force: true})
 	if err != nil {
 		return fmt.Errorf("release %s/%s: %w", r.GetNamespace(), r.GetName(), err)
@@ -257,7 +205,7 @@ func (c *ReleaseChurn) Run(ctx context.Context) {
 }
 
 func (c *ReleaseChurn) replace(ctx context.Context, i, rev int) error {
-	r := Release(i, rev)
+	r := seed.Release(i, rev)
 	err := c.Client.Resource(Releases).Namespace(r.GetNamespace()).Delete(ctx, r.GetName(), metav1.DeleteOptions{GracePeriodSeconds: ptr.To[int64](0)})
 	if err != nil && !apierrors.IsNotFound(err) {
 		return err

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kubestate/kubestate/internal/customresource"
 	"github.com/kubestate/kubestate/internal/testenv"
+	"github.com/kubestate/kubestate/internal/testenv/seed"
 	"github.com/kubestate/kubestate/tools/harness/parity"
 )
 
@@ -39,7 +40,7 @@ func TestCRSConfigSeriesPerRelease(t *testing.T) {
 	phases := map[string]bool{}
 	for i := range 60 {
 		for _, rev := range []int{0, 1, 7, 1000} {
-			r := Release(i, rev)
+			r := seed.Release(i, rev)
 			perMetric := make([]int, len(b.Metrics))
 			phaseSet := 0.0
 			n := 0
@@ -66,8 +67,8 @@ func TestCRSConfigSeriesPerRelease(t *testing.T) {
 			}
 		}
 	}
-	if len(phases) != len(releasePhases) {
-		t.Errorf("phases seen %v, want all of %v", phases, releasePhases)
+	if len(phases) != len(seed.ReleasePhases) {
+		t.Errorf("phases seen %v, want all of %v", phases, seed.ReleasePhases)
 	}
 }
 
