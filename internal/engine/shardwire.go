@@ -10,6 +10,8 @@ import (
 	"strconv"
 
 	"google.golang.org/protobuf/encoding/protowire"
+
+	"github.com/kubestate/kubestate/internal/pbwire"
 )
 
 // Cutting other shards' objects from the wire. Dropping them in the queue (toEntry) is what makes a
@@ -91,94 +93,51 @@ func cutList(body []byte, owns func([]byte) bool) []byte {
 	if !ok {
 		return body
 	}
-	var kind, raw []byte
-	rawAt := -1
-	for rest, at := unknown, 0; len(rest) > 0; {
-		num, typ, n := protowire.ConsumeTag(rest)
-		if n < 0 {
-			return body
-		}
-		m := protowire.ConsumeFieldValue(num, typ, rest[n:])
-		if m < 0 {
-			return body
-		}
-		if typ == protowire.BytesType {
-			v, _ := protowire.ConsumeBytes(rest[n:])
-			switch num {
+	var kind []byte
+	var raw pbwire.Field
+	at, pos := 0, 0 // where raw starts in unknown
+	if !pbwire.Each(unknown, func(f pbwire.Field) bool {
+		if f.Type == protowire.BytesType {
+			switch f.Num {
 			case 1:
-				kind = field(v, 2)
+				kind = pbwire.First(f.Value, 2)
 			case 2:
-				raw, rawAt = v, at
+				raw, at = f, pos
 			}
 		}
-		rest, at = rest[n+m:], at+n+m
-	}
-	if rawAt < 0 || !bytes.HasSuffix(kind, []byte("List")) {
+		pos += len(f.Raw)
+		return true
+	}) || raw.Raw == nil || !bytes.HasSuffix(kind, []byte("List")) {
 		return body
 	}
-	items, ok := cutItems(raw, owns)
+	items, ok := cutItems(raw.Value, owns)
 	if !ok {
 		return body
 	}
 	// The envelope again, with the shorter raw in place of the old one.
-	out := make([]byte, 0, len(body)-len(raw)+len(items))
+	out := make([]byte, 0, len(body)-len(raw.Value)+len(items))
 	out = append(out, protobufMagic...)
-	out = append(out, unknown[:rawAt]...)
+	out = append(out, unknown[:at]...)
 	out = protowire.AppendTag(out, 2, protowire.BytesType)
 	out = protowire.AppendBytes(out, items)
-	_, _, n := protowire.ConsumeTag(unknown[rawAt:])
-	m := protowire.ConsumeFieldValue(2, protowire.BytesType, unknown[rawAt+n:])
-	return append(out, unknown[rawAt+n+m:]...)
+	return append(out, unknown[at+len(raw.Raw):]...)
 }
 
 // cutItems copies a list message without the items (field 2) of other shards.
 func cutItems(list []byte, owns func([]byte) bool) ([]byte, bool) {
 	out := make([]byte, 0, len(list))
-	for rest := list; len(rest) > 0; {
-		num, typ, n := protowire.ConsumeTag(rest)
-		if n < 0 {
-			return nil, false
+	ok := pbwire.Each(list, func(f pbwire.Field) bool {
+		if f.Num != 2 || f.Type != protowire.BytesType || owns(uidOf(f.Value)) {
+			out = append(out, f.Raw...)
 		}
-		m := protowire.ConsumeFieldValue(num, typ, rest[n:])
-		if m < 0 {
-			return nil, false
-		}
-		keep := true
-		if num == 2 && typ == protowire.BytesType {
-			item, _ := protowire.ConsumeBytes(rest[n:])
-			keep = owns(uidOf(item))
-		}
-		if keep {
-			out = append(out, rest[:n+m]...)
-		}
-		rest = rest[n+m:]
-	}
-	return out, true
+		return true
+	})
+	return out, ok
 }
 
 // uidOf reads metadata.uid of an encoded object; nil if it has none or cannot be read.
 func uidOf(object []byte) []byte {
-	return field(field(object, 1), 5)
-}
-
-// field returns the first length-delimited field num of an encoded message; nil if there is none.
-func field(msg []byte, num protowire.Number) []byte {
-	for len(msg) > 0 {
-		n, typ, l := protowire.ConsumeTag(msg)
-		if l < 0 {
-			return nil
-		}
-		m := protowire.ConsumeFieldValue(n, typ, msg[l:])
-		if m < 0 {
-			return nil
-		}
-		if n == num && typ == protowire.BytesType {
-			v, _ := protowire.ConsumeBytes(msg[l:])
-			return v
-		}
-		msg = msg[l+m:]
-	}
-	return nil
+	return pbwire.First(pbwire.First(object, 1), 5)
 }
 
 // watchCut reads a protobuf watch stream and passes on only the frames client-go should decode:
@@ -233,16 +192,16 @@ func (w *watchCut) next() error {
 
 // pass reports whether a watch event goes on to client-go.
 func (w *watchCut) pass(event []byte) bool {
-	switch string(field(event, 1)) {
+	switch string(pbwire.First(event, 1)) {
 	case "ADDED", "MODIFIED", "DELETED":
 	default:
 		return true
 	}
-	body, ok := bytes.CutPrefix(field(field(event, 2), 1), protobufMagic)
+	body, ok := bytes.CutPrefix(pbwire.First(pbwire.First(event, 2), 1), protobufMagic)
 	if !ok {
 		return true
 	}
-	return w.owns(uidOf(field(body, 2)))
+	return w.owns(uidOf(pbwire.First(body, 2)))
 }
 
 func (w *watchCut) Close() error { return w.body.Close() }

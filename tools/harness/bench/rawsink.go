@@ -9,6 +9,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/encoding/protowire"
 
+	"github.com/kubestate/kubestate/internal/pbwire"
 	"github.com/kubestate/kubestate/internal/testenv/points"
 )
 
@@ -62,13 +63,13 @@ func (countingCodec) Unmarshal(data []byte, v any) error {
 func countWire(req []byte) batchCount {
 	b := batchCount{bytes: len(req)}
 	first := true
-	ok := eachField(req, 1, func(rm []byte) bool {
-		return eachField(rm, 2, func(sm []byte) bool {
-			return eachField(sm, 2, func(metric []byte) bool {
-				return eachField(metric, 5, func(gauge []byte) bool {
-					return eachField(gauge, 1, func(dp []byte) bool { return b.point(dp, &first) })
-				}) && eachField(metric, 7, func(sum []byte) bool {
-					return eachField(sum, 1, func(dp []byte) bool { return b.point(dp, &first) })
+	ok := pbwire.EachBytes(req, 1, func(rm []byte) bool {
+		return pbwire.EachBytes(rm, 2, func(sm []byte) bool {
+			return pbwire.EachBytes(sm, 2, func(metric []byte) bool {
+				return pbwire.EachBytes(metric, 5, func(gauge []byte) bool {
+					return pbwire.EachBytes(gauge, 1, func(dp []byte) bool { return b.point(dp, &first) })
+				}) && pbwire.EachBytes(metric, 7, func(sum []byte) bool {
+					return pbwire.EachBytes(sum, 1, func(dp []byte) bool { return b.point(dp, &first) })
 				})
 			})
 		})
@@ -82,22 +83,16 @@ func countWire(req []byte) batchCount {
 // point counts one NumberDataPoint; the first of the request gives the cycle, as points.Cycle does.
 func (b *batchCount) point(dp []byte, first *bool) bool {
 	var ts, flags uint64
-	for len(dp) > 0 {
-		num, typ, n := protowire.ConsumeTag(dp)
-		if n < 0 {
-			return false
-		}
-		m := protowire.ConsumeFieldValue(num, typ, dp[n:])
-		if m < 0 {
-			return false
-		}
+	if !pbwire.Each(dp, func(f pbwire.Field) bool {
 		switch {
-		case num == 3 && typ == protowire.Fixed64Type:
-			ts = binary.LittleEndian.Uint64(dp[n:])
-		case num == 8 && typ == protowire.VarintType:
-			flags, _ = protowire.ConsumeVarint(dp[n:])
+		case f.Num == 3 && f.Type == protowire.Fixed64Type:
+			ts = binary.LittleEndian.Uint64(f.Value)
+		case f.Num == 8 && f.Type == protowire.VarintType:
+			flags, _ = protowire.ConsumeVarint(f.Value)
 		}
-		dp = dp[n+m:]
+		return true
+	}) {
+		return false
 	}
 	stale := flags&1 != 0 // DataPointFlags FLAG_NO_RECORDED_VALUE
 	if stale {
@@ -111,29 +106,6 @@ func (b *batchCount) point(dp []byte, first *bool) bool {
 		if stale && ts > 0 {
 			b.cycle = ts + uint64(points.StaleLead)
 		}
-	}
-	return true
-}
-
-// eachField calls fn with every length-delimited field num of msg, in order, until fn returns
-// false; it reports whether msg was read to its end.
-func eachField(msg []byte, num protowire.Number, fn func([]byte) bool) bool {
-	for len(msg) > 0 {
-		n, typ, l := protowire.ConsumeTag(msg)
-		if l < 0 {
-			return false
-		}
-		m := protowire.ConsumeFieldValue(n, typ, msg[l:])
-		if m < 0 {
-			return false
-		}
-		if n == num && typ == protowire.BytesType {
-			v, _ := protowire.ConsumeBytes(msg[l:])
-			if !fn(v) {
-				return false
-			}
-		}
-		msg = msg[l+m:]
 	}
 	return true
 }
