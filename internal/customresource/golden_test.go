@@ -45,10 +45,9 @@ func TestGoldenKSMExamples(t *testing.T) {
 	}
 }
 
-// evaluateCase compiles dir/config.yaml and evaluates it on each object of dir/objects.yaml whose
-// group/version/kind a resource matches (wildcards resolved to the object's), as series lines in
-// crsgolden's format, sorted, and the evaluation errors.
-func evaluateCase(t *testing.T, dir string) ([]string, []error) {
+// eachCase compiles dir/config.yaml and calls fn for each resource and each object of
+// dir/objects.yaml whose group/version/kind it matches (wildcards resolved to the object's).
+func eachCase(t *testing.T, dir string, fn func(r *Resource, gvk GroupVersionKind, u *unstructured.Unstructured)) {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(dir, "config.yaml"))
 	if err != nil {
@@ -62,21 +61,29 @@ func evaluateCase(t *testing.T, dir string) ([]string, []error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var lines []string
-	var errs []error
 	for _, r := range resources {
 		for _, u := range readObjects(t, filepath.Join(dir, "objects.yaml")) {
 			gvk := u.GroupVersionKind()
 			got := GroupVersionKind{Group: gvk.Group, Version: gvk.Version, Kind: gvk.Kind}
-			if !r.Matches(got) {
-				continue
+			if r.Matches(got) {
+				fn(r, got, u)
 			}
-			b := r.Bind(got, "", true)
-			errs = append(errs, b.Evaluate(u.Object, func(i int, s Sample) {
-				lines = append(lines, seriesLine(b.Metrics[i].Name, s))
-			})...)
 		}
 	}
+}
+
+// evaluateCase evaluates each case object as series lines in crsgolden's format, sorted, and the
+// evaluation errors.
+func evaluateCase(t *testing.T, dir string) ([]string, []error) {
+	t.Helper()
+	var lines []string
+	var errs []error
+	eachCase(t, dir, func(r *Resource, got GroupVersionKind, u *unstructured.Unstructured) {
+		b := r.Bind(got, "", true)
+		errs = append(errs, b.Evaluate(u.Object, func(i int, s Sample) {
+			lines = append(lines, seriesLine(b.Metrics[i].Name, s))
+		})...)
+	})
 	slices.Sort(lines)
 	return lines, errs
 }
@@ -84,36 +91,17 @@ func evaluateCase(t *testing.T, dir string) ([]string, []error) {
 // recordCase is evaluateCase through a Source: the points of each object's record.
 func recordCase(t *testing.T, dir string) []string {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(dir, "config.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := Parse(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resources, err := Compile(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var lines []string
-	for _, r := range resources {
-		for _, u := range readObjects(t, filepath.Join(dir, "objects.yaml")) {
-			gvk := u.GroupVersionKind()
-			got := GroupVersionKind{Group: gvk.Group, Version: gvk.Version, Kind: gvk.Kind}
-			if !r.Matches(got) {
-				continue
-			}
-			src := NewSource(r.Bind(got, "", true), "case", nil)
-			rec := src.Record(u)
-			if rec == nil {
-				continue
-			}
-			for _, p := range rec.Points(src.Families()) {
-				lines = append(lines, seriesLine(src.Families()[p.Family].Name, Sample{Keys: p.Keys, Values: p.Values, Value: p.Value}))
-			}
+	eachCase(t, dir, func(r *Resource, got GroupVersionKind, u *unstructured.Unstructured) {
+		src := NewSource(r.Bind(got, "", true), "case", nil)
+		rec := src.Record(u)
+		if rec == nil {
+			return
 		}
-	}
+		for _, p := range rec.Points(src.Families()) {
+			lines = append(lines, seriesLine(src.Families()[p.Family].Name, Sample{Keys: p.Keys, Values: p.Values, Value: p.Value}))
+		}
+	})
 	slices.Sort(lines)
 	return lines
 }

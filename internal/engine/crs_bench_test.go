@@ -1,7 +1,6 @@
 package engine_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -127,24 +126,7 @@ func BenchmarkCRSFloor(b *testing.B) {
 func BenchmarkCRSCollect(b *testing.B) {
 	src := crsSource(b)
 	st, total := crsStore(b, src)
-	cols := []engine.Collection{{Source: src, Stores: []*engine.Store{st}}}
-	for _, encode := range []bool{false, true} {
-		b.Run(variant(encode), func(b *testing.B) {
-			opts := engine.BatchOptions{Scope: "bench", Version: "v0", MaxDataPointsPerBatch: batch, Now: pcommon.NewTimestampFromTime(time.Now()), Last: engine.NewLastExported()}
-			measure(b, func() int {
-				s := engine.Collect(context.Background(), cols, opts, func(md pmetric.Metrics) error {
-					if encode {
-						marshal(b, md)
-					}
-					return nil
-				})
-				if s.Points != total {
-					b.Fatalf("collected %d points, want %d", s.Points, total)
-				}
-				return s.Points
-			})
-		})
-	}
+	collectStore(b, "", src, st, total)
 }
 
 // BenchmarkCRSEvent is what one watch event of the bench's churn costs before the snapshot sees

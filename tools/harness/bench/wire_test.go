@@ -41,20 +41,7 @@ func TestSinkReadsEveryCompressionAndCountsWireBytes(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer stop()
-			conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer conn.Close()
-			var opts []grpc.CallOption
-			if name != "" {
-				opts = append(opts, grpc.UseCompressor(name))
-			}
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			if _, err := pmetricotlp.NewGRPCClient(conn).Export(ctx, pmetricotlp.NewExportRequestFromMetrics(md), opts...); err != nil {
-				t.Fatal(err)
-			}
+			exportTo(t, addr, name, md)
 			cycles := sink.Cycles()
 			if len(cycles) != 1 || cycles[0].Points != 200 {
 				t.Fatalf("cycles %+v, want one of 200 points", cycles)
@@ -119,18 +106,7 @@ func TestWireCountMatchesDecodedCount(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer stop()
-		conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		for i, md := range []pmetric.Metrics{batch(5e9, false), batch(5e9, true), batch(6e9, true), batch(7e9, false)} {
-			if _, err := pmetricotlp.NewGRPCClient(conn).Export(ctx, pmetricotlp.NewExportRequestFromMetrics(md)); err != nil {
-				t.Fatalf("batch %d: %v", i, err)
-			}
-		}
+		exportTo(t, addr, "", batch(5e9, false), batch(5e9, true), batch(6e9, true), batch(7e9, false))
 		return sink.Cycles()
 	}
 	wire, decoded := counts(nil), counts(&Watch{})
@@ -145,5 +121,27 @@ func TestWireCountMatchesDecodedCount(t *testing.T) {
 	}
 	if n := countWire([]byte{0x0a, 0x05, 0x12}).bytes; n != -1 {
 		t.Errorf("a truncated request counted as %d bytes; want it refused", n)
+	}
+}
+
+// exportTo sends each of mds to the sink at addr as one OTLP/gRPC request, compressed with
+// compression unless it is "".
+func exportTo(t *testing.T, addr, compression string, mds ...pmetric.Metrics) {
+	t.Helper()
+	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var opts []grpc.CallOption
+	if compression != "" {
+		opts = append(opts, grpc.UseCompressor(compression))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for i, md := range mds {
+		if _, err := pmetricotlp.NewGRPCClient(conn).Export(ctx, pmetricotlp.NewExportRequestFromMetrics(md), opts...); err != nil {
+			t.Fatalf("request %d: %v", i, err)
+		}
 	}
 }

@@ -6,14 +6,16 @@ import (
 	"github.com/kubestate/kubestate/tools/harness/bench"
 )
 
-func TestComplete(t *testing.T) {
-	d := func(ns ...int) []bench.Delivery {
-		var out []bench.Delivery
-		for _, n := range ns {
-			out = append(out, bench.Delivery{Points: n})
-		}
-		return out
+// d is one delivery of each point count.
+func d(ns ...int) []bench.Delivery {
+	var out []bench.Delivery
+	for _, n := range ns {
+		out = append(out, bench.Delivery{Points: n})
 	}
+	return out
+}
+
+func TestComplete(t *testing.T) {
 	for _, c := range []struct {
 		name            string
 		scrapes, cycles []bench.Delivery
@@ -35,13 +37,6 @@ func TestComplete(t *testing.T) {
 
 // The k8s_cluster receiver has no scrape to agree with: it is complete once two cycles agree.
 func TestSettled(t *testing.T) {
-	d := func(ns ...int) []bench.Delivery {
-		var out []bench.Delivery
-		for _, n := range ns {
-			out = append(out, bench.Delivery{Points: n})
-		}
-		return out
-	}
 	for _, c := range []struct {
 		cycles []bench.Delivery
 		want   bool
