@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/binary"
 	"fmt"
@@ -40,6 +41,12 @@ var protobufMagic = []byte("k8s\x00")
 // default); a longer frame fails the watch, which the reflector restarts.
 const maxWatchFrame = 64 << 20
 
+// watchReadSize is how much of a watch stream one read may take. Over HTTP/2 every read of a
+// response body that consumes 4 KiB or more makes the client write a WINDOW_UPDATE frame (a TLS
+// record and a syscall), and frame by frame that is about one per object; reading ahead in large
+// pieces makes it one per 64 KiB. A read returns what has arrived, so it never waits for more.
+const watchReadSize = 64 << 10
+
 // Transport wraps an API client's transport so the apiserver's protobuf lists and watch streams reach
 // client-go without the objects of other shards (see above). With Total <= 1 it returns rt.
 func (s Shard) Transport(rt http.RoundTripper) http.RoundTripper {
@@ -64,7 +71,7 @@ func (t *shardTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return resp, nil
 	}
 	if params["stream"] == "watch" {
-		resp.Body = &watchCut{owns: t.shard.owns, body: resp.Body}
+		resp.Body = newWatchCut(t.shard.owns, resp.Body)
 		return resp, nil
 	}
 	body, err := io.ReadAll(resp.Body)
@@ -146,8 +153,13 @@ func uidOf(object []byte) []byte {
 type watchCut struct {
 	owns    func([]byte) bool
 	body    io.ReadCloser
-	frame   []byte // the frame being passed on, its length prefix included
-	pending []byte // what of frame Read has not returned yet
+	r       *bufio.Reader // body, read in large pieces
+	frame   []byte        // the frame being passed on, its length prefix included
+	pending []byte        // what of frame Read has not returned yet
+}
+
+func newWatchCut(owns func([]byte) bool, body io.ReadCloser) *watchCut {
+	return &watchCut{owns: owns, body: body, r: bufio.NewReaderSize(body, watchReadSize)}
 }
 
 func (w *watchCut) Read(p []byte) (int, error) {
@@ -165,7 +177,7 @@ func (w *watchCut) Read(p []byte) (int, error) {
 func (w *watchCut) next() error {
 	var header [4]byte
 	for {
-		if _, err := io.ReadFull(w.body, header[:]); err != nil {
+		if _, err := io.ReadFull(w.r, header[:]); err != nil {
 			return err
 		}
 		size := int(binary.BigEndian.Uint32(header[:]))
@@ -177,7 +189,7 @@ func (w *watchCut) next() error {
 		}
 		w.frame = w.frame[:4+size]
 		copy(w.frame, header[:])
-		if _, err := io.ReadFull(w.body, w.frame[4:]); err != nil {
+		if _, err := io.ReadFull(w.r, w.frame[4:]); err != nil {
 			if err == io.EOF {
 				err = io.ErrUnexpectedEOF
 			}

@@ -294,3 +294,31 @@ func BenchmarkDecodeList(b *testing.B) {
 		}
 	}
 }
+
+// countingBody counts the reads made of it.
+type countingBody struct {
+	io.Reader
+	reads int
+}
+
+func (b *countingBody) Read(p []byte) (int, error) { b.reads++; return b.Reader.Read(p) }
+func (b *countingBody) Close() error               { return nil }
+
+// A shard reads a watch stream ahead in large pieces, not frame by frame: over HTTP/2 each read
+// that consumes 4 KiB or more costs a WINDOW_UPDATE frame written to the apiserver.
+func TestWatchCutReadsAheadInLargePieces(t *testing.T) {
+	pods := wirePods(400)
+	var events []watch.Event
+	for i := range pods {
+		events = append(events, watch.Event{Type: watch.Added, Object: &pods[i]})
+	}
+	stream := watchStream(t, events)
+	body := &countingBody{Reader: bytes.NewReader(stream)}
+	w := newWatchCut(Shard{Index: 0, Total: 3}.owns, body)
+	if _, err := io.Copy(io.Discard, w); err != nil {
+		t.Fatal(err)
+	}
+	if most := len(stream)/watchReadSize + 2; body.reads > most {
+		t.Errorf("%d reads of a %d-byte stream of %d events; want at most %d", body.reads, len(stream), len(events), most)
+	}
+}
