@@ -11,3 +11,11 @@ var (
 
 // For the external tests that run every resource against a real apiserver.
 func (e *Engine) Cached(resource string) []*Record { return e.cached(resource) }
+
+// held is the read-ahead buffer a watch cut holds.
+func (w *watchCut) held() int {
+	if w.lent == nil {
+		return 0
+	}
+	return cap(*w.lent)
+}

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/binary"
 	"fmt"
@@ -9,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"sync"
 
 	"google.golang.org/protobuf/encoding/protowire"
 
@@ -153,13 +153,22 @@ func uidOf(object []byte) []byte {
 type watchCut struct {
 	owns    func([]byte) bool
 	body    io.ReadCloser
-	r       *bufio.Reader // body, read in large pieces
-	frame   []byte        // the frame being passed on, its length prefix included
-	pending []byte        // what of frame Read has not returned yet
+	lent    *[]byte // read-ahead buffer from readAheadPool, held only while ahead is not empty
+	ahead   []byte  // bytes of body read ahead and not yet taken
+	frame   []byte  // the frame being passed on, its length prefix included
+	pending []byte  // what of frame Read has not returned yet
 }
 
+// readAheadPool lends watch streams their read-ahead buffers only while they hold unread bytes: a
+// synced watch is idle nearly all the time, and a shard runs some thirty of them.
+var readAheadPool = sync.Pool{New: func() any { b := make([]byte, watchReadSize); return &b }}
+
+// keptFrame is the largest frame buffer a watch keeps between events; a larger one (a big
+// ConfigMap, say) is let go once passed on.
+const keptFrame = 64 << 10
+
 func newWatchCut(owns func([]byte) bool, body io.ReadCloser) *watchCut {
-	return &watchCut{owns: owns, body: body, r: bufio.NewReaderSize(body, watchReadSize)}
+	return &watchCut{owns: owns, body: body}
 }
 
 func (w *watchCut) Read(p []byte) (int, error) {
@@ -175,9 +184,12 @@ func (w *watchCut) Read(p []byte) (int, error) {
 
 // next reads frames until one to pass on, and makes it pending.
 func (w *watchCut) next() error {
+	if cap(w.frame) > keptFrame {
+		w.frame = nil
+	}
 	var header [4]byte
 	for {
-		if _, err := io.ReadFull(w.r, header[:]); err != nil {
+		if err := w.readFull(header[:], true); err != nil {
 			return err
 		}
 		size := int(binary.BigEndian.Uint32(header[:]))
@@ -189,7 +201,7 @@ func (w *watchCut) next() error {
 		}
 		w.frame = w.frame[:4+size]
 		copy(w.frame, header[:])
-		if _, err := io.ReadFull(w.r, w.frame[4:]); err != nil {
+		if err := w.readFull(w.frame[4:], false); err != nil {
 			if err == io.EOF {
 				err = io.ErrUnexpectedEOF
 			}
@@ -200,6 +212,46 @@ func (w *watchCut) next() error {
 			return nil
 		}
 	}
+}
+
+// readFull fills p, first from what was read ahead, then by reading ahead in large pieces. Between
+// events (between, set for a frame's length prefix) a drained stream gives its buffer back and waits
+// for the next event with a read straight into p, so an idle watch holds no buffer. It returns
+// io.EOF only if the stream ended before p's first byte.
+func (w *watchCut) readFull(p []byte, between bool) error {
+	for read := 0; read < len(p); {
+		if len(w.ahead) > 0 {
+			n := copy(p[read:], w.ahead)
+			w.ahead, read = w.ahead[n:], read+n
+			continue
+		}
+		var n int
+		var err error
+		if between && read == 0 {
+			if w.lent != nil {
+				readAheadPool.Put(w.lent)
+				w.lent = nil
+			}
+			n, err = w.body.Read(p)
+		} else {
+			if w.lent == nil {
+				w.lent = readAheadPool.Get().(*[]byte)
+			}
+			n, err = w.body.Read(*w.lent)
+			w.ahead, n = (*w.lent)[:n], 0
+		}
+		read += n
+		if len(w.ahead) > 0 || read == len(p) {
+			continue // an error comes again from the next read
+		}
+		if err == io.EOF && read > 0 {
+			err = io.ErrUnexpectedEOF
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // pass reports whether a watch event goes on to client-go.
