@@ -25,18 +25,21 @@ func TestParseStatCPU(t *testing.T) {
 }
 
 func TestParseStatusMemory(t *testing.T) {
-	status := "Name:\totelcol\nVmPeak:\t 2000000 kB\nVmHWM:\t  250000 kB\nVmRSS:\t  160000 kB\nThreads:\t14\n"
-	rss, hwm, err := ParseStatusMemory([]byte(status))
+	status := "Name:\totelcol\nVmPeak:\t 2000000 kB\nVmHWM:\t  250000 kB\nVmRSS:\t  160000 kB\nRssAnon:\t  110000 kB\nRssFile:\t   50000 kB\nThreads:\t14\n"
+	rss, hwm, anon, err := ParseStatusMemory([]byte(status))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rss != 160000*1024 || hwm != 250000*1024 {
-		t.Fatalf("rss %d hwm %d", rss, hwm)
+	if rss != 160000*1024 || hwm != 250000*1024 || anon != 110000*1024 {
+		t.Fatalf("rss %d hwm %d anon %d", rss, hwm, anon)
 	}
-	if _, _, err := ParseStatusMemory([]byte("Name:\tx\nVmRSS:\t 1 kB\n")); err == nil {
+	if _, _, _, err := ParseStatusMemory([]byte("Name:\tx\nVmRSS:\t 1 kB\nRssAnon:\t 1 kB\n")); err == nil {
 		t.Fatal("a status without VmHWM was accepted")
 	}
-	if _, _, err := ParseStatusMemory([]byte("VmRSS:\t 1 MB\nVmHWM:\t 1 kB\n")); err == nil {
+	if _, _, _, err := ParseStatusMemory([]byte("Name:\tx\nVmRSS:\t 1 kB\nVmHWM:\t 1 kB\n")); err == nil {
+		t.Fatal("a status without RssAnon was accepted")
+	}
+	if _, _, _, err := ParseStatusMemory([]byte("VmRSS:\t 1 MB\nVmHWM:\t 1 kB\nRssAnon:\t 1 kB\n")); err == nil {
 		t.Fatal("a unit other than kB was accepted")
 	}
 }

@@ -24,6 +24,7 @@ type ProcSample struct {
 	System time.Duration // system (kernel) time alone: syscalls, page faults
 	RSS    uint64        // bytes (VmRSS)
 	HWM    uint64        // bytes (VmHWM, the kernel's high-water mark of VmRSS)
+	Anon   uint64        // bytes (RssAnon: VmRSS without the mapped binary and other files)
 }
 
 // ReadProc samples process pid.
@@ -40,7 +41,7 @@ func ReadProc(pid int) (ProcSample, error) {
 	if err != nil {
 		return s, err
 	}
-	s.RSS, s.HWM, err = ParseStatusMemory(status)
+	s.RSS, s.HWM, s.Anon, err = ParseStatusMemory(status)
 	return s, err
 }
 
@@ -69,9 +70,9 @@ func ParseStatCPU(stat []byte) (total, system time.Duration, err error) {
 	return time.Duration(u+s) * clockTick, time.Duration(s) * clockTick, nil
 }
 
-// ParseStatusMemory returns VmRSS and VmHWM (in bytes) of a /proc/<pid>/status file.
-func ParseStatusMemory(status []byte) (rss, hwm uint64, err error) {
-	var haveRSS, haveHWM bool
+// ParseStatusMemory returns VmRSS, VmHWM and RssAnon (in bytes) of a /proc/<pid>/status file.
+func ParseStatusMemory(status []byte) (rss, hwm, anon uint64, err error) {
+	var haveRSS, haveHWM, haveAnon bool
 	for line := range bytes.SplitSeq(status, []byte("\n")) {
 		name, rest, ok := bytes.Cut(line, []byte(":"))
 		if !ok {
@@ -83,21 +84,23 @@ func ParseStatusMemory(status []byte) (rss, hwm uint64, err error) {
 			dst, haveRSS = &rss, true
 		case "VmHWM":
 			dst, haveHWM = &hwm, true
+		case "RssAnon":
+			dst, haveAnon = &anon, true
 		default:
 			continue
 		}
 		f := bytes.Fields(rest)
 		if len(f) != 2 || string(f[1]) != "kB" {
-			return 0, 0, fmt.Errorf("status %s: unexpected %q", name, bytes.TrimSpace(rest))
+			return 0, 0, 0, fmt.Errorf("status %s: unexpected %q", name, bytes.TrimSpace(rest))
 		}
 		kb, err := strconv.ParseUint(string(f[0]), 10, 64)
 		if err != nil {
-			return 0, 0, fmt.Errorf("status %s: %w", name, err)
+			return 0, 0, 0, fmt.Errorf("status %s: %w", name, err)
 		}
 		*dst = kb * 1024
 	}
-	if !haveRSS || !haveHWM {
-		return 0, 0, errors.New("status: VmRSS or VmHWM missing (process exited?)")
+	if !haveRSS || !haveHWM || !haveAnon {
+		return 0, 0, 0, errors.New("status: VmRSS, VmHWM or RssAnon missing (process exited?)")
 	}
-	return rss, hwm, nil
+	return rss, hwm, anon, nil
 }

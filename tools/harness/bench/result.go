@@ -24,6 +24,7 @@ type Summary struct {
 	SysSteady         time.Duration // kernel share of CPUSteady
 	RSSSteady         uint64        // mean VmRSS over the steady window
 	RSSSteadyMax      uint64        // max VmRSS over the steady window
+	AnonSteady        uint64        // mean RssAnon over the steady window: RSS without the mapped binary
 	PeakStartup       uint64        // VmHWM when the steady window starts: the start-up peak
 	FirstComplete     time.Duration // from process start to the end of the first complete delivery; <0 if none
 	PerCycle          int           // median points (series) per delivery in the steady window
@@ -72,18 +73,20 @@ func Summarize(s *Side, from, to time.Time, want int, tol float64) Summary {
 		out.SysSteady = endSample.System - startSample.System
 		out.PeakStartup = startSample.HWM
 	}
-	var sum float64
+	var sum, anon float64
 	var n int
 	for _, p := range s.Samples {
 		if p.At.Before(from) || p.At.After(to) {
 			continue
 		}
 		sum += float64(p.RSS)
+		anon += float64(p.Anon)
 		n++
 		out.RSSSteadyMax = max(out.RSSSteadyMax, p.RSS)
 	}
 	if n > 0 {
 		out.RSSSteady = uint64(sum / float64(n))
+		out.AnonSteady = uint64(anon / float64(n))
 	}
 	var points, bytes, wire, stale []int
 	for _, d := range s.Deliveries {

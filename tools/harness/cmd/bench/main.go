@@ -46,7 +46,7 @@
 // each side (KSM --shard/--total-shards, kubestate shard/total_shards), all on the same cluster and
 // churn, each side's shards checked to add up to its unsharded instance (sharded.go):
 //
-//	bench-sharded: pods=<n> shards=<N> shard_rss_ratio_max=<x> shards_cpu_ratio=<x> ksm_shard_rss_ratio_max=<x> kubestate_vs_ksm_shards_cpu=<x> kubestate_vs_ksm_shards_rss=<x> shards_cpu_ratio_steady=<x>
+//	bench-sharded: pods=<n> shards=<N> shard_rss_ratio_max=<x> shards_cpu_ratio=<x> ksm_shard_rss_ratio_max=<x> kubestate_vs_ksm_shards_cpu=<x> kubestate_vs_ksm_shards_rss=<x> shards_cpu_ratio_steady=<x> shard_anon_ratio_max=<x>
 //
 //	bench [-pods N] [-interval 30s] [-cycles 8] [-state DIR | -kubeconfig FILE] [-bin bin] [-collector _build/otelcol-kubestate]
 package main

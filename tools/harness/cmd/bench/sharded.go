@@ -6,7 +6,7 @@ package main
 // shard: k, total_shards: N exporting to a sink of its own. Each side's shards must add up to its
 // unsharded instance per cycle (within the bench's tolerance) or the run fails. It ends with
 //
-//	bench-sharded: pods=<n> shards=<N> shard_rss_ratio_max=<x> shards_cpu_ratio=<x> ksm_shard_rss_ratio_max=<x> kubestate_vs_ksm_shards_cpu=<x> kubestate_vs_ksm_shards_rss=<x> shards_cpu_ratio_steady=<x>
+//	bench-sharded: pods=<n> shards=<N> shard_rss_ratio_max=<x> shards_cpu_ratio=<x> ksm_shard_rss_ratio_max=<x> kubestate_vs_ksm_shards_cpu=<x> kubestate_vs_ksm_shards_rss=<x> shards_cpu_ratio_steady=<x> shard_anon_ratio_max=<x>
 
 import (
 	"context"
