@@ -20,16 +20,21 @@ func TestComplete(t *testing.T) {
 		name            string
 		scrapes, cycles []bench.Delivery
 		ksmNames, want  bool
+		pods            int
 	}{
-		{"equal data", d(1000, 1000), d(1000), true, true},
-		{"kubestate short of KSM", d(1000, 1000), d(900), true, false},
-		{"KSM not settled", d(500, 1000), d(1000), true, false},
+		{"equal data", d(1000, 1000), d(1000), true, true, 20},
+		{"kubestate short of KSM", d(1000, 1000), d(900), true, false, 20},
+		{"KSM not settled", d(500, 1000), d(1000), true, false, 20},
+		// 100,000 pods on a busy apiserver: two scrapes and a cycle agreed on everything but the pods.
+		{"both sides before the pods are listed", d(297083, 297083), d(27083, 297083), true, false, 100000},
+		{"after", d(297083, 5099080, 5099080), d(27083, 297083, 5099083), true, true, 100000},
 		// Another schema emits other points: kubestate settles on its own count.
-		{"schema: settled", d(1000, 1000), d(400, 400), false, true},
-		{"schema: one cycle", d(1000, 1000), d(400), false, false},
-		{"schema: still growing", d(1000, 1000), d(200, 400), false, false},
+		{"schema: settled", d(1000, 1000), d(400, 400), false, true, 20},
+		{"schema: one cycle", d(1000, 1000), d(400), false, false, 20},
+		{"schema: still growing", d(1000, 1000), d(200, 400), false, false, 20},
+		{"schema: KSM before the pods are listed", d(500, 500), d(400, 400), false, false, 100},
 	} {
-		if got := complete(c.scrapes, c.cycles, c.ksmNames); got != c.want {
+		if got := complete(c.scrapes, c.cycles, c.ksmNames, c.pods); got != c.want {
 			t.Errorf("%s: complete = %v, want %v", c.name, got, c.want)
 		}
 	}

@@ -437,7 +437,7 @@ loop:
 			if o.k8scluster {
 				k8sNote = fmt.Sprintf(", k8s_cluster cycles %v", points(k8s))
 			}
-			if complete(scrapesSoFar, cycles, o.schema == "" || o.schema == "ksm") && (!o.k8scluster || settled(k8s)) {
+			if complete(scrapesSoFar, cycles, o.schema == "" || o.schema == "ksm", have) && (!o.k8scluster || settled(k8s)) {
 				startFreshness()
 				steadyFrom = now
 				endAt = now.Add(time.Duration(o.cycles)*o.interval + o.interval/2)
@@ -597,11 +597,18 @@ func settled(cycles []bench.Delivery) bool {
 
 func near(x, y int) bool { return math.Abs(float64(x-y)) <= 0.005*float64(max(x, y)) }
 
+// seriesPerPodFloor is fewer series than KSM gives any pod of the synthetic cluster (its info,
+// owner, phases and two containers' families: about 50 with the rest of the cluster): a scrape
+// holding fewer than this many per pod has not listed the pods yet.
+const seriesPerPodFloor = 10
+
 // complete reports whether both sides deliver complete data: KSM's last two scrapes agree (its
-// reflectors have all listed) and a kubestate cycle held as many points as KSM's last scrape (with
-// resend_interval only the first cycle after sync sends every series).
-func complete(scrapes, cycles []bench.Delivery, kubestateNames bool) bool {
-	if len(scrapes) < 2 || len(cycles) == 0 {
+// reflectors have all listed) and hold at least seriesPerPodFloor series per synthetic pod (with a
+// large cluster on a busy apiserver, listing the pods can take longer than two scrapes, and both
+// sides then agree on everything but the pods), and a kubestate cycle held as many points as KSM's
+// last scrape (with resend_interval only the first cycle after sync sends every series).
+func complete(scrapes, cycles []bench.Delivery, kubestateNames bool, pods int) bool {
+	if len(scrapes) < 2 || len(cycles) == 0 || scrapes[len(scrapes)-1].Points < seriesPerPodFloor*pods {
 		return false
 	}
 	a, b := scrapes[len(scrapes)-2].Points, scrapes[len(scrapes)-1].Points

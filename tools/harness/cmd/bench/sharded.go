@@ -143,7 +143,7 @@ func runShardedBench(ctx context.Context, o options) (_ report, err error) {
 			shardScrapes, shardCycles = append(shardScrapes, theirs(p)), append(shardCycles, finished(p.sink.Cycles(), now))
 		}
 		switch {
-		case shardsComplete(theirs(pairs[0]), finished(pairs[0].sink.Cycles(), now), shardScrapes, shardCycles):
+		case shardsComplete(theirs(pairs[0]), finished(pairs[0].sink.Cycles(), now), shardScrapes, shardCycles, have):
 			steadyFrom = now
 			endAt = now.Add(time.Duration(o.cycles)*o.interval + o.interval/2)
 			progress("every process delivers complete data (%s); steady window of %d intervals until %s", status(now), o.cycles, endAt.Format("15:04:05"))
@@ -194,8 +194,8 @@ func runShardedBench(ctx context.Context, o options) (_ report, err error) {
 // unsharded KSM's latest scrape. Shards are judged by their sum: under churn a replaced pod moves
 // to another shard, so one shard's count keeps moving from scrape to scrape while the sum does not,
 // and a shard still listing leaves the sum short.
-func shardsComplete(scrapes, cycles []bench.Delivery, shardScrapes, shardCycles [][]bench.Delivery) bool {
-	if !complete(scrapes, cycles, true) {
+func shardsComplete(scrapes, cycles []bench.Delivery, shardScrapes, shardCycles [][]bench.Delivery, pods int) bool {
+	if !complete(scrapes, cycles, true, pods) {
 		return false
 	}
 	want := scrapes[len(scrapes)-1].Points

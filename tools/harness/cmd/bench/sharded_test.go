@@ -52,7 +52,7 @@ func TestShardsComplete(t *testing.T) {
 		{"a kubestate shard not yet exported", d(900, 900), d(900), all(d(300), d(300), d(300)), all(d(300), d(600), nil), false},
 		{"no shards", d(900, 900), d(900), nil, nil, false},
 	} {
-		if got := shardsComplete(c.scrapes, c.cycles, c.shardScrapes, c.shardCycles); got != c.want {
+		if got := shardsComplete(c.scrapes, c.cycles, c.shardScrapes, c.shardCycles, 50); got != c.want {
 			t.Errorf("%s: shardsComplete = %v, want %v", c.name, got, c.want)
 		}
 	}
