@@ -43,7 +43,8 @@
 // reflector's store: objects to Records), record.go (Record, its Cursor, RecordBuilder), store.go
 // (Store), snapshot.go (Stores to batches), schema.go (other naming schemas), stale.go (what earlier cycles delivered, stale points),
 // health.go (List/Watch outcomes), shard.go (KSM's shard assignment), shardwire.go (a shard's API
-// clients cut other shards' objects from the apiserver's protobuf responses before they are decoded). Test-only exports live in
+// clients cut other shards' objects from the apiserver's protobuf responses before they are decoded;
+// every client reads protobuf watch streams ahead). Test-only exports live in
 // export_test.go.
 //
 // Invariants, each with a test in this package:

@@ -13,9 +13,12 @@ var (
 func (e *Engine) Cached(resource string) []*Record { return e.cached(resource) }
 
 // held is the read-ahead buffer a watch cut holds.
-func (w *watchCut) held() int {
-	if w.lent == nil {
+func (w *watchCut) held() int { return w.body.held() }
+
+// held is the read-ahead buffer a watch stream holds.
+func (r *readAhead) held() int {
+	if r.lent == nil {
 		return 0
 	}
-	return cap(*w.lent)
+	return cap(*r.lent)
 }

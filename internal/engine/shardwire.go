@@ -31,7 +31,11 @@ import (
 // be read) passes unchanged, and the queue still drops what it does not own: the cut is an
 // optimisation that can only leave objects in, never take an owned one out.
 // (TestShardTransportCutsOtherShardsFromListsAndWatches, TestShardTransportPassesWhatItCannotRead,
-// TestShardedEngineDecodesOnlyItsShard)
+// TestShardedClientDecodesOnlyItsShard)
+//
+// Sharded or not, a client reads the apiserver's protobuf watch streams ahead in large pieces, with
+// a buffer it holds only while the stream has unread bytes (readAhead).
+// (TestReadAheadWatchDecodesEveryEventInLargeReads, TestWatchCutHoldsNoBufferWhileIdle)
 
 const protobufMediaType = "application/vnd.kubernetes.protobuf"
 
@@ -48,12 +52,34 @@ const maxWatchFrame = 64 << 20
 const watchReadSize = 64 << 10
 
 // Transport wraps an API client's transport so the apiserver's protobuf lists and watch streams reach
-// client-go without the objects of other shards (see above). With Total <= 1 it returns rt.
+// client-go without the objects of other shards (see above), watch streams read ahead. With
+// Total <= 1 it only reads watch streams ahead (ReadAhead).
 func (s Shard) Transport(rt http.RoundTripper) http.RoundTripper {
 	if s.Total <= 1 {
-		return rt
+		return ReadAhead(rt)
 	}
 	return &shardTransport{shard: s, next: rt}
+}
+
+// ReadAhead wraps an API client's transport so the apiserver's protobuf watch streams are read in
+// large pieces (readAhead), not frame by frame as client-go reads them.
+func ReadAhead(rt http.RoundTripper) http.RoundTripper { return readAheadTransport{rt} }
+
+type readAheadTransport struct{ next http.RoundTripper }
+
+func (t readAheadTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(req)
+	if err == nil && isProtobufWatch(resp) {
+		resp.Body = &readAhead{body: resp.Body}
+	}
+	return resp, err
+}
+
+// isProtobufWatch reports whether resp is an uncompressed protobuf watch stream.
+func isProtobufWatch(resp *http.Response) bool {
+	mt, params, err := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	return err == nil && mt == protobufMediaType && params["stream"] == "watch" &&
+		resp.StatusCode == http.StatusOK && resp.Header.Get("Content-Encoding") == ""
 }
 
 type shardTransport struct {
@@ -152,23 +178,17 @@ func uidOf(object []byte) []byte {
 // resource version the reflector resumes from, so they always pass.
 type watchCut struct {
 	owns    func([]byte) bool
-	body    io.ReadCloser
-	lent    *[]byte // read-ahead buffer from readAheadPool, held only while ahead is not empty
-	ahead   []byte  // bytes of body read ahead and not yet taken
-	frame   []byte  // the frame being passed on, its length prefix included
-	pending []byte  // what of frame Read has not returned yet
+	body    readAhead
+	frame   []byte // the frame being passed on, its length prefix included
+	pending []byte // what of frame Read has not returned yet
 }
-
-// readAheadPool lends watch streams their read-ahead buffers only while they hold unread bytes: a
-// synced watch is idle nearly all the time, and a shard runs some thirty of them.
-var readAheadPool = sync.Pool{New: func() any { b := make([]byte, watchReadSize); return &b }}
 
 // keptFrame is the largest frame buffer a watch keeps between events; a larger one (a big
 // ConfigMap, say) is let go once passed on.
 const keptFrame = 64 << 10
 
 func newWatchCut(owns func([]byte) bool, body io.ReadCloser) *watchCut {
-	return &watchCut{owns: owns, body: body}
+	return &watchCut{owns: owns, body: readAhead{body: body}}
 }
 
 func (w *watchCut) Read(p []byte) (int, error) {
@@ -187,72 +207,75 @@ func (w *watchCut) next() error {
 	if cap(w.frame) > keptFrame {
 		w.frame = nil
 	}
-	var header [4]byte
+	var header [lengthPrefix]byte
 	for {
-		if err := w.readFull(header[:], true); err != nil {
+		if _, err := io.ReadFull(&w.body, header[:]); err != nil {
 			return err
 		}
 		size := int(binary.BigEndian.Uint32(header[:]))
 		if size > maxWatchFrame {
 			return fmt.Errorf("watch event of %d bytes: longer than the %d a shard reads", size, maxWatchFrame)
 		}
-		if cap(w.frame) < 4+size {
-			w.frame = make([]byte, 4+size)
+		if cap(w.frame) < lengthPrefix+size {
+			w.frame = make([]byte, lengthPrefix+size)
 		}
-		w.frame = w.frame[:4+size]
+		w.frame = w.frame[:lengthPrefix+size]
 		copy(w.frame, header[:])
-		if err := w.readFull(w.frame[4:], false); err != nil {
+		if _, err := io.ReadFull(&w.body, w.frame[lengthPrefix:]); err != nil {
 			if err == io.EOF {
 				err = io.ErrUnexpectedEOF
 			}
 			return err
 		}
-		if w.pass(w.frame[4:]) {
+		if w.pass(w.frame[lengthPrefix:]) {
 			w.pending = w.frame
 			return nil
 		}
 	}
 }
 
-// readFull fills p, first from what was read ahead, then by reading ahead in large pieces. Between
-// events (between, set for a frame's length prefix) a drained stream gives its buffer back and waits
-// for the next event with a read straight into p, so an idle watch holds no buffer. It returns
-// io.EOF only if the stream ended before p's first byte.
-func (w *watchCut) readFull(p []byte, between bool) error {
-	for read := 0; read < len(p); {
-		if len(w.ahead) > 0 {
-			n := copy(p[read:], w.ahead)
-			w.ahead, read = w.ahead[n:], read+n
-			continue
-		}
-		var n int
-		var err error
-		if between && read == 0 {
-			if w.lent != nil {
-				readAheadPool.Put(w.lent)
-				w.lent = nil
-			}
-			n, err = w.body.Read(p)
-		} else {
-			if w.lent == nil {
-				w.lent = readAheadPool.Get().(*[]byte)
-			}
-			n, err = w.body.Read(*w.lent)
-			w.ahead, n = (*w.lent)[:n], 0
-		}
-		read += n
-		if len(w.ahead) > 0 || read == len(p) {
-			continue // an error comes again from the next read
-		}
-		if err == io.EOF && read > 0 {
-			err = io.ErrUnexpectedEOF
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+// lengthPrefix is a watch frame's 4-byte big-endian length.
+const lengthPrefix = 4
+
+// readAhead is a watch stream's body read in large pieces (watchReadSize) into a buffer lent by
+// readAheadPool only while it holds unread bytes. Readers of a watch stream read a frame's length
+// prefix, then the frame; a read of a length prefix (or less) on a drained stream gives the buffer
+// back and goes straight to the body, so a watch waits for its next event holding no buffer: a
+// synced watch is idle nearly all the time, and an instance runs some thirty of them.
+type readAhead struct {
+	body  io.ReadCloser
+	lent  *[]byte // from readAheadPool while ahead is not empty
+	ahead []byte  // read from body, not yet taken
 }
+
+var readAheadPool = sync.Pool{New: func() any { b := make([]byte, watchReadSize); return &b }}
+
+func (r *readAhead) Read(p []byte) (int, error) {
+	for len(r.ahead) == 0 {
+		if len(p) <= lengthPrefix {
+			if r.lent != nil {
+				readAheadPool.Put(r.lent)
+				r.lent = nil
+			}
+			return r.body.Read(p)
+		}
+		if r.lent == nil {
+			r.lent = readAheadPool.Get().(*[]byte)
+		}
+		n, err := r.body.Read(*r.lent)
+		r.ahead = (*r.lent)[:n]
+		if n == 0 && err != nil {
+			return 0, err
+		} // with n > 0, an error comes again from the next read
+	}
+	n := copy(p, r.ahead)
+	r.ahead = r.ahead[n:]
+	return n, nil
+}
+
+// Close closes the body. It leaves the buffer alone: client-go closes a watch from another
+// goroutine while its reader may be in Read.
+func (r *readAhead) Close() error { return r.body.Close() }
 
 // pass reports whether a watch event goes on to client-go.
 func (w *watchCut) pass(event []byte) bool {

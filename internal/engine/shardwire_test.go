@@ -376,35 +376,99 @@ func TestWatchCutFramesAcrossReadBoundaries(t *testing.T) {
 }
 
 // An idle watch (nearly every watch, once synced) waits for its next event holding no read-ahead
-// buffer: a shard runs some thirty watches, and 64 KiB each stays in the heap for its life.
+// buffer: an instance runs some thirty watches, and 64 KiB each stays in the heap for its life.
+// Both readers are read as client-go reads a watch: frame by frame, length prefix first.
 func TestWatchCutHoldsNoBufferWhileIdle(t *testing.T) {
 	pods := wirePods(100)
 	var events []watch.Event
 	for i := range pods {
 		events = append(events, watch.Event{Type: watch.Added, Object: &pods[i]})
 	}
-	body := &trickleBody{data: watchStream(t, events), hold: true, waiting: make(chan struct{}), closed: make(chan struct{})}
-	w := newWatchCut(Shard{Index: 0, Total: 3}.owns, body)
-	done := make(chan error, 1)
-	go func() {
-		_, err := io.Copy(io.Discard, w)
-		done <- err
-	}()
-	select {
-	case <-body.waiting:
-	case <-time.After(10 * time.Second):
-		t.Fatal("the cut never read to the end of the stream's bytes")
-	}
-	if held := w.held(); held != 0 {
-		t.Errorf("an idle watch holds %d bytes of read-ahead buffer; want 0", held)
-	}
-	close(body.closed)
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatal(err)
+	for _, c := range []struct {
+		name   string
+		reader func(io.ReadCloser) (io.ReadCloser, func() int)
+	}{
+		{"shard", func(body io.ReadCloser) (io.ReadCloser, func() int) {
+			w := newWatchCut(Shard{Index: 0, Total: 3}.owns, body)
+			return w, w.held
+		}},
+		{"unsharded", func(body io.ReadCloser) (io.ReadCloser, func() int) {
+			r := &readAhead{body: body}
+			return r, r.held
+		}},
+	} {
+		body := &trickleBody{data: watchStream(t, events), hold: true, waiting: make(chan struct{}), closed: make(chan struct{})}
+		r, held := c.reader(body)
+		frames := protobuf.LengthDelimitedFramer.NewFrameReader(r)
+		done := make(chan error, 1)
+		go func() {
+			buf := make([]byte, 64<<10)
+			for {
+				if _, err := frames.Read(buf); err != nil {
+					done <- err
+					return
+				}
+			}
+		}()
+		select {
+		case <-body.waiting:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: never read to the end of the stream's bytes", c.name)
 		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("the cut did not return after its body ended")
+		if n := held(); n != 0 {
+			t.Errorf("%s: an idle watch holds %d bytes of read-ahead buffer; want 0", c.name, n)
+		}
+		close(body.closed)
+		select {
+		case err := <-done:
+			if err != io.EOF {
+				t.Fatalf("%s: %v", c.name, err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: did not return after its body ended", c.name)
+		}
+	}
+}
+
+// roundTripFunc answers requests with a function.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(req *http.Request) (*http.Response, error) { return f(req) }
+
+// An unsharded client reads watch streams ahead too: client-go decodes every event, in order, from
+// a stream read in large pieces rather than frame by frame.
+func TestReadAheadWatchDecodesEveryEventInLargeReads(t *testing.T) {
+	pods := wirePods(400)
+	var events []watch.Event
+	for i := range pods {
+		events = append(events, watch.Event{Type: []watch.EventType{watch.Added, watch.Modified, watch.Deleted}[i%3], Object: &pods[i]})
+		if i == 200 {
+			events = append(events, watch.Event{Type: watch.Bookmark, Object: &corev1.Pod{ObjectMeta: metav1.ObjectMeta{ResourceVersion: "1000"}}})
+		}
+	}
+	stream := watchStream(t, events)
+	body := &countingBody{Reader: bytes.NewReader(stream)}
+	rt := roundTripFunc(func(req *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {protobufMediaType + ";stream=watch"}},
+			Body: body, Request: req}, nil
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	w, err := shardClient(t, Shard{Index: 0, Total: 1}, rt).CoreV1().Pods("").Watch(ctx, metav1.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got, want []string
+	for _, ev := range events {
+		want = append(want, describe(ev))
+	}
+	for ev := range w.ResultChan() {
+		got = append(got, describe(ev))
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("watch:\n got %d events %v\nwant %d events %v", len(got), got, len(want), want)
+	}
+	if most := 2*(len(stream)/watchReadSize+1) + 1; body.reads > most {
+		t.Errorf("%d reads of a %d-byte stream of %d events; want at most %d", body.reads, len(stream), len(events), most)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net/http"
 	"os"
 	"regexp"
 	"slices"
@@ -138,15 +139,7 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 	restCfg = rest.CopyConfig(restCfg)
 	r.conns = newConnTracker()
 	restCfg.Dial = r.conns.DialContext
-	httpClient, err := rest.HTTPClientFor(restCfg)
-	if err != nil {
-		return fmt.Errorf("kubernetes client: %w", err)
-	}
-	kube, err := kubernetes.NewForConfigAndClient(restCfg, httpClient)
-	if err != nil {
-		return fmt.Errorf("kubernetes client: %w", err)
-	}
-	dyn, err := dynamic.NewForConfigAndClient(restCfg, httpClient)
+	clients, err := sharedClients(restCfg)
 	if err != nil {
 		return fmt.Errorf("kubernetes client: %w", err)
 	}
@@ -155,7 +148,7 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 	if err != nil {
 		return err
 	}
-	r.clients = engine.Clients{Kube: kube, Dynamic: dyn}
+	r.clients = clients
 	r.restCfg = restCfg
 	r.state = engineState{r}
 
@@ -190,7 +183,7 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 	if r.cfg.AutoSharding.Enabled {
 		// The shard comes from the StatefulSet: the engine starts once it is read, and is
 		// replaced when the StatefulSet is scaled. Start does not wait (nor fail) for it.
-		r.autoShard = startAutoSharder(r, kube)
+		r.autoShard = startAutoSharder(r, clients.Kube)
 		return nil
 	}
 	eng, _ := r.newEngine(r.run.engine.Shard, r.cfg.LeaderElection.Enabled) // a leader election follower exports once elected
@@ -199,11 +192,11 @@ func (r *kubestateReceiver) Start(ctx context.Context, host component.Host) erro
 		return err
 	}
 	if crs := r.run.customResources; crs != nil {
-		r.crs = customresource.NewDiscovery(crs, eng, dyn, log).Select(r.run.customResourceFilter)
+		r.crs = customresource.NewDiscovery(crs, eng, clients.Dynamic, log).Select(r.run.customResourceFilter)
 		r.crs.Start()
 		if r.cfg.CustomResourceStateFile != "" && r.cfg.CustomResourceStateReloadInterval > 0 {
 			r.crsReload = &crsReloader{path: r.cfg.CustomResourceStateFile, interval: r.cfg.CustomResourceStateReloadInterval,
-				last: r.run.customResourceData, dyn: dyn, eng: eng, log: log, swap: r.swapCRS, enabled: r.run.customResourceFilter}
+				last: r.run.customResourceData, dyn: clients.Dynamic, eng: eng, log: log, swap: r.swapCRS, enabled: r.run.customResourceFilter}
 			r.crsReload.start()
 		}
 	}
@@ -519,20 +512,37 @@ func (r *kubestateReceiver) clientsFor(shard engine.Shard) engine.Clients {
 	if shard.Total <= 1 {
 		return r.clients
 	}
-	cfg := rest.CopyConfig(r.restCfg)
-	cfg.Wrap(shard.Transport)
-	httpClient, err := rest.HTTPClientFor(cfg)
-	if err == nil {
-		var kube *kubernetes.Clientset
-		var dyn *dynamic.DynamicClient
-		if kube, err = kubernetes.NewForConfigAndClient(cfg, httpClient); err == nil {
-			if dyn, err = dynamic.NewForConfigAndClient(cfg, httpClient); err == nil {
-				return engine.Clients{Kube: kube, Dynamic: dyn}
-			}
-		}
+	c, err := clientsWith(r.restCfg, shard.Transport)
+	if err != nil {
+		r.set.Logger.Warn("shard's own API clients not built; decoding every object and dropping other shards' after", zap.Error(err))
+		return r.clients
 	}
-	r.set.Logger.Warn("shard's own API clients not built; decoding every object and dropping other shards' after", zap.Error(err))
-	return r.clients
+	return c
+}
+
+// sharedClients are the clients of an unsharded engine and of everything but a shard's informers:
+// they read watch streams ahead (a shard's own clients cut, which reads ahead too).
+func sharedClients(restCfg *rest.Config) (engine.Clients, error) {
+	return clientsWith(restCfg, engine.ReadAhead)
+}
+
+// clientsWith builds API clients on restCfg with wrap around its transport.
+func clientsWith(restCfg *rest.Config, wrap func(http.RoundTripper) http.RoundTripper) (engine.Clients, error) {
+	cfg := rest.CopyConfig(restCfg)
+	cfg.Wrap(wrap)
+	httpClient, err := rest.HTTPClientFor(cfg)
+	if err != nil {
+		return engine.Clients{}, err
+	}
+	kube, err := kubernetes.NewForConfigAndClient(cfg, httpClient)
+	if err != nil {
+		return engine.Clients{}, err
+	}
+	dyn, err := dynamic.NewForConfigAndClient(cfg, httpClient)
+	if err != nil {
+		return engine.Clients{}, err
+	}
+	return engine.Clients{Kube: kube, Dynamic: dyn}, nil
 }
 
 // newEngine builds an engine of the compiled configuration for one shard. Its hooks and its
