@@ -69,17 +69,20 @@ type readAheadTransport struct{ next http.RoundTripper }
 
 func (t readAheadTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := t.next.RoundTrip(req)
-	if err == nil && isProtobufWatch(resp) {
+	if protobuf, watch := protobufBody(resp, err); protobuf && watch {
 		resp.Body = &readAhead{body: resp.Body}
 	}
 	return resp, err
 }
 
-// isProtobufWatch reports whether resp is an uncompressed protobuf watch stream.
-func isProtobufWatch(resp *http.Response) bool {
-	mt, params, err := mime.ParseMediaType(resp.Header.Get("Content-Type"))
-	return err == nil && mt == protobufMediaType && params["stream"] == "watch" &&
-		resp.StatusCode == http.StatusOK && resp.Header.Get("Content-Encoding") == ""
+// protobufBody reports whether a round trip's response is an uncompressed protobuf body the client
+// reads whole, and whether it is a watch stream.
+func protobufBody(resp *http.Response, err error) (protobuf, watch bool) {
+	if err != nil || resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Encoding") != "" {
+		return false, false
+	}
+	mt, params, perr := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	return perr == nil && mt == protobufMediaType, params["stream"] == "watch"
 }
 
 type shardTransport struct {
@@ -89,14 +92,11 @@ type shardTransport struct {
 
 func (t *shardTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := t.next.RoundTrip(req)
-	if err != nil || resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Encoding") != "" {
+	protobuf, watch := protobufBody(resp, err)
+	switch {
+	case !protobuf:
 		return resp, err
-	}
-	mt, params, perr := mime.ParseMediaType(resp.Header.Get("Content-Type"))
-	if perr != nil || mt != protobufMediaType {
-		return resp, nil
-	}
-	if params["stream"] == "watch" {
+	case watch:
 		resp.Body = newWatchCut(t.shard.owns, resp.Body)
 		return resp, nil
 	}
