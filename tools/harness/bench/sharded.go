@@ -63,7 +63,8 @@ func sumSummaries(ss []Summary) (cpu, cpuSteady time.Duration, rss uint64, perCy
 	return cpu, cpuSteady, rss, perCycle
 }
 
-func maxRSSRatio(shards []Summary, unsharded Summary, mem func(Summary) uint64) float64 {
+// maxMemoryRatio is the largest of the shards' mem over the unsharded instance's.
+func maxMemoryRatio(shards []Summary, unsharded Summary, mem func(Summary) uint64) float64 {
 	m := math.NaN()
 	for _, s := range shards {
 		r := ratio(float64(mem(s)), float64(mem(unsharded)))
@@ -76,18 +77,18 @@ func maxRSSRatio(shards []Summary, unsharded Summary, mem func(Summary) uint64) 
 
 // ShardRSSRatioMax is the largest kubestate shard's mean steady RSS over the unsharded kubestate's.
 func (s Sharded) ShardRSSRatioMax() float64 {
-	return maxRSSRatio(s.KubestateShards, s.Kubestate, func(s Summary) uint64 { return s.RSSSteady })
+	return maxMemoryRatio(s.KubestateShards, s.Kubestate, func(s Summary) uint64 { return s.RSSSteady })
 }
 
 // ShardAnonRatioMax is ShardRSSRatioMax of anonymous memory (RssAnon): without the pages of the
 // binary every process maps, which do not shrink with a shard's share.
 func (s Sharded) ShardAnonRatioMax() float64 {
-	return maxRSSRatio(s.KubestateShards, s.Kubestate, func(s Summary) uint64 { return s.AnonSteady })
+	return maxMemoryRatio(s.KubestateShards, s.Kubestate, func(s Summary) uint64 { return s.AnonSteady })
 }
 
 // KSMShardRSSRatioMax is the same for KSM's shards against the unsharded KSM.
 func (s Sharded) KSMShardRSSRatioMax() float64 {
-	return maxRSSRatio(s.KSMShards, s.KSM, func(s Summary) uint64 { return s.RSSSteady })
+	return maxMemoryRatio(s.KSMShards, s.KSM, func(s Summary) uint64 { return s.RSSSteady })
 }
 
 // ShardsCPURatio is the kubestate shards' CPU from start to the end of the window, summed, over
